@@ -1,0 +1,1 @@
+"""Pure domain logic: no database, no I/O. Deadlines, dates, scoring, hedge words."""
