@@ -1,0 +1,577 @@
+"""How good a speaker's predictions were: hit rates, intervals, shrinkage, Brier, lateness.
+
+Pure arithmetic on plain numbers. The report service aggregates rows in SQL and calls these
+per speaker; nothing here knows about claims as rows. Reference figures for every function
+are in ``tests/cases/scoring.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+from ledger.errors import InvalidInput
+
+Z95 = 1.959963984540054
+
+OUTCOMES = ("true", "false", "partial", "ambiguous")
+POLICIES = ("strict", "partial", "lenient", "decay")
+DEFAULT_HALF_LIFE = 365.0
+
+
+# --- crediting outcomes ---------------------------------------------------------------
+
+
+class Tally(NamedTuple):
+    """Credit ``k`` out of ``n`` scored claims; ambiguous ones are counted but not scored."""
+
+    k: float
+    n: int
+    ambiguous: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.k / self.n if self.n else None
+
+
+def credit(
+    outcome: str, days_late: int, policy: str = "strict", half_life: float = DEFAULT_HALF_LIFE
+) -> float | None:
+    """Credit one resolved claim earns under ``policy``; None for 'ambiguous' (not scored).
+
+    ``days_late`` matters only for 'true' outcomes; zero or negative means on time.
+    strict: on-time true 1, everything else 0. partial: partial 0.5, late true 0.
+    lenient: late true 1, partial 0.5. decay: partial 0.5, late true 0.5 ** (days_late / half_life).
+    """
+    if outcome not in OUTCOMES:
+        raise InvalidInput(f"unknown outcome {outcome!r}; expected one of {', '.join(OUTCOMES)}")
+    if policy not in POLICIES:
+        raise InvalidInput(
+            f"unknown scoring policy {policy!r}; expected one of {', '.join(POLICIES)}"
+        )
+    if half_life <= 0:
+        raise InvalidInput(f"half-life must be positive, got {half_life}")
+    if outcome == "ambiguous":
+        return None
+    if outcome == "false":
+        return 0.0
+    if outcome == "partial":
+        return 0.0 if policy == "strict" else 0.5
+    if days_late <= 0:
+        return 1.0
+    if policy == "lenient":
+        return 1.0
+    if policy == "decay":
+        return 0.5 ** (days_late / half_life)
+    return 0.0
+
+
+def tally(
+    resolutions: Iterable[tuple[str, int]],
+    policy: str = "strict",
+    half_life: float = DEFAULT_HALF_LIFE,
+) -> Tally:
+    """Sum the credit of ``(outcome, days_late)`` pairs; ambiguous ones only counted."""
+    k, n, ambiguous = 0.0, 0, 0
+    for outcome, days_late in resolutions:
+        earned = credit(outcome, days_late, policy, half_life)
+        if earned is None:
+            ambiguous += 1
+        else:
+            k += earned
+            n += 1
+    return Tally(k, n, ambiguous)
+
+
+# --- intervals for a rate -------------------------------------------------------------
+
+
+class Interval(NamedTuple):
+    low: float
+    high: float
+
+
+def _check_counts(k: float, n: int) -> None:
+    if n < 0 or not 0 <= k <= n:
+        raise InvalidInput(f"need 0 <= k <= n, got k={k}, n={n}")
+
+
+def wilson_interval(k: float, n: int, z: float = Z95) -> Interval:
+    """Wilson score interval for k hits in n; k may be fractional (partial credit).
+
+    With n = 0 there is no evidence, so the interval is the whole range (0.0, 1.0) rather
+    than None: a report can always draw it, and it honestly says "anything".
+    """
+    _check_counts(k, n)
+    if n == 0:
+        return Interval(0.0, 1.0)
+    p = k / n
+    z2 = z * z
+    denominator = 1 + z2 / n
+    centre = (p + z2 / (2 * n)) / denominator
+    half = z / denominator * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    return Interval(max(0.0, centre - half), min(1.0, centre + half))
+
+
+def jeffreys_interval(k: float, n: int, level: float = 0.95) -> Interval:
+    """Equal-tailed Jeffreys interval: Beta(k + 1/2, n - k + 1/2) quantiles.
+
+    As Brown, Cai & DasGupta (2001) recommend, the bound is pinned to 0 when k = 0 and to
+    1 when k = n, where the tail quantile would otherwise exclude the observed rate.
+    n = 0 gives (0.0, 1.0), like ``wilson_interval``.
+    """
+    _check_counts(k, n)
+    low, high = beta_interval(k + 0.5, n - k + 0.5, level)
+    return Interval(0.0 if k == 0 else low, 1.0 if k == n else high)
+
+
+def beta_interval(a: float, b: float, level: float = 0.95) -> Interval:
+    """Equal-tailed ``level`` interval of a Beta(a, b) distribution."""
+    if not 0 < level < 1:
+        raise InvalidInput(f"level must lie strictly between 0 and 1, got {level}")
+    tail = (1 - level) / 2
+    return Interval(beta_quantile(tail, a, b), beta_quantile(1 - tail, a, b))
+
+
+def beta_quantile(q: float, a: float, b: float) -> float:
+    """x with I_x(a, b) = q, by bisection: slow-ish (~60 steps) but never fails to converge."""
+    if a <= 0 or b <= 0:
+        raise InvalidInput(f"beta parameters must be positive, got a={a}, b={b}")
+    if not 0 <= q <= 1:
+        raise InvalidInput(f"quantile must lie in [0, 1], got {q}")
+    lo, hi = 0.0, 1.0
+    while hi - lo > 1e-15:
+        mid = (lo + hi) / 2
+        if mid in (lo, hi):  # no float left between them
+            break
+        if regularized_beta(mid, a, b) < q:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def regularized_beta(x: float, a: float, b: float) -> float:
+    """I_x(a, b), the beta CDF, via the continued fraction of Numerical Recipes §6.4."""
+    if x <= 0:
+        return 0.0
+    if x >= 1:
+        return 1.0
+    log_front = (
+        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    )
+    front = math.exp(log_front)
+    # The fraction converges fast only left of the mean; beyond it use
+    # the symmetry I_x(a, b) = 1 - I_{1-x}(b, a).
+    if x < (a + 1) / (a + b + 2):
+        return front * _beta_fraction(x, a, b) / a
+    return 1.0 - front * _beta_fraction(1 - x, b, a) / b
+
+
+_TINY = 1e-300
+_EPS = 1e-15
+
+
+def _beta_fraction(x: float, a: float, b: float, max_terms: int = 500) -> float:
+    """Continued fraction for I_x(a, b), evaluated by the modified Lentz method."""
+
+    def nudge(v: float) -> float:  # Lentz: keep a zero denominator from stopping the recurrence
+        return _TINY if abs(v) < _TINY else v
+
+    c = 1.0
+    d = 1.0 / nudge(1.0 - (a + b) * x / (a + 1))
+    h = d
+    for m in range(1, max_terms + 1):
+        even = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m))
+        d = 1.0 / nudge(1.0 + even * d)
+        c = nudge(1.0 + even / c)
+        h *= d * c
+        odd = -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))
+        d = 1.0 / nudge(1.0 + odd * d)
+        c = nudge(1.0 + odd / c)
+        step = d * c
+        h *= step
+        if abs(step - 1.0) < _EPS:
+            break
+    return h
+
+
+# --- empirical-Bayes shrinkage ----------------------------------------------------------
+
+
+class Beta(NamedTuple):
+    alpha: float
+    beta: float
+
+    @property
+    def mean(self) -> float:
+        return self.alpha / (self.alpha + self.beta)
+
+
+@dataclass(frozen=True)
+class BetaPrior:
+    """A Beta(alpha, beta) prior over speakers' hit rates and how it was obtained.
+
+    method: 'mle' (beta-binomial maximum likelihood), 'moments' (method of moments when the
+    MLE runs off to a bound), 'pooled' (no spread between speakers beyond chance, or too few
+    speakers: the pooled rate, weighted like a typical speaker's record), 'uniform' (no data).
+    """
+
+    alpha: float
+    beta: float
+    method: str
+
+    @property
+    def mean(self) -> float:
+        return self.alpha / (self.alpha + self.beta)
+
+    @property
+    def strength(self) -> float:
+        """How many claims the prior is worth."""
+        return self.alpha + self.beta
+
+
+MIN_SPEAKERS_FOR_FIT = 3
+# A likelihood maximum at these bounds is a flat or degenerate likelihood, not an estimate.
+MIN_STRENGTH = 0.01
+MAX_STRENGTH = 1e4
+# A fallback prior worth less than one claim would let a 1-for-1 record top the ranking.
+MIN_FALLBACK_STRENGTH = 1.0
+
+
+def fit_beta_prior(ks: Sequence[float], ns: Sequence[int]) -> BetaPrior:
+    """Beta prior across speakers (k hits of n each), for shrinking small records.
+
+    Tries the beta-binomial maximum likelihood first; falls back to the method of moments,
+    then to the pooled rate. Speakers with n = 0 carry no evidence and are ignored.
+    """
+    if len(ks) != len(ns):
+        raise InvalidInput(f"{len(ks)} hit counts but {len(ns)} record sizes")
+    for k, n in zip(ks, ns):
+        _check_counts(k, n)
+    records = [(float(k), int(n)) for k, n in zip(ks, ns) if n > 0]
+    if not records:
+        return BetaPrior(1.0, 1.0, "uniform")
+    hits = sum(k for k, _ in records)
+    total = sum(n for _, n in records)
+    mixed = 0 < hits < total
+    if len(records) >= MIN_SPEAKERS_FOR_FIT and mixed:
+        moments = _moments_prior(records)
+        start = moments or (hits / total, _typical_size(records))
+        mean, strength = _max_likelihood(records, start)
+        if MIN_STRENGTH * 1.01 < strength < MAX_STRENGTH * 0.99:
+            return BetaPrior(mean * strength, (1 - mean) * strength, "mle")
+        if moments is not None:
+            mean, strength = moments
+            return BetaPrior(mean * strength, (1 - mean) * strength, "moments")
+    # Half a hit and half a miss keep the prior inside (0, 1) when everyone hit or everyone missed.
+    mean = (hits + 0.5) / (total + 1)
+    strength = max(2.0, _typical_size(records))
+    return BetaPrior(mean * strength, (1 - mean) * strength, "pooled")
+
+
+def shrunk_rate(k: float, n: int, prior: BetaPrior | Beta) -> float:
+    """Posterior mean hit rate: the record pulled toward the prior by the prior's strength."""
+    _check_counts(k, n)
+    return (k + prior.alpha) / (n + prior.alpha + prior.beta)
+
+
+def posterior(k: float, n: int, prior: BetaPrior | Beta) -> Beta:
+    """Beta posterior of the hit rate after k hits in n; pass it to ``beta_interval``."""
+    _check_counts(k, n)
+    return Beta(prior.alpha + k, prior.beta + n - k)
+
+
+def _typical_size(records: list[tuple[float, int]]) -> float:
+    sizes = sorted(n for _, n in records)
+    middle = len(sizes) // 2
+    return float(sizes[middle]) if len(sizes) % 2 else (sizes[middle - 1] + sizes[middle]) / 2
+
+
+def _moments_prior(records: list[tuple[float, int]]) -> tuple[float, float] | None:
+    """(mean, strength) from the spread of rates beyond binomial noise, or None if there is none.
+
+    Under a Beta(mean, strength) prior, Var(k/n) = m(1-m) * (1/n + (1 - 1/n) * rho) with
+    rho = 1 / (strength + 1); averaging over speakers and solving for rho gives the estimate.
+    """
+    if len(records) < 2:
+        return None
+    m = sum(k for k, _ in records) / sum(n for _, n in records)
+    rates = [k / n for k, n in records]
+    mean_rate = sum(rates) / len(rates)
+    spread = sum((r - mean_rate) ** 2 for r in rates) / (len(rates) - 1)
+    mean_inverse_n = sum(1 / n for _, n in records) / len(records)
+    if not 0 < m < 1 or mean_inverse_n >= 1:
+        return None
+    rho = (spread / (m * (1 - m)) - mean_inverse_n) / (1 - mean_inverse_n)
+    if rho <= 0:
+        return None
+    if rho >= 1:  # more spread than any beta allows: speakers are all-or-nothing
+        return m, MIN_FALLBACK_STRENGTH
+    strength = min(MAX_STRENGTH, max(MIN_FALLBACK_STRENGTH, 1 / rho - 1))
+    return m, strength
+
+
+def _max_likelihood(
+    records: list[tuple[float, int]], start: tuple[float, float]
+) -> tuple[float, float]:
+    """(mean, strength) maximising the beta-binomial likelihood, searched on (logit, log) scales."""
+    low, high = math.log(MIN_STRENGTH), math.log(MAX_STRENGTH)
+
+    def unpack(point: Sequence[float]) -> tuple[float, float]:
+        logit, log_strength = point
+        mean = 1 / (1 + math.exp(-max(-30.0, min(30.0, logit))))
+        return mean, math.exp(max(low, min(high, log_strength)))
+
+    def negative_log_likelihood(point: Sequence[float]) -> float:
+        mean, strength = unpack(point)
+        a, b = mean * strength, (1 - mean) * strength
+        shared = math.lgamma(strength) - math.lgamma(a) - math.lgamma(b)
+        return -sum(
+            shared + math.lgamma(k + a) + math.lgamma(n - k + b) - math.lgamma(n + strength)
+            for k, n in records
+        )
+
+    mean, strength = start
+    mean = min(max(mean, 1e-6), 1 - 1e-6)
+    x0 = (math.log(mean / (1 - mean)), math.log(min(max(strength, 1.0), MAX_STRENGTH / 10)))
+    return unpack(_nelder_mead(negative_log_likelihood, x0))
+
+
+def _nelder_mead(
+    f: Callable[[Sequence[float]], float],
+    x0: Sequence[float],
+    step: float = 0.5,
+    tolerance: float = 1e-10,
+    max_iterations: int = 5000,
+) -> list[float]:
+    """Minimise f without derivatives (standard reflection/expansion/contraction/shrink)."""
+    dims = len(x0)
+    simplex = [list(x0)]
+    simplex += [[x + (step if i == j else 0.0) for j, x in enumerate(x0)] for i in range(dims)]
+    values = [f(p) for p in simplex]
+    for _ in range(max_iterations):
+        order = sorted(range(dims + 1), key=values.__getitem__)
+        simplex = [simplex[i] for i in order]
+        values = [values[i] for i in order]
+        if values[-1] - values[0] <= tolerance * (abs(values[0]) + tolerance):
+            break
+        centroid = [sum(p[j] for p in simplex[:-1]) / dims for j in range(dims)]
+
+        def toward(t: float) -> list[float]:
+            return [c + t * (w - c) for c, w in zip(centroid, simplex[-1])]
+
+        reflected = toward(-1.0)
+        f_reflected = f(reflected)
+        if f_reflected < values[0]:
+            expanded = toward(-2.0)
+            f_expanded = f(expanded)
+            simplex[-1], values[-1] = (
+                (expanded, f_expanded) if f_expanded < f_reflected else (reflected, f_reflected)
+            )
+        elif f_reflected < values[-2]:
+            simplex[-1], values[-1] = reflected, f_reflected
+        else:
+            contracted = toward(0.5 if f_reflected >= values[-1] else -0.5)
+            f_contracted = f(contracted)
+            if f_contracted < min(values[-1], f_reflected):
+                simplex[-1], values[-1] = contracted, f_contracted
+            else:
+                best = simplex[0]
+                simplex = [best] + [
+                    [b + 0.5 * (x - b) for b, x in zip(best, p)] for p in simplex[1:]
+                ]
+                values = [values[0]] + [f(p) for p in simplex[1:]]
+    return simplex[min(range(dims + 1), key=values.__getitem__)]
+
+
+# --- probabilistic forecasts ------------------------------------------------------------
+
+# Forecasts closer than this are the same stated probability (0.7 typed vs 0.7000000001 computed).
+_SAME_FORECAST_DIGITS = 9
+_CLIP = 1e-15
+
+
+class MurphyDecomposition(NamedTuple):
+    """Brier = reliability - resolution + uncertainty (Murphy 1973)."""
+
+    reliability: float
+    resolution: float
+    uncertainty: float
+
+
+class Bucket(NamedTuple):
+    """One calibration bucket: forecasts nearest to ``bucket``, in [lo, hi)."""
+
+    bucket: float
+    lo: float
+    hi: float
+    n: int
+    observed: float | None
+    mean_p: float | None
+
+
+def _check_forecasts(ps: Sequence[float], ys: Sequence[int]) -> None:
+    if len(ps) != len(ys):
+        raise InvalidInput(f"{len(ps)} forecasts but {len(ys)} outcomes")
+    for p in ps:
+        if not 0 <= p <= 1:
+            raise InvalidInput(f"probability must lie in [0, 1], got {p}")
+    for y in ys:
+        if y not in (0, 1):
+            raise InvalidInput(f"outcome must be 0 or 1, got {y!r}")
+
+
+def brier(ps: Sequence[float], ys: Sequence[int]) -> float | None:
+    """Mean squared error of the stated probabilities: 0 best, 1 worst; None if nothing to score."""
+    _check_forecasts(ps, ys)
+    if not ps:
+        return None
+    return sum((p - y) ** 2 for p, y in zip(ps, ys)) / len(ps)
+
+
+def brier_skill(
+    ps: Sequence[float], ys: Sequence[int], reference: float | None = None
+) -> float | None:
+    """1 - Brier / Brier of always saying ``reference`` (default: the observed base rate).
+
+    Positive means better than the reference forecast. None if nothing to score, or if the
+    reference is perfect (all outcomes equal the reference) so no skill can be measured.
+    """
+    score = brier(ps, ys)
+    if score is None:
+        return None
+    constant = sum(ys) / len(ys) if reference is None else reference
+    baseline = brier([constant] * len(ys), ys)
+    return None if not baseline else 1 - score / baseline
+
+
+def log_score(ps: Sequence[float], ys: Sequence[int]) -> float | None:
+    """Mean log loss in nats: lower is better, 0 is perfect, ln 2 is always saying 50 %.
+
+    p is clipped to [1e-15, 1 - 1e-15] so a confident miss costs ~34.5 nats, not infinity.
+    """
+    _check_forecasts(ps, ys)
+    if not ps:
+        return None
+    total = 0.0
+    for p, y in zip(ps, ys):
+        # Clip the probability given to what happened: 1 - (1 - 1e-15) is not 1e-15 in floats.
+        given = min(max(p if y else 1 - p, _CLIP), 1 - _CLIP)
+        total -= math.log(given)
+    return total / len(ps)
+
+
+def murphy_decomposition(ps: Sequence[float], ys: Sequence[int]) -> MurphyDecomposition | None:
+    """Split the Brier score with one bin per distinct stated probability; None if empty."""
+    _check_forecasts(ps, ys)
+    if not ps:
+        return None
+    bins: dict[float, list[int]] = defaultdict(list)
+    for p, y in zip(ps, ys):
+        bins[round(p, _SAME_FORECAST_DIGITS)].append(y)
+    total = len(ps)
+    base_rate = sum(ys) / total
+    reliability = resolution = 0.0
+    for p, outcomes in bins.items():
+        observed = sum(outcomes) / len(outcomes)
+        reliability += len(outcomes) * (p - observed) ** 2
+        resolution += len(outcomes) * (observed - base_rate) ** 2
+    return MurphyDecomposition(reliability / total, resolution / total, base_rate * (1 - base_rate))
+
+
+def calibration(ps: Sequence[float], ys: Sequence[int]) -> list[Bucket]:
+    """Eleven buckets 0.0, 0.1, ..., 1.0, each forecast in the nearest; empty ones listed too.
+
+    Nearest, not floor: 0.7 belongs with 0.7 (linspace edges put it in [0.6, 0.7)). Exact
+    halves (0.05, 0.15...) go up. Buckets are [lo, hi), except 1.0 which includes 1.0.
+    """
+    _check_forecasts(ps, ys)
+    members: list[list[tuple[float, int]]] = [[] for _ in range(11)]
+    for p, y in zip(ps, ys):
+        # Round first so 0.15 * 10 = 1.4999999999999998 still counts as a half.
+        members[math.floor(round(p * 10, 9) + 0.5)].append((p, y))
+    buckets = []
+    for tenth, inside in enumerate(members):
+        centre = tenth / 10
+        lo, hi = max(0.0, round(centre - 0.05, 2)), min(1.0, round(centre + 0.05, 2))
+        n = len(inside)
+        observed = sum(y for _, y in inside) / n if n else None
+        mean_p = sum(p for p, _ in inside) / n if n else None
+        buckets.append(Bucket(centre, lo, hi, n, observed, mean_p))
+    return buckets
+
+
+# --- lateness -------------------------------------------------------------------------
+
+
+class SurvivalPoint(NamedTuple):
+    time: float
+    survival: float
+
+
+def lateness_ratio(said: date, deadline: date, happened: date) -> float:
+    """Time taken as a multiple of the time promised: 1.0 is exactly on the deadline.
+
+    For a claim still open, pass the report date as ``happened`` (right-censored). A deadline
+    on the very day of the claim promises zero time; it is counted as one day so the ratio
+    stays finite and a same-day delivery still scores 0.
+    """
+    promised = deadline.toordinal() - said.toordinal()
+    if promised < 0:
+        raise InvalidInput(f"deadline {deadline} is before the claim was made ({said})")
+    return (happened.toordinal() - said.toordinal()) / max(promised, 1)
+
+
+def kaplan_meier(times: Sequence[float], events: Sequence[int]) -> list[SurvivalPoint]:
+    """Survival curve S(t) at each event time; events 1 = happened, 0 = still open (censored).
+
+    At a tie, events are counted before censorings: a claim open at ratio t was still at risk
+    when others happened at t.
+    """
+    if len(times) != len(events):
+        raise InvalidInput(f"{len(times)} times but {len(events)} event flags")
+    happened_at: dict[float, int] = defaultdict(int)
+    leaving_at: dict[float, int] = defaultdict(int)
+    for t, event in zip(times, events):
+        if event not in (0, 1):
+            raise InvalidInput(f"event flag must be 0 or 1, got {event!r}")
+        happened_at[t] += event
+        leaving_at[t] += 1
+    at_risk = len(times)
+    survival = 1.0
+    curve = []
+    for t in sorted(leaving_at):
+        if happened_at[t]:
+            survival *= 1 - happened_at[t] / at_risk
+            curve.append(SurvivalPoint(t, survival))
+        at_risk -= leaving_at[t]
+    return curve
+
+
+def km_median(times: Sequence[float], events: Sequence[int]) -> float | None:
+    """Smallest time at which S(t) <= 0.5; None if half the claims never happened."""
+    for point in kaplan_meier(times, events):
+        if point.survival <= 0.5:
+            return point.time
+    return None
+
+
+class Share(NamedTuple):
+    count: int
+    total: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.count / self.total if self.total else None
+
+
+def on_time_share(times: Sequence[float], events: Sequence[int]) -> Share:
+    """Claims that happened by their deadline (ratio <= 1) out of all, open ones included."""
+    if len(times) != len(events):
+        raise InvalidInput(f"{len(times)} times but {len(events)} event flags")
+    return Share(sum(1 for t, e in zip(times, events) if e and t <= 1), len(times))
