@@ -1,0 +1,1 @@
+"""Scheduler jobs: flag lapsed deadlines and deliver reminders; installed as ``ledger.jobs``."""

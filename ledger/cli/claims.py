@@ -1,0 +1,129 @@
+"""`claims add`, `claims list`, `claims show` and `claims deadline`."""
+
+from __future__ import annotations
+
+import click
+
+from ledger.cli.app import App, cli, pass_app
+from ledger.cli.options import DATE, json_option
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--speaker", required=True, help="Who said it (name or alias).")
+@click.option("--said", type=DATE, help="When it was said [default: the source's published date].")
+@click.option("--deadline", required=True, help="The deadline as said: a date or words like 'later this year'.")
+@click.option("--quote", help="The speaker's words, verbatim.")
+@click.option("--source", help="Source URL or id (add it first with `claims source add`).")
+@click.option("--probability", help="A probability the speaker stated: 0.7 or 70%.")
+@click.option("--confidence", help="The speaker's hedge words, verbatim, e.g. 'likely'.")
+@click.option("--tag", "tags", multiple=True, help="Topic tag (repeatable).")
+@click.option("--horizon", help="For a vague deadline ('soon'): assume this horizon, e.g. 1y, 18m, 6w.")
+@click.option("--restates", type=int, metavar="ID", help="An earlier claim this one restates (e.g. the same promise moved).")
+@click.option("--new-speaker", is_flag=True, help="Create the speaker if unknown.")
+@click.option("--logged-by", metavar="NAME", help="Who logs it [default: user.name from the config, else the OS user].")
+@json_option
+@pass_app
+def add(app: App, text, speaker, said, deadline, quote, source, probability, confidence, tags, horizon, restates, new_speaker, logged_by, as_json) -> None:
+    """Log a claim: what was predicted, by whom, when, and by when."""
+    from ledger.domain.claims import ClaimDraft
+    from ledger.services.claims import add_claim
+
+    draft = ClaimDraft(
+        text=text, speaker=speaker, deadline=deadline, said=said, quote=quote, source=source,
+        probability=probability, confidence=confidence, tags=tuple(tags), horizon=horizon,
+        restates=restates, new_speaker=new_speaker,
+    )
+    view = add_claim(app.ledger, draft, app.actor(logged_by))
+    if as_json:
+        return app.json(view)
+    assumed = " (assumed horizon)" if view["deadline_assumed"] else ""
+    app.echo(f"Logged claim #{view['id']}: {view['speaker']}: {view['text']}")
+    app.echo(f"  said {view['said']}, deadline {view['deadline']} ({view['deadline_text']}){assumed}")
+
+
+@cli.command("list")
+@click.option("--speaker", help="Only this speaker's claims.")
+@click.option("--tag", help="Only claims with this tag.")
+@click.option("--status", type=click.Choice(["open", "due", "resolved", "disputed"]), help="Only claims in this state.")
+@click.option("--limit", type=click.IntRange(min=0), help="At most this many.")
+@json_option
+@pass_app
+def list_(app: App, speaker, tag, status, limit, as_json) -> None:
+    """List claims, oldest first."""
+    from ledger.render.table import table
+    from ledger.services.claims import list_claims
+
+    views = list_claims(app.ledger, speaker=speaker, tag=tag, status=status, limit=limit)
+    if as_json:
+        return app.json(views)
+    if not views:
+        return app.note("No claims match.")
+    rows = [(v["id"], v["said"], v["speaker"], v["text"], v["deadline"], v["status"], ",".join(v["tags"])) for v in views]
+    app.echo(table(["ID", "SAID", "SPEAKER", "CLAIM", "DEADLINE", "STATUS", "TAGS"], rows, color=app.color, max_width=50))
+
+
+@cli.command()
+@click.argument("claim_id", type=int, metavar="ID")
+@json_option
+@pass_app
+def show(app: App, claim_id: int, as_json: bool) -> None:
+    """Everything known about one claim."""
+    from ledger.render.table import fields
+    from ledger.services.claims import show_claim
+
+    v = show_claim(app.ledger, claim_id)
+    if as_json:
+        return app.json(v)
+    src = v["source"]
+    deadline = f"{v['deadline']}  ({v['deadline_text']!r}: {v['deadline_granularity']}, from {v['deadline_earliest']}"
+    deadline += f", strictly before {v['deadline_strict']}" if v["deadline_strict"] else ""
+    deadline += ", assumed horizon)" if v["deadline_assumed"] else ")"
+    pairs = [
+        ("Claim", f"#{v['id']} {v['text']}"),
+        ("Speaker", v["speaker"]),
+        ("Quote", f"\u201c{v['quote']}\u201d" if v["quote"] else None),
+        ("Said", v["said"]),
+        ("Deadline", deadline),
+        ("Status", v["status"]),
+        ("Probability", f"{v['probability']:.0%}" if v["probability"] is not None else None),
+        ("Confidence", v["confidence"]),
+        ("Tags", ", ".join(v["tags"])),
+        ("Source", " | ".join(str(x) for x in (src["url"], src["title"], src["publisher"], src["published"]) if x) if src else None),
+        ("Restates", f"#{v['restates']}" if v["restates"] else None),
+        ("Restated by", ", ".join(f"#{i}" for i in v["restated_by"]) or None),
+        ("Logged", f"{v['logged_at']} by {v['logged_by']}"),
+    ]
+    app.echo(fields([(k, val) for k, val in pairs if val not in (None, "")], color=app.color))
+
+
+@cli.command()
+@click.argument("expression")
+@click.option("--said", type=DATE, help="When the words were said [default: today].")
+@click.option("--horizon", help="For a vague expression: assume this horizon, e.g. 1y.")
+@json_option
+@pass_app
+def deadline(app: App, expression: str, said, horizon, as_json: bool) -> None:
+    """Show what a deadline expression means, e.g. claims deadline "by mid-2025" --said 2023-07-06."""
+    from datetime import date
+
+    from ledger.domain.deadlines import assume_horizon, normalise
+    from ledger.render.table import fields
+
+    result = normalise(expression, said or date.today())
+    if result.vague and horizon:
+        result = assume_horizon(result, horizon)
+    d = result.as_dict()
+    if as_json:
+        return app.json(d)
+    pairs = [("Expression", d["expression"]), ("Said", d["said"])]
+    if d["vague"]:
+        pairs.append(("Deadline", "none: vague (give a date, or --horizon to assume one)"))
+    else:
+        pairs += [("Earliest", d["earliest"]), ("Deadline", d["deadline"])]
+        if d["strict_deadline"]:
+            pairs.append(("Strictly", f"{d['strict_deadline']} (if 'by' means before it begins)"))
+    pairs += [("Granularity", d["granularity"]), ("TIMEX", d["timex"])]
+    if d.get("assumed"):
+        pairs.append(("Assumed", "yes: the date comes from --horizon"))
+    app.echo(fields(pairs, color=app.color))

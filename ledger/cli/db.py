@@ -1,0 +1,64 @@
+"""`claims db ...`: schema migrations with Alembic (imported only here)."""
+
+from __future__ import annotations
+
+import click
+
+from ledger.cli.app import App, cli, pass_app
+
+
+def _unchecked(app: App):
+    from ledger.store.engine import open_ledger
+
+    return open_ledger(app.db_option or app.config.database, check_schema=False)
+
+
+@cli.group()
+def db() -> None:
+    """The ledger's schema: upgrade, downgrade, current revision."""
+
+
+@db.command()
+@click.argument("revision", default="head")
+@pass_app
+def upgrade(app: App, revision: str) -> None:
+    """Bring the schema up to REVISION [default: head]."""
+    from ledger.store import schema
+
+    ledger = _unchecked(app)
+    schema.upgrade(ledger, revision)
+    app.echo(f"Schema at {ledger.current_revision()} ({ledger.describe()})")
+
+
+@db.command()
+@click.argument("revision")
+@pass_app
+def downgrade(app: App, revision: str) -> None:
+    """Take the schema back to REVISION ('base' removes every table)."""
+    from ledger.store import schema
+
+    ledger = _unchecked(app)
+    schema.downgrade(ledger, revision)
+    app.echo(f"Schema at {ledger.current_revision() or 'base'} ({ledger.describe()})")
+
+
+@db.command()
+@pass_app
+def current(app: App) -> None:
+    """Print the schema revision of the ledger and the one this claims expects."""
+    from ledger.store.schema_revision import SCHEMA_REVISION
+
+    ledger = _unchecked(app)
+    rev = ledger.current_revision()
+    state = "up to date" if rev == SCHEMA_REVISION else "run `claims db upgrade`" if rev else "empty"
+    app.echo(f"{rev or 'none'} (this claims expects {SCHEMA_REVISION}: {state})")
+
+
+@db.command()
+@pass_app
+def history(app: App) -> None:
+    """List the schema revisions, oldest first."""
+    from ledger.store import schema
+
+    for rev, down, doc in schema.history():
+        app.echo(f"{rev}  {(doc or '').splitlines()[0] if doc else ''}")

@@ -1,0 +1,103 @@
+"""Loading a seeds folder (see seeds/README.md): speakers, sources and claims, idempotently."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ledger.domain.claims import ClaimDraft, text_fingerprint
+from ledger.domain.dates import parse_date
+from ledger.errors import InvalidInput
+from ledger.services import journal
+from ledger.services.claims import new_claim
+from ledger.services.people import create_speaker, find_source, find_speaker
+from ledger.store.engine import Ledger
+from ledger.store.models import Claim, Source
+
+
+def packaged_seeds() -> Path:
+    return Path(str(files("ledger.seeds")))
+
+
+@dataclass
+class SeedReport:
+    claims_added: list[int] = field(default_factory=list)
+    claims_present: int = 0
+    speakers_added: int = 0
+    sources_added: int = 0
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+
+
+def load_seeds(ledger: Ledger, folder: Path | None, actor: str) -> SeedReport:
+    folder = Path(folder) if folder else packaged_seeds()
+    claims_file = folder / "claims.csv"
+    if not claims_file.is_file():
+        raise InvalidInput(f"{folder} has no claims.csv (see seeds/README.md for the format)")
+    sources = {r["url"]: r for r in _rows(folder / "sources.csv")} if (folder / "sources.csv").is_file() else {}
+    report = SeedReport()
+    with ledger.write() as session:
+        for line, row in enumerate(_rows(claims_file), start=2):
+            try:
+                _load_row(session, folder, row, sources, actor, report)
+            except InvalidInput as exc:
+                raise InvalidInput(f"{claims_file}:{line}: {exc}") from None
+    return report
+
+
+def _load_row(session, folder: Path, row: dict, sources: dict, actor: str, report: SeedReport) -> None:
+    said = parse_date(row["said"])
+    speaker = find_speaker(session, row["speaker"])
+    if speaker is None:
+        speaker = create_speaker(session, row["speaker"], (), actor)
+        report.speakers_added += 1
+    existing = session.scalar(
+        select(Claim.id).where(
+            Claim.speaker_id == speaker.id, Claim.said == said, Claim.text_sha256 == text_fingerprint(row["claim"])
+        )
+    )
+    if existing is not None:
+        report.claims_present += 1
+        return
+    url = row.get("source_url") or None
+    if url and find_source(session, url) is None:
+        _add_source(session, folder, url, sources.get(url, {}), row.get("venue"), actor)
+        report.sources_added += 1
+    draft = ClaimDraft(
+        text=row["claim"],
+        speaker=speaker.name,
+        deadline=row["deadline"],
+        said=said,
+        quote=row.get("quote") or None,
+        source=url,
+        confidence=row.get("confidence") or None,
+        tags=tuple(t for t in (row.get("tags") or "").split(";") if t.strip()),
+    )
+    claim = new_claim(session, draft, actor)
+    report.claims_added.append(claim.id)
+
+
+def _add_source(session, folder: Path, url: str, details: dict, venue: str | None, actor: str) -> Source:
+    text = (folder / details["text_file"]).read_text(encoding="utf-8") if details.get("text_file") else None
+    row = Source(
+        url=url,
+        title=details.get("title") or venue or None,
+        publisher=details.get("publisher") or None,
+        published=parse_date(details["published"]) if details.get("published") else None,
+        text=text,
+        text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest() if text is not None else None,
+    )
+    session.add(row)
+    journal.record(session, actor=actor, action="source.added", row=row)
+    return row

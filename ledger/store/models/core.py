@@ -1,0 +1,141 @@
+"""The ledger's core tables: speakers and their aliases, sources, claims and tags, reviewers, and
+the hash-chained journal that records every change to them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ledger.store.models.base import Base
+from ledger.store.types import UTCDateTime, utcnow
+
+CLAIM_STATUSES = ("open", "due", "resolved", "disputed")
+
+
+class Speaker(Base):
+    __tablename__ = "speakers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Casefolded name: "elon musk" and "Elon Musk" are one speaker on every backend.
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    aliases: Mapped[list[SpeakerAlias]] = relationship(
+        back_populates="speaker", cascade="all, delete-orphan", order_by="SpeakerAlias.alias"
+    )
+
+
+class SpeakerAlias(Base):
+    __tablename__ = "speaker_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(String(200))
+    alias_key: Mapped[str] = mapped_column(String(200), unique=True)
+
+    speaker: Mapped[Speaker] = relationship(back_populates="aliases")
+
+
+class Source(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str | None] = mapped_column(String(2000), unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    publisher: Mapped[str | None] = mapped_column(String(300))
+    published: Mapped[date | None] = mapped_column(Date)
+    text: Mapped[str | None] = mapped_column(Text)
+    text_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Claim(Base):
+    __tablename__ = "claims"
+    __table_args__ = (
+        # The natural key: the same words by the same speaker on the same day are one claim.
+        UniqueConstraint("speaker_id", "said", "text_sha256", name="uq_claims_natural_key"),
+        CheckConstraint("probability IS NULL OR (probability >= 0 AND probability <= 1)", name="probability"),
+        CheckConstraint("status IN ('open', 'due', 'resolved', 'disputed')", name="status"),
+        CheckConstraint("deadline >= said", name="deadline_after_said"),
+        Index("ix_claims_status_deadline", "status", "deadline"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id"), index=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    quote: Mapped[str | None] = mapped_column(Text)
+    said: Mapped[date] = mapped_column(Date)
+    # The deadline as the speaker put it, and what it means (see ledger.domain.deadlines).
+    deadline_text: Mapped[str] = mapped_column(Text)
+    deadline: Mapped[date] = mapped_column(Date)
+    deadline_earliest: Mapped[date] = mapped_column(Date)
+    deadline_granularity: Mapped[str] = mapped_column(String(20))
+    deadline_timex: Mapped[str] = mapped_column(String(40))
+    deadline_strict: Mapped[date | None] = mapped_column(Date)
+    deadline_assumed: Mapped[bool] = mapped_column(Boolean, default=False)
+    probability: Mapped[float | None] = mapped_column(Float)
+    confidence: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    logged_by: Mapped[str] = mapped_column(String(200))
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    restates_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"))
+    # Bumped on every change; a writer that read an older version loses (optimistic locking).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    speaker: Mapped[Speaker] = relationship()
+    source: Mapped[Source | None] = relationship()
+    tags: Mapped[list[ClaimTag]] = relationship(
+        cascade="all, delete-orphan", order_by="ClaimTag.tag", lazy="selectin"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ClaimTag(Base):
+    __tablename__ = "claim_tags"
+
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+
+
+class Reviewer(Base):
+    __tablename__ = "reviewers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    email: Mapped[str | None] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class JournalEntry(Base):
+    """One change to the ledger. Each entry hashes its content and the previous entry's hash."""
+
+    __tablename__ = "journal"
+    __table_args__ = (Index("ix_journal_entity", "entity", "entity_id"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[str] = mapped_column(Text)  # canonical JSON of the row after the change
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -1,0 +1,79 @@
+"""Canonical snapshots of ledger rows: what the journal records after each change, and what
+`claims verify` recomputes from the current rows to prove nothing was edited behind its back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from ledger.store.models import Claim, Reviewer, Source, Speaker
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def speaker(row: Speaker) -> dict[str, Any]:
+    return {"id": row.id, "name": row.name, "aliases": sorted(a.alias for a in row.aliases)}
+
+
+def source(row: Source) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "url": row.url,
+        "title": row.title,
+        "publisher": row.publisher,
+        "published": _iso(row.published),
+        "text_sha256": row.text_sha256,
+    }
+
+
+def claim(row: Claim) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "speaker_id": row.speaker_id,
+        "source_id": row.source_id,
+        "text": row.text,
+        "quote": row.quote,
+        "said": _iso(row.said),
+        "deadline_text": row.deadline_text,
+        "deadline": _iso(row.deadline),
+        "deadline_earliest": _iso(row.deadline_earliest),
+        "deadline_granularity": row.deadline_granularity,
+        "deadline_timex": row.deadline_timex,
+        "deadline_strict": _iso(row.deadline_strict),
+        "deadline_assumed": bool(row.deadline_assumed),
+        "probability": row.probability,
+        "confidence": row.confidence,
+        "status": row.status,
+        "tags": sorted(t.tag for t in row.tags),
+        "logged_by": row.logged_by,
+        "logged_at": _iso(row.logged_at),
+        "restates_id": row.restates_id,
+        "version": row.version,
+    }
+
+
+def reviewer(row: Reviewer) -> dict[str, Any]:
+    return {"id": row.id, "name": row.name, "email": row.email}
+
+
+# entity name -> (model, snapshot). Later areas register their own journaled tables here.
+SNAPSHOTS: dict[str, tuple[type, Callable[[Any], dict[str, Any]]]] = {
+    "speaker": (Speaker, speaker),
+    "source": (Source, source),
+    "claim": (Claim, claim),
+    "reviewer": (Reviewer, reviewer),
+}
+
+
+def entity_of(row: Any) -> str:
+    for name, (model, _) in SNAPSHOTS.items():
+        if isinstance(row, model):
+            return name
+    raise TypeError(f"{type(row).__name__} is not a journaled entity")
+
+
+def snapshot(row: Any) -> dict[str, Any]:
+    return SNAPSHOTS[entity_of(row)][1](row)

@@ -1,0 +1,39 @@
+"""Several `claims` processes writing one ledger at once: they queue, none fails, the journal
+chain stays one line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from sqlalchemy import func, select
+
+from ledger.store.models import Claim, JournalEntry
+
+
+def test_parallel_adds_all_land(db_url, cli):
+    assert cli("speaker", "add", "Elon Musk").status == 0
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", (
+                "import sys\nfrom ledger.cli.app import run\n"
+                "for i in range(15):\n"
+                f"    s = run(['--db', {db_url!r}, 'add', 'claim %d-%d' % ({w}, i), '--speaker', 'Elon Musk', '--said', '2024-01-01', '--deadline', 'by 2030'])\n"
+                "    assert s == 0, s\n"
+            )],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for w in range(4)
+    ]
+    for p in procs:
+        out, err = p.communicate(timeout=180)
+        assert p.returncode == 0, err
+        assert "locked" not in err and "Traceback" not in err
+    from ledger.store.engine import open_ledger
+
+    ledger = open_ledger(db_url)
+    with ledger.read() as s:
+        assert s.scalar(select(func.count()).select_from(Claim)) == 60
+        seqs = list(s.scalars(select(JournalEntry.seq).order_by(JournalEntry.seq)))
+        assert seqs == list(range(1, 62))  # the speaker, then 60 claims: no gap, no fork
+    ledger.dispose()

@@ -1,0 +1,50 @@
+"""What `pip install .` ships, and what the everyday commands import on start-up."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> zipfile.ZipFile:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+        check=True, capture_output=True, timeout=300,
+    )
+    return zipfile.ZipFile(next(out.glob("claims-*.whl")))
+
+
+def test_wheel_ships_migrations_jobs_and_seeds_inside_the_package(wheel):
+    names = set(wheel.namelist())
+    assert "ledger/migrations/env.py" in names
+    assert any(n.startswith("ledger/migrations/versions/0001") for n in names)
+    assert "ledger/jobs/__init__.py" in names
+    assert "ledger/seeds/claims.csv" in names and "ledger/seeds/waic-2023-musk-article.txt" in names
+    top_level = {n.split("/")[0] for n in names if not n.startswith("claims-")}
+    assert top_level == {"ledger"}, top_level
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "claims = ledger.cli:main" in wheel.read(entry_points).decode()
+
+
+HEAVY = ("apscheduler", "alembic", "matplotlib", "numpy")
+
+
+@pytest.mark.parametrize("args", [["--version"], ["list", "--limit", "1"], ["add", "--help"]])
+def test_everyday_commands_stay_light(args, tmp_path):
+    db = tmp_path / "ledger.db"
+    subprocess.run([sys.executable, "-m", "ledger", "--db", str(db), "list"], check=True, capture_output=True)
+    probe = (
+        "import sys, runpy; sys.argv = ['claims', '--db', %r] + %r\n"
+        "try:\n    runpy.run_module('ledger', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "print([m for m in %r if m in sys.modules])"
+    ) % (str(db), args, HEAVY)
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
