@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from ledger.store.models import Claim, Reviewer, Source, Speaker
+from ledger.store.models import Claim, Resolution, Reviewer, Source, Speaker
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -51,6 +51,9 @@ def claim(row: Claim) -> dict[str, Any]:
         "logged_by": row.logged_by,
         "logged_at": _iso(row.logged_at),
         "restates_id": row.restates_id,
+        "outcome": row.outcome,
+        "occurred": _iso(row.occurred),
+        "resolved_at": _iso(row.resolved_at),
         "version": row.version,
     }
 
@@ -59,12 +62,29 @@ def reviewer(row: Reviewer) -> dict[str, Any]:
     return {"id": row.id, "name": row.name, "email": row.email}
 
 
+def resolution(row: Resolution) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "claim_id": row.claim_id,
+        "outcome": row.outcome,
+        "occurred": _iso(row.occurred),
+        "reviewer": row.reviewer,
+        "evidence": row.evidence,
+        "note": row.note,
+        "reason": row.reason,
+        "supersedes_id": row.supersedes_id,
+        "claim_version": row.claim_version,
+        "recorded_at": _iso(row.recorded_at),
+    }
+
+
 # entity name -> (model, snapshot). Later areas register their own journaled tables here.
 SNAPSHOTS: dict[str, tuple[type, Callable[[Any], dict[str, Any]]]] = {
     "speaker": (Speaker, speaker),
     "source": (Source, source),
     "claim": (Claim, claim),
     "reviewer": (Reviewer, reviewer),
+    "resolution": (Resolution, resolution),
 }
 
 

@@ -2,5 +2,9 @@
 
 from ledger.store.models.base import Base
 from ledger.store.models.core import Claim, ClaimTag, JournalEntry, Reviewer, Source, Speaker, SpeakerAlias
+from ledger.store.models.review import Resolution
+from ledger.store.models import reminders  # noqa: F401  (registers its tables)
 
-__all__ = ["Base", "Claim", "ClaimTag", "JournalEntry", "Reviewer", "Source", "Speaker", "SpeakerAlias"]
+__all__ = [
+    "Base", "Claim", "ClaimTag", "JournalEntry", "Resolution", "Reviewer", "Source", "Speaker", "SpeakerAlias",
+]

@@ -71,6 +71,7 @@ class Claim(Base):
         CheckConstraint("probability IS NULL OR (probability >= 0 AND probability <= 1)", name="probability"),
         CheckConstraint("status IN ('open', 'due', 'resolved', 'disputed')", name="status"),
         CheckConstraint("deadline >= said", name="deadline_after_said"),
+        CheckConstraint("outcome IS NULL OR outcome IN ('true', 'false', 'partial', 'ambiguous')", name="outcome"),
         Index("ix_claims_status_deadline", "status", "deadline"),
     )
 
@@ -95,6 +96,11 @@ class Claim(Base):
     logged_by: Mapped[str] = mapped_column(String(200))
     logged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     restates_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"))
+    # The current verdict, kept on the claim by the review service so reports aggregate one table;
+    # the resolutions table holds the full, append-only history behind it.
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    occurred: Mapped[date | None] = mapped_column(Date)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped on every change; a writer that read an older version loses (optimistic locking).
     version: Mapped[int] = mapped_column(Integer, default=1)
 

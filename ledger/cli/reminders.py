@@ -1,0 +1,3 @@
+"""`claims due`, `reviewer`, `assign`, `scheduler`, `reminders`, `calendar`: lapsed deadlines and reminders."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Reminder tables (assignments, outbox): see migrations/versions/0003_reminders.py."""
