@@ -1,0 +1,556 @@
+"""Deadlines as speakers say them ("by the end of next year", "within two years", "Q3 2025"),
+read into the dates a claim is held to.
+
+A small grammar, not a parser of English: the text is first normalised (case, punctuation,
+number words to digits), its signal word is taken off and remembered ("by", "before", "in"),
+then one list of (regex, handler) rules reads what is left as a calendar span, a duration or a
+vague "soon". ``docs/deadlines.md`` lists the accepted forms and the conventions; the cases in
+``tests/cases/deadlines.tsv`` are the specification.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields, replace
+from datetime import date, timedelta
+from fractions import Fraction
+
+from dateutil.relativedelta import relativedelta
+
+from ledger.domain.dates import parse_date
+from ledger.errors import InvalidDate, InvalidDeadline
+
+__all__ = ["Deadline", "normalise", "parse_horizon", "assume_horizon", "EXAMPLES"]
+
+EXAMPLES = "'by 2025', 'within two years', 'in June', 'Q3 2025', 'by the end of next year', 'by 31 March 2024', 'soon'"
+HORIZON_EXAMPLES = "'1y', '18m', '6 months', '2w', '30d'"
+DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """What a deadline expression means, relative to the day it was said."""
+
+    expression: str  # the words as given, unchanged
+    said: date
+    earliest: date
+    deadline: date | None  # None only when vague
+    granularity: str  # day, week, month, quarter, half, season, year, decade, open
+    timex: str  # TIMEX3-style value: '2023|END', '2024-H2', 'P18M', 'FUTURE_REF'...
+    strict_deadline: date | None  # "by 2025" read as "before 2025 begins"
+    vague: bool
+    assumed: bool = False  # the date came from a --horizon assumption, not from the speaker
+
+    def as_dict(self) -> dict:
+        return {
+            f.name: v.isoformat() if isinstance(v, date) else v
+            for f in fields(self)
+            for v in [getattr(self, f.name)]
+        }
+
+
+# --- what the rules read: a calendar span, a duration, or nothing definite -----------------
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: date
+    end: date
+    granularity: str
+    timex: str
+    whole: bool = True  # a whole named period, so "by X" also has the strict reading
+    closing: bool = False  # "the end of X": before it is the same as by it
+
+
+@dataclass(frozen=True)
+class _Duration:
+    delta: relativedelta
+    timex: str
+    granularity: str
+
+
+_VAGUE = object()
+
+
+# --- calendar periods ---------------------------------------------------------------------
+
+
+def _months(year: int, month: int, count: int, granularity: str, timex: str) -> _Span:
+    start = date(year, month, 1)
+    return _Span(start, start + relativedelta(months=count) - DAY, granularity, timex)
+
+
+def _year(y: int) -> _Span:
+    return _months(y, 1, 12, "year", str(y))
+
+
+def _half(y: int, n: int) -> _Span:
+    return _months(y, 6 * n - 5, 6, "half", f"{y}-H{n}")
+
+
+def _quarter(y: int, n: int) -> _Span:
+    return _months(y, 3 * n - 2, 3, "quarter", f"{y}-Q{n}")
+
+
+def _month(y: int, m: int) -> _Span:
+    return _months(y, m, 1, "month", f"{y}-{m:02d}")
+
+
+def _decade(y: int) -> _Span:
+    return _months(y // 10 * 10, 1, 120, "decade", str(y // 10))
+
+
+# Meteorological, northern hemisphere; a winter belongs to the year in which it starts.
+_SEASONS = {"spring": (3, "SP"), "summer": (6, "SU"), "fall": (9, "FA"), "autumn": (9, "FA"), "winter": (12, "WI")}
+
+
+def _season(y: int, name: str) -> _Span:
+    month, code = _SEASONS[name]
+    return _months(y, month, 3, "season", f"{y}-{code}")
+
+
+def _day(d: date) -> _Span:
+    return _Span(d, d, "day", d.isoformat(), whole=False)
+
+
+def _containing(unit: str, day: date) -> _Span:
+    if unit == "week":  # ISO weeks run Monday to Sunday
+        start = day - timedelta(days=day.weekday())
+        iso = start.isocalendar()
+        return _Span(start, start + 6 * DAY, "week", f"{iso.year}-W{iso.week:02d}")
+    return {
+        "month": lambda: _month(day.year, day.month),
+        "quarter": lambda: _quarter(day.year, (day.month - 1) // 3 + 1),
+        "half": lambda: _half(day.year, 1 if day.month <= 6 else 2),
+        "year": lambda: _year(day.year),
+        "decade": lambda: _decade(day.year),
+    }[unit]()
+
+
+_STEP = {
+    "week": relativedelta(weeks=1), "month": relativedelta(months=1), "quarter": relativedelta(months=3),
+    "half": relativedelta(months=6), "year": relativedelta(years=1), "decade": relativedelta(years=10),
+}
+
+
+def _relative(unit: str, said: date, offset: int) -> _Span:
+    """This (0), next (1) or last (-1) calendar week, month... counted from the one containing said."""
+    return _containing(unit, _containing(unit, said).start + _STEP[unit] * offset)
+
+
+def _upcoming(make, said: date, started_after: bool = False) -> _Span | None:
+    """A yearly period named without its year ("March", "Q1", "summer"): the first one not yet
+    over on the day said, or with ``started_after`` ("next spring") the first one yet to begin."""
+    for y in range(said.year - 1, said.year + 9):  # 8 years always include a 29 February
+        try:
+            span = make(y)
+        except ValueError:
+            continue
+        if (span.start > said) if started_after else (span.end >= said):
+            return span
+    return None
+
+
+def _thirds(span: _Span) -> list[tuple[date, date]] | None:
+    """Early, mid and late parts of a span: thirds of the year are Jan-Apr, May-Aug, Sep-Dec."""
+    start, after = span.start, span.end + DAY
+    if span.granularity == "day" or "|" in span.timex:
+        return None
+    if span.granularity == "decade":  # the early 2020s are 2020-2023, the late ones 2027-2029
+        cuts = [start, start.replace(year=start.year + 4), start.replace(year=start.year + 7)]
+    elif span.granularity == "month":
+        cuts = [start, start.replace(day=11), start.replace(day=21)]
+    elif span.granularity == "week":  # Mon-Tue, Wed-Thu, Fri-Sun
+        cuts = [start, start + 2 * DAY, start + 4 * DAY]
+    else:  # year, half, quarter, season: whole months, a multiple of three
+        months = (span.end.year - start.year) * 12 + span.end.month - start.month + 1
+        cuts = [start + relativedelta(months=months // 3 * i) for i in range(3)]
+    cuts.append(after)
+    return [(cuts[i], cuts[i + 1] - DAY) for i in range(3)]
+
+
+# --- normalisation: one spelling per meaning -----------------------------------------------
+
+_NUMBERS = {
+    w: i for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen".split())
+}
+_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+_ONES = "|".join(list(_NUMBERS)[1:10])
+
+
+def _clean(expression: str) -> str:
+    text = expression.lower()
+    text = re.sub(r"[\"'`‘’“”«»]", "", text)  # quotes, and apostrophes: "new year's" -> "new years"
+    text = re.sub(r"[‐‑‒–—]", "-", text)
+    text = re.sub(r"(?<!\d)[.,]|[.,](?!\d)", " ", text)  # keep 1.5 and 31.12.2023
+    text = re.sub(r"\b([qh][1-4])-(?=\d)", r"\1 ", text)  # Q3-2025
+    text = re.sub(r"(?<=[a-z])-|-(?=[a-z])|\s-\s", " ", text)  # mid-2025, year-end; keep 2024-03-31, -1
+    text = re.sub(r"[!?;:()\[\]{}*]", " ", text)
+    text = text.replace("~", " about ")
+    text = re.sub(r"\b(mid|year|month|quarter)(year|end)\b", r"\1 \2", text)  # midyear, yearend
+    return " ".join(text.split())
+
+
+def _numbers(text: str) -> str:
+    """Number words to digits, so the rules see "2 years" however it was written."""
+    text = re.sub(r"\b(?:a\s+)?couple(?:\s+of)?\b", "2", text)
+    text = re.sub(r"\ba\s+dozen\b", "12", text)
+    text = re.sub(rf"\b({'|'.join(_TENS)})\s+({_ONES})\b", lambda m: str(_TENS[m[1]] + _NUMBERS[m[2]]), text)
+    words = {**_NUMBERS, **_TENS}
+    text = re.sub(rf"\b({'|'.join(words)})\b", lambda m: str(words[m[1]]), text)
+    text = re.sub(r"\b(?:an?|1)\s+([a-z]+?)s?\s+or\s+2\b", r"1 to 2 \1s", text)  # a year or two
+    text = re.sub(r"\b(?:an?|1)\s+([a-z]+?)s?\s+and\s+a\s+half\b", r"1.5 \1s", text)
+    text = re.sub(r"\b(\d+)\s+and\s+a\s+half\b", r"\1.5", text)
+    return re.sub(r"\bhalf\s+an?\s+([a-z]+)", r"0.5 \1", text)
+
+
+def _words(phrases) -> str:
+    """An alternation that tries longer phrases first and allows any run of spaces inside."""
+    return "|".join(p.replace(" ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
+
+
+# The word before the period says how the period bounds the claim.
+_SIGNALS = {
+    **dict.fromkeys(["by", "no later than", "not later than", "by no later than", "on or before",
+                     "until", "up until", "till", "through", "at the latest by"], "by"),
+    **dict.fromkeys(["before", "prior to", "ahead of"], "before"),
+    **dict.fromkeys(["in", "within", "during", "over", "at", "on", "in less than", "less than",
+                     "in under", "under", "up to", "no more than", "at most"], "in"),
+}
+# Words that soften a deadline without moving it.
+_HEDGES = ["about", "around", "approximately", "approx", "roughly", "circa", "ca", "some time", "sometime",
+           "at some point in", "at some point during", "perhaps", "maybe", "probably", "possibly", "likely",
+           "hopefully", "just", "nearly", "almost", "somewhere around", "give or take", "sometime around"]
+_LEAD = re.compile(rf"^({_words([*_SIGNALS, *_HEDGES])})\s+(?=\S)")
+_HEDGE_LEAD = re.compile(rf"^({_words(_HEDGES)})\s+(?=\S)")
+_AT_THE_LATEST = re.compile(r"\s+(?:at\s+the\s+latest|at\s+latest|or\s+sooner|or\s+earlier|or\s+before)$")
+
+# Idioms that name no date; matched on the whole text, since "within one day" is a day.
+_IDIOMS = re.compile(
+    r"one\s+day|some\s*day|before\s+long|one\s+of\s+these\s+days|sooner\s+or\s+later"
+    r"|any\s+(?:day|time|moment)(?:\s+now)?"
+    r"|at\s+some\s+(?:point|stage)(?:\s+in\s+the\s+future)?|in\s+time|over\s+time|in\s+due\s+course"
+    r"|down\s+the\s+(?:road|line)|in\s+the\s+fullness\s+of\s+time|in\s+future"
+)
+
+
+def _split_signal(text: str) -> tuple[str, str]:
+    """Take off leading signal and hedge words; return the signal ('by', 'before', 'in') and the rest."""
+    signal = None
+    latest = _AT_THE_LATEST.search(text)
+    if latest:
+        text = text[: latest.start()]
+    while match := _LEAD.match(text):
+        signal = signal or _SIGNALS.get(" ".join(match[1].split()))
+        text = text[match.end():]
+    if latest and signal != "before":
+        signal = "by"
+    return signal or "in", text
+
+
+# --- the grammar ---------------------------------------------------------------------------
+
+_MONTHS = {
+    name: i for i, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"),
+         ("october", "oct"), ("november", "nov"), ("december", "dec")], 1)
+    for name in names
+}
+_M = rf"(?P<month>{_words(_MONTHS)})"
+# A year: 2025, "the year 2030", this/next/last year, the year after next.
+_Y = (r"(?P<year>(?:the\s+)?(?:(?:calendar\s+)?year\s+)?\d{4}|the\s+year\s+after\s+next"
+      r"|(?:this|the|(?:the\s+)?(?:current|next|following|previous)|last)\s+year)")
+_OF_Y = rf"(?:\s+(?:of\s+)?{_Y})?"
+_REL = {"this": 0, "the": 0, "current": 0, "the current": 0, "next": 1, "the next": 1, "following": 1,
+        "the following": 1, "last": -1, "previous": -1, "the previous": -1}
+_UNIT = r"(?P<unit>week|month|quarter|half|year|decade)"
+_ORD = {"first": 1, "1st": 1, "front": 1, "second": 2, "2nd": 2, "latter": 2, "back": 2, "third": 3, "3rd": 3,
+        "fourth": 4, "4th": 4}
+_HOLIDAYS = [(r"christmas\s+eve|xmas\s+eve", 12, 24), (r"christmas(?:\s+day)?|xmas", 12, 25),
+             (r"new\s+years?\s+eve|nye", 12, 31), (r"new\s+years?(?:\s+day)?", 1, 1)]
+_PARTS = {"early": 0, "beginning of": 0, "start of": 0, "mid": 1, "middle of": 1, "midway through": 1,
+          "late": 2, "end of": 2, "close of": 2}
+
+
+def _year_of(text: str, said: date) -> int:
+    digits = re.search(r"\d{4}", text)
+    if digits:
+        return int(digits[0])
+    if text.endswith("after next"):
+        return said.year + 2
+    return said.year + _REL[" ".join(text.split()[:-1])]
+
+
+def _named(m, said: date, make) -> _Span | None:
+    """A period named within a year: in the year given, else the next one (see _upcoming)."""
+    g = m.groupdict()
+    if g.get("year"):
+        return make(_year_of(g["year"], said))
+    return _upcoming(make, said, started_after=g.get("rel") == "next")
+
+
+def _fiscal(y: int) -> _Span:
+    """Fiscal years differ by company; without one named, fiscal 2025 is calendar 2025."""
+    return replace(_year(y), timex=f"FY{y}")
+
+
+def _part(m, said: date) -> _Span | None:
+    ref = _span(m["ref"], said)
+    thirds = ref and _thirds(ref)
+    if not thirds:
+        return None
+    part = " ".join(m["part"].split())
+    which = _PARTS[part]
+    start, end = thirds[which]
+    timex = f"{ref.timex}|{('START', 'MID', 'END')[which]}"
+    return _Span(start, end, ref.granularity, timex, whole=False, closing=part in ("end of", "close of"))
+
+
+def _period_end(m, said: date) -> _Span | None:
+    """'year end', 'quarter end 2025': the end of that period, or of the current one."""
+    ref = _span(m["ref"] or f"this {m['unit']}", said)
+    thirds = ref and ref.granularity == m["unit"] and _thirds(ref)
+    if not thirds:
+        return None
+    start, end = thirds[2]
+    return _Span(start, end, ref.granularity, f"{ref.timex}|END", whole=False, closing=True)
+
+
+def _rest_of(m, said: date) -> _Span:
+    """'later this year': from the day said to the end of the current period."""
+    current = _relative(m["unit"], said, 0)
+    return _Span(said, current.end, current.granularity, f"{current.timex}|END", whole=False)
+
+
+def _holiday(m, said: date) -> _Span | None:
+    name = m["holiday"]
+    month, day = next((mo, d) for pattern, mo, d in _HOLIDAYS if re.fullmatch(pattern, name))
+    return _named(m, said, lambda y: _day(date(y, month, day)))
+
+
+def _day_of_month(m, said: date) -> _Span | None:
+    month, day = _MONTHS[m["month"]], int(m["day"])
+    try:
+        return _named(m, said, lambda y: _day(date(y, month, day)))
+    except ValueError:  # 30 February in a year given
+        raise InvalidDeadline(f"{m[0]!r} is not a real date; write a deadline like {EXAMPLES}") from None
+
+
+def _explicit(m, said: date) -> _Span | None:
+    """A whole date in any form dates.parse_date accepts: 2024-03-31, 31/12/2023, 31 Dec 2023."""
+    try:
+        return _day(parse_date(m[0]))
+    except InvalidDate as error:
+        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}", m[0]):
+            raise InvalidDeadline(f"{error}; or write a deadline like {EXAMPLES}") from None
+        return None
+
+
+_SPAN_RULES = [  # the first rule that matches the whole text and yields a span wins
+    (rf"(?:the\s+)?(?P<part>{_words(_PARTS)})\s+(?P<ref>.+)", _part),
+    (rf"(?:the\s+)?{_UNIT}s?\s+end(?:\s+(?:of\s+)?(?P<ref>.+))?", _period_end),
+    (rf"(?:later|the\s+rest\s+of|the\s+remainder\s+of)\s+(?:in\s+)?(?:this|the)\s+{_UNIT}", _rest_of),
+    (rf"(?P<rel>{_words(_REL)})\s+{_UNIT}",
+     lambda m, said: _relative(m["unit"], said, _REL[" ".join(m["rel"].split())])),
+    (rf"(?:the\s+)?{_UNIT}\s+after\s+next", lambda m, said: _relative(m["unit"], said, 2)),
+    (rf"{_UNIT}", lambda m, said: _relative(m["unit"], said, 0)),  # "end of year"
+    (r"(?:the\s+)?(?:(?:calendar\s+)?year\s+)?(?P<y>\d{4})", lambda m, said: _year(int(m["y"]))),
+    (r"(?:fiscal(?:\s+year)?|fy)\s*(?P<y>\d{4}|\d{2})",
+     lambda m, said: _fiscal(int(m["y"]) + (2000 if len(m["y"]) == 2 else 0))),
+    (r"(?P<rel>this|next|the\s+next)\s+fiscal\s+year",
+     lambda m, said: _fiscal(said.year + (m["rel"] != "this"))),
+    (rf"(?:(?P<rel>this|next)\s+)?(?:the\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter{_OF_Y}",
+     lambda m, said: _named(m, said, lambda y: _quarter(y, _ORD[m["ord"]]))),
+    (rf"(?:(?P<rel>this|next)\s+)?(?:q(?P<n>[1-4])|(?P<n2>[1-4])q){_OF_Y}",
+     lambda m, said: _named(m, said, lambda y: _quarter(y, int(m["n"] or m["n2"])))),
+    (rf"{_Y}\s+q(?P<n>[1-4])", lambda m, said: _named(m, said, lambda y: _quarter(y, int(m["n"])))),
+    (rf"(?:(?P<rel>this|next)\s+)?(?:the\s+)?(?P<ord>first|second|1st|2nd|front|back|latter)\s+half{_OF_Y}",
+     lambda m, said: _named(m, said, lambda y: _half(y, _ORD[m["ord"]]))),
+    (rf"(?:(?P<rel>this|next)\s+)?(?:h(?P<n>[12])|(?P<n2>[12])h){_OF_Y}",
+     lambda m, said: _named(m, said, lambda y: _half(y, int(m["n"] or m["n2"])))),
+    (rf"{_Y}\s+h(?P<n>[12])", lambda m, said: _named(m, said, lambda y: _half(y, int(m["n"])))),
+    (rf"(?:(?P<rel>this|next)\s+)?(?:the\s+)?(?:month\s+of\s+)?{_M}{_OF_Y}",
+     lambda m, said: _named(m, said, lambda y: _month(y, _MONTHS[m["month"]]))),
+    (r"(?P<y>\d{4})-(?P<m>0[1-9]|1[0-2])", lambda m, said: _month(int(m["y"]), int(m["m"]))),
+    (rf"(?:(?P<rel>this|next|the|this\s+coming|the\s+coming)\s+)?(?P<season>{_words(_SEASONS)}){_OF_Y}",
+     lambda m, said: _named(m, said, lambda y: _season(y, m["season"]))),
+    (r"(?:the\s+)?(?P<d>\d{3})0s", lambda m, said: _decade(int(m["d"]) * 10)),
+    (rf"(?:(?P<rel>this|next)\s+)?(?:the\s+)?(?P<holiday>{'|'.join(p for p, _, _ in _HOLIDAYS)})(?:\s+{_Y})?",
+     _holiday),
+    (rf"(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_M}(?:\s+{_Y})?", _day_of_month),
+    (rf"{_M}\s+(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+{_Y})?", _day_of_month),
+    (r"today", lambda m, said: _day(said)),
+    (r"tomorrow", lambda m, said: _day(said + DAY)),
+    (r"the\s+day\s+after\s+tomorrow", lambda m, said: _day(said + 2 * DAY)),
+    (r"this\s+time\s+next\s+(?P<unit>week|month|year|decade)", lambda m, said: _day(said + _STEP[m["unit"]])),
+    (r"(?=.*\d)(?=.*[a-z/.-])[\w/.\- ]+", _explicit),  # digits alone ("5 6 2024") are no date
+]
+_SPAN_RULES = [(re.compile(pattern), handler) for pattern, handler in _SPAN_RULES]
+
+
+def _span(text: str, said: date) -> _Span | None:
+    for pattern, handler in _SPAN_RULES:
+        match = pattern.fullmatch(text)
+        if match and (span := handler(match, said)) is not None:
+            return span
+    return None
+
+
+# Durations: "2 years", "the next 6 months", "18 months from now", "a few weeks" (vague).
+_DURATION_UNITS = {"decade": ("Y", 10), "year": ("Y", 1), "quarter": ("M", 3), "month": ("M", 1),
+                   "fortnight": ("W", 2), "week": ("W", 1), "day": ("D", 1)}
+_FINER = {"Y": ("M", 12), "W": ("D", 7)}  # 1.5 years is 18 months
+_GRANULARITY = {"Y": "year", "M": "month", "W": "week", "D": "day"}
+_DELTA = {"Y": "years", "M": "months", "W": "weeks", "D": "days"}
+_N = r"\d+(?:\.\d+)?"
+_DURATION = re.compile(
+    rf"(?P<lead>the\s+)?(?:(?P<next>next|coming|following)\s+)?"
+    rf"(?:(?P<low>{_N})\s*(?:to|or|-)\s*)?(?:(?P<n>{_N})\s*|(?P<q>an?|(?:a\s+)?few|several|some|many|"
+    rf"a\s+number\s+of|a\s+handful\s+of|numerous)\s+)?"
+    rf"(?P<unit>{_words(_DURATION_UNITS)})(?P<plural>s)?"
+    r"(?:\s+(?:from\s+(?:now|today)|time|hence|ahead|out|later|or\s+so|or\s+less|to\s+come))?"
+)
+_VAGUE_BODY = re.compile(
+    r"(?:very\s+|quite\s+|pretty\s+|fairly\s+|really\s+)?(?:soon(?:ish)?|shortly)|eventually|ultimately|someday|"
+    r"some\s*time|imminently|"
+    r"(?:the\s+)?(?:(?:very\s+|not\s+too\s+|not\s+so\s+)?(?:near|distant)\s+|foreseeable\s+)?future|"
+    r"(?:the\s+)?(?:near|short|medium|long|longer)\s+(?:term|run)|"
+    r"(?:the\s+)?(?:days|weeks|months|years|decades)\s+(?:ahead|to\s+come)"
+)
+
+
+def _duration(count: Fraction, unit: str) -> _Duration | None:
+    letter, factor = _DURATION_UNITS[unit]
+    count *= factor
+    if count.denominator != 1 and letter in _FINER:
+        letter, per = _FINER[letter]
+        count *= per
+    if count.denominator != 1 or count <= 0:
+        return None  # 1.3 years, 0 days: not a deadline anyone means
+    n = int(count)
+    return _Duration(relativedelta(**{_DELTA[letter]: n}), f"P{n}{letter}", _GRANULARITY[letter])
+
+
+def _read_duration(m) -> object:
+    if m["q"] and m["q"] not in ("a", "an"):
+        return _VAGUE  # a few years, several months
+    if m["n"] is None and m["q"] is None:
+        if m["plural"]:
+            return _VAGUE  # in the coming weeks, within years
+        if not (m["lead"] and m["next"]):
+            return None  # "next year" is the calendar year, read as a span
+    count = Fraction(m["n"]) if m["n"] else Fraction(1)
+    if m["low"] is not None:
+        count = max(count, Fraction(m["low"]))  # "2 to 3 years": held to the later end
+    return _duration(count, m["unit"])
+
+
+def _read(body: str, said: date):
+    if _VAGUE_BODY.fullmatch(body):
+        return _VAGUE
+    duration = _DURATION.fullmatch(body)
+    if duration and (reading := _read_duration(duration)) is not None:
+        return reading
+    return _span(body, said)
+
+
+# --- settling a reading against the signal and the day said --------------------------------
+
+
+def _quote(expression: str) -> str:
+    return repr(expression if len(expression) <= 80 else expression[:77] + "...")
+
+
+def _unreadable(expression: str) -> InvalidDeadline:
+    return InvalidDeadline(f"cannot read {_quote(expression)} as a deadline; write it like {EXAMPLES}")
+
+
+def _vague(expression: str, said: date) -> Deadline:
+    return Deadline(expression, said, said, None, "open", "FUTURE_REF", None, vague=True)
+
+
+def _settle(expression: str, said: date, signal: str, reading) -> Deadline:
+    strict = None
+    if reading is _VAGUE:
+        return _vague(expression, said)
+    if isinstance(reading, _Duration):
+        if signal == "before":
+            raise _unreadable(expression)  # "before two years" is not English for a deadline
+        earliest, deadline = said, said + reading.delta
+        granularity, timex = reading.granularity, reading.timex
+    elif signal == "before" and not reading.closing:
+        earliest, deadline = said, reading.start - DAY
+        granularity, timex = reading.granularity, f"{reading.timex}|BEFORE"
+    elif signal in ("by", "before"):
+        # "by X" means by the end of X; "before X begins" is kept as the strict reading.
+        earliest, deadline = said, reading.end
+        granularity, timex = reading.granularity, reading.timex
+        if reading.whole and reading.granularity != "day" and reading.start - DAY >= said:
+            strict = reading.start - DAY
+    else:
+        earliest, deadline = max(said, reading.start), reading.end
+        granularity, timex = reading.granularity, reading.timex
+    if deadline < said:
+        raise InvalidDeadline(
+            f"{_quote(expression)} ends on {deadline.isoformat()}, before the date it was said ({said.isoformat()}); "
+            f"a deadline must lie ahead, e.g. {EXAMPLES}"
+        )
+    return Deadline(expression, said, earliest, deadline, granularity, timex, strict, vague=False)
+
+
+def normalise(expression: str, said: date) -> Deadline:
+    """Read ``expression`` as said on ``said``: a Deadline, vague for "soon" and its kin.
+
+    Raises InvalidDeadline for text the grammar cannot read and for deadlines before ``said``.
+    """
+    text = _clean(expression or "")
+    while hedge := _HEDGE_LEAD.match(text):
+        text = text[hedge.end():]
+    if _IDIOMS.fullmatch(text):
+        return _vague(expression, said)
+    signal, body = _split_signal(text)
+    try:
+        reading = _read(_numbers(body), said)
+        if reading is None:
+            raise _unreadable(expression)
+        return _settle(expression, said, signal, reading)
+    except (ValueError, OverflowError):  # date arithmetic past year 9999 or before year 1
+        raise InvalidDeadline(
+            f"{_quote(expression)} falls outside the calendar (years 1 to 9999); write it like {EXAMPLES}"
+        ) from None
+
+
+# --- horizons: the deadline assumed for a vague claim --------------------------------------
+
+_HORIZON = re.compile(
+    r"p?(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>y|yrs?|years?|m|mos?|months?|w|wks?|weeks?|d|days?|decades?)"
+)
+
+
+def _horizon(text: str) -> _Duration:
+    match = _HORIZON.fullmatch(_numbers(_clean(text or "")))
+    unit = match and {"y": "year", "m": "month", "w": "week", "d": "day"}.get(match["unit"][0], "decade")
+    duration = match and _duration(Fraction(match["n"]), unit)
+    if not duration:
+        raise InvalidDeadline(f"cannot read {_quote(text or '')} as a horizon; write it like {HORIZON_EXAMPLES}")
+    return duration
+
+
+def parse_horizon(text: str) -> relativedelta:
+    """The length of a horizon such as '1y', '18m', '6 months', '2w' or '30d'."""
+    return _horizon(text).delta
+
+
+def assume_horizon(vague: Deadline, horizon: str) -> Deadline:
+    """A vague deadline held to ``said + horizon``; marked as assumed. A dated one is returned as is,
+    since the speaker's own date always wins over an assumption."""
+    if not vague.vague:
+        return vague
+    duration = _horizon(horizon)
+    return replace(
+        vague, deadline=vague.said + duration.delta, granularity=duration.granularity, timex=duration.timex,
+        vague=False, assumed=True,
+    )
