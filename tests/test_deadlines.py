@@ -257,3 +257,22 @@ def test_every_documented_example_reads():
     assert len(examples) > 60
     for example in examples:
         normalise(example, SAID)  # raises if the page promises a form the code does not read
+
+
+# Phrases heard from public figures, beyond the shared table; dates worked out by hand.
+@pytest.mark.parametrize(
+    "expression, earliest, deadline",
+    [
+        ("later in 2024", "2024-03-15", "2024-12-31"),
+        ("towards the end of the year", "2024-09-01", "2024-12-31"),
+        ("by end-2025", "2024-03-15", "2025-12-31"),
+        ("I think later this year", "2024-03-15", "2024-12-31"),
+        ("we expect by the end of next year", "2024-03-15", "2025-12-31"),
+        ("by 2030 at the latest", "2024-03-15", "2030-12-31"),
+        ("in the next 12 months", "2024-03-15", "2025-03-15"),
+        ("within the next 3-6 months", "2024-03-15", "2024-09-15"),
+    ],
+)
+def test_more_spoken_deadlines(expression, earliest, deadline):
+    result = normalise(expression, date(2024, 3, 15))
+    assert (result.earliest.isoformat(), result.deadline.isoformat()) == (earliest, deadline)

@@ -222,7 +222,9 @@ _SIGNALS = {
 # Words that soften a deadline without moving it.
 _HEDGES = ["about", "around", "approximately", "approx", "roughly", "circa", "ca", "some time", "sometime",
            "at some point in", "at some point during", "perhaps", "maybe", "probably", "possibly", "likely",
-           "hopefully", "just", "nearly", "almost", "somewhere around", "give or take", "sometime around"]
+           "hopefully", "just", "nearly", "almost", "somewhere around", "give or take", "sometime around",
+           "i think", "we think", "i believe", "we believe", "i expect", "we expect", "expected", "i hope",
+           "we hope", "definitely", "certainly", "surely", "i am confident", "im confident"]
 _LEAD = re.compile(rf"^({_words([*_SIGNALS, *_HEDGES])})\s+(?=\S)")
 _HEDGE_LEAD = re.compile(rf"^({_words(_HEDGES)})\s+(?=\S)")
 _AT_THE_LATEST = re.compile(r"\s+(?:at\s+the\s+latest|at\s+latest|or\s+sooner|or\s+earlier|or\s+before)$")
@@ -272,7 +274,8 @@ _ORD = {"first": 1, "1st": 1, "front": 1, "second": 2, "2nd": 2, "latter": 2, "b
 _HOLIDAYS = [(r"christmas\s+eve|xmas\s+eve", 12, 24), (r"christmas(?:\s+day)?|xmas", 12, 25),
              (r"new\s+years?\s+eve|nye", 12, 31), (r"new\s+years?(?:\s+day)?", 1, 1)]
 _PARTS = {"early": 0, "beginning of": 0, "start of": 0, "mid": 1, "middle of": 1, "midway through": 1,
-          "late": 2, "end of": 2, "close of": 2}
+          "late": 2, "end of": 2, "end": 2, "close of": 2, "towards the end of": 2, "toward the end of": 2,
+          "near the end of": 2, "later in": 2}
 
 
 def _year_of(text: str, said: date) -> int:
@@ -306,7 +309,9 @@ def _part(m, said: date) -> _Span | None:
     which = _PARTS[part]
     start, end = thirds[which]
     timex = f"{ref.timex}|{('START', 'MID', 'END')[which]}"
-    return _Span(start, end, ref.granularity, timex, whole=False, closing=part in ("end of", "close of"))
+    if part == "later in":  # "later in 2024": from the day said, if that falls inside the period
+        start = max(said, ref.start) if ref.start <= said <= ref.end else start
+    return _Span(start, end, ref.granularity, timex, whole=False, closing=part in ("end of", "end", "close of"))
 
 
 def _period_end(m, said: date) -> _Span | None:
