@@ -71,7 +71,7 @@ def create_ledger_engine(url: URL) -> Engine:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StorageError(f"cannot create the folder for {path}: {exc.strerror}") from None
-        if path.exists() and not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        if (path.exists() and not os.access(path, os.W_OK)) or not os.access(path.parent, os.W_OK):
             raise StorageError(f"cannot write the ledger at {path}: permission denied")
     try:
         kwargs = {}
