@@ -16,8 +16,9 @@ from ledger.errors import InvalidInput
 from ledger.services import journal
 from ledger.services.claims import new_claim
 from ledger.services.people import create_speaker, find_source, find_speaker
+from ledger.services.review import record_resolution
 from ledger.store.engine import Ledger
-from ledger.store.models import Claim, Source
+from ledger.store.models import Claim, Resolution, Source
 
 
 def packaged_seeds() -> Path:
@@ -30,6 +31,7 @@ class SeedReport:
     claims_present: int = 0
     speakers_added: int = 0
     sources_added: int = 0
+    resolutions_added: int = 0
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -69,6 +71,7 @@ def _load_row(session, folder: Path, row: dict, sources: dict, actor: str, repor
     )
     if existing is not None:
         report.claims_present += 1
+        _resolve_row(session, session.get(Claim, existing), row, actor, report)
         return
     url = row.get("source_url") or None
     if url and find_source(session, url) is None:
@@ -86,6 +89,25 @@ def _load_row(session, folder: Path, row: dict, sources: dict, actor: str, repor
     )
     claim = new_claim(session, draft, actor)
     report.claims_added.append(claim.id)
+    _resolve_row(session, claim, row, actor, report)
+
+
+def _resolve_row(session, claim: Claim, row: dict, actor: str, report: SeedReport) -> None:
+    """A row's outcome becomes a resolution by the reviewer "seed", once: a claim that has any
+    resolution (the seed's, or a reviewer's since) is left as it is."""
+    if not row.get("outcome") or session.scalar(select(Resolution.id).where(Resolution.claim_id == claim.id).limit(1)):
+        return
+    record_resolution(
+        session,
+        claim,
+        outcome=row["outcome"],
+        reviewer="seed",
+        occurred=parse_date(row["occurred"]) if row.get("occurred") else None,
+        evidence=[row["source_url"]] if row.get("source_url") else (),
+        note=row.get("note") or None,
+        actor=actor,
+    )
+    report.resolutions_added += 1
 
 
 def _add_source(session, folder: Path, url: str, details: dict, venue: str | None, actor: str) -> Source:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ledger.store.models import Claim, Resolution, Reviewer, Source, Speaker
+from ledger.store.models.reminders import ClaimReviewer
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -74,8 +75,13 @@ def resolution(row: Resolution) -> dict[str, Any]:
         "reason": row.reason,
         "supersedes_id": row.supersedes_id,
         "claim_version": row.claim_version,
+        "round": row.round,
         "recorded_at": _iso(row.recorded_at),
     }
+
+
+def assignment(row: ClaimReviewer) -> dict[str, Any]:
+    return {"id": row.id, "claim_id": row.claim_id, "reviewer_id": row.reviewer_id, "assigned_by": row.assigned_by}
 
 
 # entity name -> (model, snapshot). Later areas register their own journaled tables here.
@@ -85,6 +91,7 @@ SNAPSHOTS: dict[str, tuple[type, Callable[[Any], dict[str, Any]]]] = {
     "claim": (Claim, claim),
     "reviewer": (Reviewer, reviewer),
     "resolution": (Resolution, resolution),
+    "assignment": (ClaimReviewer, assignment),
 }
 
 

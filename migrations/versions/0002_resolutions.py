@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("supersedes_id", sa.Integer(), nullable=True),
         sa.Column("claim_version", sa.Integer(), nullable=False),
+        sa.Column("round", sa.Integer(), nullable=False),
         sa.Column("recorded_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_resolutions")),
         sa.ForeignKeyConstraint(["claim_id"], ["claims.id"], name=op.f("fk_resolutions_claim_id_claims")),

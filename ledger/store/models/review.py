@@ -28,4 +28,6 @@ class Resolution(Base):
     reason: Mapped[str | None] = mapped_column(Text)  # why an amendment supersedes
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("resolutions.id"))
     claim_version: Mapped[int] = mapped_column(Integer)  # the claim version the reviewer judged
+    # Votes towards one verdict share a round; an amendment of a settled verdict opens the next.
+    round: Mapped[int] = mapped_column(Integer, default=1)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

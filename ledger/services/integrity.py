@@ -1,0 +1,172 @@
+"""Proving the ledger intact: recompute the journal's hash chain, then check that every journaled
+row is exactly what its latest journal entry recorded.
+
+One ordered pass over the journal keeps only a SHA-256 digest of the latest snapshot per row;
+then each table streams in id order and each row's snapshot (the same code the journal used,
+ledger.store.snapshots) is compared with that digest. Memory grows with the number of rows, not
+with their size, and both passes read in one consistent snapshot of the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session, selectinload
+
+from ledger.domain.chain import GENESIS, canonical_json, entry_hash
+from ledger.errors import InvalidInput
+from ledger.store.engine import Ledger
+from ledger.store.models import JournalEntry
+from ledger.store.snapshots import SNAPSHOTS
+
+BATCH = 2000
+MAX_SHOWN = 100  # problems listed; all are counted
+_HEAD = re.compile(r"^(?:(\d+):)?([0-9a-fA-F]{64})$")
+
+
+def parse_head(text: str) -> tuple[int | None, str]:
+    """``SEQ:HASH`` or ``HASH``, as `claims verify` prints the head."""
+    match = _HEAD.match((text or "").strip())
+    if not match:
+        raise InvalidInput(f"--head {text!r} is not SEQ:HASH or a 64-digit hex hash (as `claims verify` prints it)")
+    return (int(match[1]) if match[1] else None), match[2].lower()
+
+
+class _Problems:
+    def __init__(self):
+        self.shown: list[dict] = []
+        self.count = 0
+
+    def add(self, kind: str, message: str, **where) -> None:
+        self.count += 1
+        if len(self.shown) < MAX_SHOWN:
+            self.shown.append({"kind": kind, **where, "message": message})
+
+
+def _digest(payload: str) -> bytes:
+    return hashlib.sha256(payload.encode("utf-8")).digest()
+
+
+def _short(value) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _check_chain(session: Session, head: tuple[int | None, str] | None, problems: _Problems):
+    """Walk the journal in order; return the last entry, its count, and {entity: {id: digest}}."""
+    latest: dict[str, dict[int, bytes]] = {name: {} for name in SNAPSHOTS}
+    expected_seq, prev, count, last = 1, GENESIS, 0, None
+    head_seq, head_hash = head if head else (None, None)
+    head_found = False
+    columns = (
+        JournalEntry.seq, JournalEntry.at, JournalEntry.actor, JournalEntry.action, JournalEntry.entity,
+        JournalEntry.entity_id, JournalEntry.payload, JournalEntry.prev_hash, JournalEntry.hash,
+    )
+    rows = session.execute(select(*columns).order_by(JournalEntry.seq).execution_options(yield_per=BATCH))
+    for seq, at, actor, action, entity, entity_id, payload, prev_hash, stored in rows:
+        count += 1
+        if seq != expected_seq:
+            gap = f"#{expected_seq}" if seq == expected_seq + 1 else f"#{expected_seq} to #{seq - 1}"
+            problems.add("journal", f"journal entry {gap} is missing: deleted from the journal", seq=expected_seq)
+        elif prev_hash != prev:
+            problems.add("journal", f"journal entry #{seq} does not follow entry #{seq - 1}: the chain was rewritten", seq=seq)
+        recomputed = entry_hash(
+            prev_hash=prev_hash, seq=seq, at=at.isoformat(), actor=actor, action=action,
+            entity=entity, entity_id=entity_id, payload=payload,
+        )
+        if recomputed != stored:
+            problems.add("journal", f"journal entry #{seq} was altered: its content no longer matches its hash", seq=seq)
+        if head_hash is not None and stored == head_hash and head_seq in (None, seq):
+            head_found = True
+        elif head_seq == seq:
+            problems.add(
+                "head",
+                f"journal entry #{seq} is not the published head ({stored[:12]}… instead of {head_hash[:12]}…): "
+                "the journal was rewritten",
+                seq=seq,
+            )
+            head_found = True  # reported
+        if entity in latest:
+            latest[entity][entity_id] = _digest(payload)
+        expected_seq, prev, last = seq + 1, stored, (seq, stored)
+    if head_hash is not None and not head_found:
+        if head_seq is not None and (last is None or last[0] < head_seq):
+            end = f"ends at entry #{last[0]}" if last else "is empty"
+            problems.add(
+                "head", f"the journal {end} but the published head is entry #{head_seq}: its tail was cut off", seq=head_seq
+            )
+        else:
+            problems.add("head", f"the published head {head_hash[:12]}… is not in the journal: it was cut off or rewritten")
+    return last, count, latest
+
+
+def _journaled(session: Session, entity: str, row_id: int) -> tuple[int, dict] | None:
+    entry = session.execute(
+        select(JournalEntry.seq, JournalEntry.payload)
+        .where(JournalEntry.entity == entity, JournalEntry.entity_id == row_id)
+        .order_by(JournalEntry.seq.desc())
+        .limit(1)
+    ).first()
+    return (entry[0], json.loads(entry[1])) if entry else None
+
+
+def _check_rows(session: Session, latest: dict[str, dict[int, bytes]], problems: _Problems) -> dict[str, int]:
+    counts = {}
+    for entity, (model, snapshot) in SNAPSHOTS.items():
+        expected = latest[entity]
+        found: list[tuple[int, str]] = []
+        # Collections a snapshot reads (aliases, tags) load per batch, not per row.
+        loads = [selectinload(getattr(model, r.key)) for r in inspect(model).relationships if r.uselist]
+        query = select(model).options(*loads).order_by(model.id).execution_options(yield_per=BATCH)
+        n = 0
+        for batch in session.execute(query).scalars().partitions():
+            for row in batch:
+                n += 1
+                current = snapshot(row)
+                want = expected.pop(row.id, None)
+                if want is None:
+                    found.append((row.id, f"{entity} #{row.id} is not in the journal: inserted behind the tool's back"))
+                elif _digest(canonical_json(current)) != want:
+                    seq, recorded = _journaled(session, entity, row.id)
+                    field = next((k for k in sorted(current.keys() | recorded.keys()) if current.get(k) != recorded.get(k)), "?")
+                    found.append((
+                        row.id,
+                        f"{entity} #{row.id} differs from journal entry #{seq}: {field} is {_short(current.get(field))}, "
+                        f"the journal says {_short(recorded.get(field))}",
+                    ))
+            session.expunge_all()  # keep memory flat on large ledgers
+        for row_id in expected:
+            seq = _journaled(session, entity, row_id)[0]
+            found.append((row_id, f"{entity} #{row_id} is missing: deleted behind the tool's back (journaled in entry #{seq})"))
+        for row_id, message in sorted(found):
+            problems.add("row", message, entity=entity, id=row_id)
+        counts[entity] = n
+    return counts
+
+
+def verify(ledger: Ledger, head: str | None = None) -> dict:
+    """Check the chain (and that it still holds a published ``head``) and every journaled row.
+
+    Returns the report; ``problems`` is empty when the ledger is intact, else each names the first
+    bad entry or row and what is wrong, journal first, then tables in id order.
+    """
+    published = parse_head(head) if head is not None else None
+    problems = _Problems()
+    with ledger.read() as session:
+        if ledger.backend == "postgresql":  # one snapshot for both passes, as SQLite's read transaction is
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        last, entries, latest = _check_chain(session, published, problems)
+        tables = _check_rows(session, latest, problems)
+    return {
+        "intact": problems.count == 0,
+        "head": {"seq": last[0], "hash": last[1]} if last else None,
+        "entries": entries,
+        "rows": sum(tables.values()),
+        "tables": tables,
+        "checked_head": {"seq": published[0], "hash": published[1]} if published else None,
+        "problem_count": problems.count,
+        "problems": problems.shown,
+    }
