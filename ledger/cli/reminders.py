@@ -1,3 +1,155 @@
 """`claims due`, `reviewer`, `assign`, `scheduler`, `reminders`, `calendar`: lapsed deadlines and reminders."""
 
 from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ledger.cli.app import App, cli, pass_app
+from ledger.cli.options import DATE, json_option
+from ledger.errors import InvalidInput
+
+
+@cli.command()
+@click.option("--as-of", type=DATE, help="Count as if today were DATE [default: today].")
+@json_option
+@pass_app
+def due(app: App, as_of, as_json: bool) -> None:
+    """Claims whose deadline has passed and that await a verdict, oldest deadline first."""
+    from ledger.render.table import table
+    from ledger.services.reminders import due_claims
+
+    views = due_claims(app.ledger, as_of)
+    if as_json:
+        return app.json(views)
+    if not views:
+        return app.note("Nothing is overdue.")
+    rows = [(v["id"], v["deadline"], v["days_overdue"], v["speaker"], v["text"], v["status"]) for v in views]
+    app.echo(table(["ID", "DEADLINE", "DAYS OVERDUE", "SPEAKER", "CLAIM", "STATUS"], rows, color=app.color, max_width=50))
+    app.note("Close one with: claims resolve ID --outcome true|false|partial|ambiguous --evidence URL")
+
+
+@cli.group()
+def reviewer() -> None:
+    """People who judge claims and are reminded of lapsed ones."""
+
+
+@reviewer.command("add")
+@click.argument("name")
+@click.option("--email", help="Where reminders by email go.")
+@json_option
+@pass_app
+def reviewer_add(app: App, name: str, email: str | None, as_json: bool) -> None:
+    """Add a reviewer, e.g. claims reviewer add "Ada Reviewer" --email ada@example.org."""
+    from ledger.services.reminders import add_reviewer
+
+    view = add_reviewer(app.ledger, name, email, app.actor())
+    if as_json:
+        return app.json(view)
+    app.echo(f"Added reviewer #{view['id']}: {view['name']}" + (f" <{view['email']}>" if view["email"] else ""))
+
+
+@reviewer.command("list")
+@json_option
+@pass_app
+def reviewer_list(app: App, as_json: bool) -> None:
+    """List reviewers with the number of claims assigned to each."""
+    from ledger.render.table import table
+    from ledger.services.reminders import list_reviewers
+
+    views = list_reviewers(app.ledger)
+    if as_json:
+        return app.json(views)
+    if not views:
+        return app.note('No reviewers yet: claims reviewer add "Ada Reviewer" --email ada@example.org')
+    app.echo(table(["ID", "NAME", "EMAIL", "CLAIMS"], [(v["id"], v["name"], v["email"], v["claims"]) for v in views], color=app.color))
+
+
+@cli.command()
+@click.argument("claim_id", type=int, metavar="ID")
+@click.argument("name")
+@json_option
+@pass_app
+def assign(app: App, claim_id: int, name: str, as_json: bool) -> None:
+    """Assign a reviewer to a claim: they get its reminders instead of the default recipients."""
+    from ledger.services.reminders import assign as assign_reviewer
+
+    view = assign_reviewer(app.ledger, claim_id, name, app.actor())
+    if as_json:
+        return app.json(view)
+    app.echo(f"Claim #{view['claim_id']} is assigned to {view['reviewer']}")
+
+
+@cli.group()
+def scheduler() -> None:
+    """The reminder scheduler: flag lapsed claims and deliver reminders."""
+
+
+@scheduler.command("run")
+@click.option("--once", is_flag=True, help="Scan and deliver once, then exit (for cron and systemd timers).")
+@pass_app
+def scheduler_run(app: App, once: bool) -> None:
+    """Flag lapsed claims and send reminders until stopped (SIGTERM or Ctrl-C finish the digest in flight)."""
+    import logging
+
+    from ledger.config import reminder_settings
+    from ledger.jobs.scheduler import Scheduler
+    from ledger.services.channels import open_senders
+
+    settings = reminder_settings(app.config)
+    senders = open_senders(settings.channels)  # a missing password variable fails here, at start
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    runner = Scheduler(app.ledger, settings, senders)
+    if once:
+        runner.run_once()
+    else:
+        runner.run_forever()
+
+
+@cli.group()
+def reminders() -> None:
+    """The reminder outbox: what was sent, what waits, what failed."""
+
+
+@reminders.command("list")
+@click.option("--failed", is_flag=True, help="Only reminders whose last delivery failed (they are retried).")
+@json_option
+@pass_app
+def reminders_list(app: App, failed: bool, as_json: bool) -> None:
+    """List reminders in the outbox, oldest first."""
+    from ledger.render.table import table
+    from ledger.services.reminders import list_reminders
+
+    views = list_reminders(app.ledger, failed=failed)
+    if as_json:
+        return app.json(views)
+    if not views:
+        return app.note("No failed reminders." if failed else "No reminders yet.")
+    rows = [
+        (v["id"], v["claim_id"], v["number"], v["channel"], v["recipient"], v["status"], v["attempts"],
+         v["sent_at"] or v["next_attempt_at"], v["last_error"])
+        for v in views
+    ]
+    app.echo(table(["ID", "CLAIM", "NO.", "CHANNEL", "RECIPIENT", "STATUS", "TRIES", "SENT / NEXT TRY", "LAST ERROR"], rows, color=app.color, max_width=60))
+
+
+@cli.command()
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE [default: stdout].")
+@pass_app
+def calendar(app: App, out: Path | None) -> None:
+    """Unresolved claims' deadlines as an iCalendar file, e.g. claims calendar --out deadlines.ics."""
+    from ledger.render.ical import calendar as render
+    from ledger.services.reminders import calendar_claims
+
+    identity, claims = calendar_claims(app.ledger)
+    text = render(claims, identity)
+    if out is None:
+        return click.echo(text, nl=False)
+    try:
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_bytes(text.encode("utf-8"))
+        tmp.replace(out)  # a reader never sees half a file
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {out}: {exc.strerror}") from None
+    app.note(f"Wrote {len(claims)} deadline(s) to {out}")
