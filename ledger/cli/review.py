@@ -18,7 +18,8 @@ def _rules(app: App):
 
 @cli.command()
 @click.argument("claim_id", type=int, metavar="ID")
-@click.option("--outcome", required=True, type=click.Choice(OUTCOMES), help="true: it happened; false: it did not; partial; ambiguous: cannot be judged.")
+# A plain string, not click.Choice: the service refuses a bad outcome in one line, like every other value.
+@click.option("--outcome", required=True, metavar="|".join(OUTCOMES), help="true: it happened; false: it did not; partial; ambiguous: cannot be judged.")
 @click.option("--occurred", type=DATE, help="When a true or partial outcome happened (after the deadline means late).")
 @click.option("--evidence", "evidence", multiple=True, metavar="URL", help="A page that shows the outcome (repeatable).")
 @click.option("--note", help="The reviewer's note on the outcome.")

@@ -255,7 +255,8 @@ def record_resolution(
     # Lock the claim (PostgreSQL: SELECT ... FOR UPDATE; SQLite already holds the write lock) and
     # read it afresh, so a concurrent reviewer's committed vote is seen, never overwritten.
     session.flush()
-    session.refresh(claim, with_for_update=True)
+    session.execute(select(Claim.id).where(Claim.id == claim.id).with_for_update())
+    session.refresh(claim)
     if expected_version is not None and claim.version != expected_version:
         raise Conflict(
             f"claim #{claim.id} changed since version {expected_version} (now {claim.version}): "

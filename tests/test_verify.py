@@ -1,0 +1,191 @@
+"""`claims verify` proves the ledger intact, and names what was changed behind its back: each kind
+of tampering is done here with raw SQL, as someone with database access would, on both backends."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import text
+
+from ledger.domain.chain import entry_hash
+from ledger.errors import ExitStatus
+
+
+@dataclass
+class World:
+    waic: int  # a seed claim resolved false by the seed reviewer
+    fresh: int  # a claim with no resolution
+    target: int  # a claim resolved, then amended
+    first: int  # a resolution, superseded by
+    amended: int  # this amendment, the last change in the journal
+    entries: int
+    head: str  # SEQ:HASH as verify printed it
+
+
+@pytest.fixture
+def world(musk, ledger) -> World:
+    assert musk("seed", "load").status == 0
+    fresh = musk("add", "Robotaxis in ten cities", "--speaker", "Musk", "--said", "2025-01-29", "--deadline", "2026-12-31",
+                 "--tag", "robotaxi", "--tag", "tesla", "--json").json["id"]
+    waic = next(c["id"] for c in musk("list", "--json").json if c["said"] == "2023-07-06")
+    target = musk("add", "Cybercab production", "--speaker", "Musk", "--said", "2024-10-10", "--deadline", "2026-06-30", "--json").json["id"]
+    first = musk("resolve", target, "--outcome", "false", "--reviewer", "Ada", "--evidence", "https://example.org/a", "--json").json
+    amended = musk("resolve", target, "--outcome", "true", "--occurred", "2025-06-01", "--amend", "--reason", "it started",
+                   "--reviewer", "Bob", "--evidence", "https://example.org/b", "--json").json
+    intact = musk("verify")
+    assert intact.status == 0, intact.err
+    head = intact.out.split("Head: ")[1].strip()
+    with ledger.engine.connect() as conn:
+        last = conn.execute(text("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1")).one()
+    assert head == f"{last[0]}:{last[1]}"  # the head printed is the journal's last entry
+    return World(waic, fresh, target, first["resolution"]["id"], amended["resolution"]["id"], last[0], head)
+
+
+def tamper(ledger, *statements: str, **params) -> None:
+    with ledger.engine.begin() as conn:
+        for sql in statements:
+            conn.execute(text(sql), params)
+
+
+def assert_tampered(cli, *mentions: str, head: str | None = None):
+    result = cli("verify", *(["--head", head] if head else []))
+    assert result.status == ExitStatus.TAMPERED, (result.status, result.out, result.err)
+    assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err, result.err
+    for words in mentions:
+        assert words in result.err, result.err
+    return result
+
+
+def test_an_untouched_ledger_is_intact_and_reports_its_head(cli, world):
+    report = cli("verify", "--json")
+    assert report.status == 0
+    assert report.json["intact"] is True and report.json["problems"] == []
+    assert f"{report.json['head']['seq']}:{report.json['head']['hash']}" == world.head
+    assert report.json["entries"] == world.entries
+    assert cli("verify", "--head", world.head).status == 0
+    assert cli("verify", "--head", world.head.split(":")[1]).status == 0  # the hash alone will do
+
+
+def test_an_empty_ledger_is_intact(cli):
+    result = cli("verify")
+    assert result.status == 0 and "empty journal" in result.out
+
+
+def test_a_malformed_head_is_a_usage_error(cli, world):
+    result = cli("verify", "--head", "12:nothex")
+    assert result.status == ExitStatus.USAGE and "SEQ:HASH" in result.err
+
+
+# Each case: raw SQL against one table, and what verify must say about it.
+UPDATES = {
+    "claim text": ("UPDATE claims SET text = 'Tesla achieves nothing' WHERE id = :waic", ["claim #{waic} differs", "text is \"Tesla achieves nothing\""]),
+    "claim verdict": ("UPDATE claims SET outcome = 'true' WHERE id = :waic", ["claim #{waic} differs", "outcome"]),
+    "claim tag": ("DELETE FROM claim_tags WHERE claim_id = :fresh AND tag = 'robotaxi'", ["claim #{fresh} differs", "tags"]),
+    "resolution outcome": ("UPDATE resolutions SET outcome = 'partial' WHERE id = :first", ["resolution #{first} differs", "outcome"]),
+    "resolution evidence": ("UPDATE resolutions SET evidence = '[]' WHERE id = :amended", ["resolution #{amended} differs", "evidence"]),
+    "speaker name": ("UPDATE speakers SET name = 'Elon M.' WHERE id = 1", ["speaker #1 differs", "name"]),
+    "speaker alias": ("INSERT INTO speaker_aliases (speaker_id, alias, alias_key) VALUES (1, 'Technoking', 'technoking')", ["speaker #1 differs", "aliases"]),
+    "source url": ("UPDATE sources SET url = 'https://elsewhere.example/' WHERE id = 1", ["source #1 differs", "url"]),
+}
+
+
+@pytest.mark.parametrize("case", list(UPDATES))
+def test_an_update_behind_the_tools_back_is_named(cli, ledger, world, case):
+    sql, mentions = UPDATES[case]
+    ids = vars(world)
+    tamper(ledger, sql, **{k: v for k, v in ids.items() if f":{k}" in sql})
+    assert_tampered(cli, *(m.format(**ids) for m in mentions))
+
+
+def test_a_deleted_resolution_is_named(cli, ledger, world):
+    tamper(ledger, "DELETE FROM resolutions WHERE id = :id", id=world.amended)
+    assert_tampered(cli, f"resolution #{world.amended} is missing", "deleted")
+
+
+def test_a_deleted_claim_is_named(cli, ledger, world):
+    tamper(ledger, "DELETE FROM claim_tags WHERE claim_id = :id", "DELETE FROM claims WHERE id = :id", id=world.fresh)
+    assert_tampered(cli, f"claim #{world.fresh} is missing", "deleted")
+
+
+def test_rows_inserted_directly_are_named(cli, ledger, world):
+    tamper(
+        ledger,
+        "INSERT INTO claims (speaker_id, text, text_sha256, said, deadline_text, deadline, deadline_earliest, deadline_granularity,"
+        " deadline_timex, deadline_assumed, status, logged_by, logged_at, version)"
+        " SELECT speaker_id, 'A claim nobody logged', 'x', said, deadline_text, deadline, deadline_earliest, deadline_granularity,"
+        " deadline_timex, deadline_assumed, status, logged_by, logged_at, version FROM claims WHERE id = :id",
+        id=world.waic,
+    )
+    with ledger.engine.connect() as conn:
+        forged = conn.execute(text("SELECT max(id) FROM claims")).scalar()
+    assert_tampered(cli, f"claim #{forged} is not in the journal", "inserted")
+
+
+def test_a_resolution_inserted_directly_is_named(cli, ledger, world):
+    tamper(
+        ledger,
+        "INSERT INTO resolutions (claim_id, outcome, reviewer, evidence, claim_version, round, recorded_at)"
+        " VALUES (:id, 'true', 'Mallory', '[]', 1, 1, '2024-01-01 00:00:00')",
+        id=world.fresh,
+    )
+    assert_tampered(cli, f"resolution #{world.amended + 1} is not in the journal")
+
+
+def test_a_reviewer_inserted_directly_is_named(cli, ledger, world):
+    tamper(ledger, "INSERT INTO reviewers (name, name_key, created_at) VALUES ('Mallory', 'mallory', '2024-01-01 00:00:00')")
+    assert_tampered(cli, "reviewer #1 is not in the journal")
+
+
+def test_an_edited_journal_entry_is_named(cli, ledger, world):
+    tamper(ledger, "UPDATE journal SET actor = 'someone else' WHERE seq = 3")
+    result = assert_tampered(cli, "journal entry #3 was altered")
+    assert "rows match" not in result.out
+
+
+def test_an_edited_journal_payload_is_named_before_the_row_it_no_longer_matches(cli, ledger, world):
+    tamper(ledger, "UPDATE journal SET payload = replace(payload, 'Elon Musk', 'Elon Mask') WHERE seq = 1")
+    result = cli("verify", "--json")
+    assert result.status == ExitStatus.TAMPERED
+    messages = [p["message"] for p in result.json["problems"]]
+    assert messages[0] == "journal entry #1 was altered: its content no longer matches its hash"
+    assert any(m.startswith("speaker #1 differs from journal entry #1") for m in messages)
+    assert result.json["intact"] is False and result.json["problem_count"] == len(messages)
+
+
+def test_a_deleted_journal_entry_is_named(cli, ledger, world):
+    tamper(ledger, "DELETE FROM journal WHERE seq = 5")
+    assert_tampered(cli, "journal entry #5 is missing")
+
+
+def test_a_cut_tail_is_caught_by_the_rows_and_named_by_the_published_head(cli, ledger, world):
+    # The last two entries journaled the amendment and the claim's new verdict.
+    tamper(ledger, "DELETE FROM journal WHERE seq > :keep", keep=world.entries - 2)
+    # Without a head the rows still give it away: the claim's verdict and the amendment are unjournaled.
+    result = cli("verify", "--json")
+    assert [p["message"].split(":")[0] for p in result.json["problems"]] == [
+        f"claim #{world.target} differs from journal entry #{world.entries - 2}", f"resolution #{world.amended} is not in the journal",
+    ]
+    assert_tampered(cli, f"the journal ends at entry #{world.entries - 2} but the published head is entry #{world.entries}",
+                    "cut off", head=world.head)
+    assert_tampered(cli, "is not in the journal: it was cut off or rewritten", head=world.head.split(":")[1])
+
+
+def test_a_consistently_rewritten_journal_needs_the_published_head(cli, ledger, world):
+    """Someone who edits a row, rewrites its journal entry and recomputes the hash goes unnoticed by
+    the chain alone; the head published before still catches it."""
+    from ledger.store.models import JournalEntry
+
+    with ledger.read() as s:
+        last = s.get(JournalEntry, world.entries)
+        assert (last.entity, last.entity_id) == ("claim", world.target)
+        forged = json.loads(last.payload)
+        forged["outcome"] = "false"
+        forged = json.dumps(forged, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        digest = entry_hash(prev_hash=last.prev_hash, seq=last.seq, at=last.at.isoformat(), actor=last.actor,
+                            action=last.action, entity=last.entity, entity_id=last.entity_id, payload=forged)
+    tamper(ledger, "UPDATE journal SET payload = :p, hash = :h WHERE seq = :s", p=forged, h=digest, s=world.entries)
+    tamper(ledger, "UPDATE claims SET outcome = 'false' WHERE id = :id", id=world.target)
+    assert cli("verify").status == 0
+    assert_tampered(cli, f"journal entry #{world.entries} is not the published head", head=world.head)
