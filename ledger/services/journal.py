@@ -6,14 +6,15 @@ lock (BEGIN IMMEDIATE); on PostgreSQL a transaction-scoped advisory lock orders 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from ledger.domain.chain import GENESIS, canonical_json, entry_hash
 from ledger.store.models import JournalEntry
-from ledger.store.snapshots import entity_of, snapshot
+from ledger.store.snapshots import SNAPSHOTS, entity_of, snapshot
 from ledger.store.types import utcnow
 
 # Any fixed 64-bit number, so every claims process takes the same lock.
@@ -25,12 +26,18 @@ def lock_journal(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": JOURNAL_LOCK})
 
 
+def _tail(session: Session) -> tuple[int, str]:
+    """Lock the journal and return its last entry's (seq, hash): (0, GENESIS) when empty."""
+    lock_journal(session)
+    last = session.execute(select(JournalEntry.seq, JournalEntry.hash).order_by(JournalEntry.seq.desc()).limit(1)).first()
+    return (last[0], last[1]) if last else (0, GENESIS)
+
+
 def record(session: Session, *, actor: str, action: str, row: Any) -> JournalEntry:
     """Journal ``row`` as it now is. Call after the change, in the same transaction."""
     session.flush()
-    lock_journal(session)
-    last = session.execute(select(JournalEntry.seq, JournalEntry.hash).order_by(JournalEntry.seq.desc()).limit(1)).first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    seq, prev = _tail(session)
+    seq += 1
     entry = JournalEntry(
         seq=seq,
         at=utcnow(),
@@ -54,3 +61,29 @@ def record(session: Session, *, actor: str, action: str, row: Any) -> JournalEnt
     session.add(entry)
     session.flush()
     return entry
+
+
+def record_many(session: Session, *, actor: str, changes: Iterable[tuple[str, str, Any]]) -> int:
+    """Journal many changes under one lock: each ``(action, entity, row)`` becomes exactly the entry
+    record() would append for it, in turn, at this instant. ``row`` may be any object with the
+    attributes the entity's snapshot reads, so bulk writers need not build ORM rows. Returns the
+    number of entries appended."""
+    session.flush()
+    seq, prev = _tail(session)
+    at = utcnow()
+    stamp = at.isoformat()
+    entries = []
+    for action, entity, row in changes:
+        seq += 1
+        payload = canonical_json(SNAPSHOTS[entity][1](row))
+        digest = entry_hash(
+            prev_hash=prev, seq=seq, at=stamp, actor=actor, action=action, entity=entity, entity_id=row.id, payload=payload
+        )
+        entries.append({
+            "seq": seq, "at": at, "actor": actor, "action": action, "entity": entity, "entity_id": row.id,
+            "payload": payload, "prev_hash": prev, "hash": digest,
+        })
+        prev = digest
+    if entries:
+        session.execute(insert(JournalEntry.__table__), entries)
+    return len(entries)
