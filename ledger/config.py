@@ -100,7 +100,7 @@ class Channel:
 class ReminderSettings:
     every_days: int = 7
     recipients: tuple[str, ...] = ()  # "Name <address>" or a bare address or name
-    channels: tuple[Channel, ...] = ()
+    channels: tuple[Channel, ...] = (Channel("log", "log", {}),)  # until a channel is configured
     scan_minutes: int = 60
     deliver_seconds: int = 60
     lease_seconds: int = 600  # a worker that took longer than this to send is presumed dead

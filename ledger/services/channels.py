@@ -71,7 +71,7 @@ class EmailSender:
                     client.login(self.user, self.password or "")
                 refused = client.send_message(message)
         except (smtplib.SMTPException, OSError) as exc:
-            raise DeliveryError(f"email to {digest.recipient} via {self.host}:{self.port}: {_reason(exc)}") from None
+            raise DeliveryError(f"SMTP {self.host}:{self.port}: {_reason(exc)}") from None
         if refused:
             raise DeliveryError(f"email to {digest.recipient} refused by {self.host}: {refused}")
 

@@ -51,10 +51,9 @@ def _lapsed(as_of: date):
     return and_(Claim.status.in_(UNRESOLVED), Claim.deadline < as_of)
 
 
-def due_claims(ledger: Ledger, as_of: date | None = None) -> list[dict]:
-    """Every lapsed, unresolved claim, oldest deadline first, with its days overdue (README keys)."""
-    as_of = as_of or date.today()
-    query = (
+def due_query(as_of: date):
+    """One statement for the whole due list: no ORM object per claim, so it scales with the index."""
+    return (
         select(
             Claim.id, Speaker.name, Claim.text, Claim.quote, Claim.deadline, Claim.deadline_text,
             Claim.status, Source.url,
@@ -64,8 +63,13 @@ def due_claims(ledger: Ledger, as_of: date | None = None) -> list[dict]:
         .where(_lapsed(as_of))
         .order_by(Claim.deadline, Claim.id)
     )
+
+
+def due_claims(ledger: Ledger, as_of: date | None = None) -> list[dict]:
+    """Every lapsed, unresolved claim, oldest deadline first, with its days overdue (README keys)."""
+    as_of = as_of or date.today()
     with ledger.read() as session:
-        return [_due_view(row, as_of) for row in session.execute(query)]
+        return [_due_view(row, as_of) for row in session.execute(due_query(as_of))]
 
 
 def _due_view(row, as_of: date) -> dict:
@@ -222,6 +226,13 @@ def deliver(
             .values(status="cancelled", claimed_by=None, claimed_at=None)
             .execution_options(synchronize_session=False)
         ).rowcount
+        # A channel taken out of the config is the user's decision to stop using it.
+        report.cancelled += session.execute(
+            update(Reminder)
+            .where(Reminder.status.in_(UNDELIVERED), Reminder.channel.not_in(list(senders)))
+            .values(status="cancelled", last_error="its channel is no longer in the config", claimed_by=None, claimed_at=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount
     with ledger.read() as session:
         groups = session.execute(
             select(Reminder.channel, Reminder.recipient)
@@ -236,11 +247,8 @@ def deliver(
         if not ids:
             continue  # another worker has them
         digest = _digest_for(ledger, ids, recipient, today, settings.every_days)
-        sender = senders.get(channel)
         try:
-            if sender is None:
-                raise LookupError(f"channel {channel!r} is no longer in the config")
-            sender.send(digest)
+            senders[channel].send(digest)
         except Exception as exc:  # noqa: BLE001  any failure is kept on the rows and retried
             message = " ".join(str(exc).split()) or type(exc).__name__
             _failed(ledger, settings, worker, ids, message)

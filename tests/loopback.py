@@ -1,0 +1,100 @@
+"""Real servers on 127.0.0.1 for the reminder tests: an SMTP server (aiosmtpd) and an HTTP server
+that plays an incoming webhook. Each records what it accepted, so tests assert on what arrived."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from email import message_from_bytes, policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, timeout: float = 15.0, every: float = 0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout}s waiting for {predicate}")
+
+
+class Mailbox:
+    """An SMTP server; ``messages`` holds each accepted message as (envelope recipients, email)."""
+
+    def __init__(self, port: int | None = None):
+        from aiosmtpd.controller import Controller
+
+        self.port = port or free_port()
+        self.messages: list[tuple[list[str], object]] = []
+        mailbox = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                mailbox.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default)))
+                return "250 Message accepted for delivery"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+
+    def __enter__(self) -> Mailbox:
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.controller.stop()
+
+
+class Webhook:
+    """An incoming-webhook endpoint. ``accepted`` holds the JSON bodies answered 200.
+
+    ``delay`` slows each answer; with ``hang`` set, requests are recorded in ``hung`` and never
+    answered, like a chat server that stalls, until the server stops.
+    """
+
+    def __init__(self, delay: float = 0.0):
+        self.accepted: list[dict] = []
+        self.hung: list[dict] = []
+        self.delay = delay
+        self.hang = threading.Event()
+        self.closing = threading.Event()
+        hook = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                if hook.hang.is_set():
+                    hook.hung.append(body)
+                    hook.closing.wait(30)
+                    return
+                time.sleep(hook.delay)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+                self.wfile.flush()
+                hook.accepted.append(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/claims"
+
+    def __enter__(self) -> Webhook:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.closing.set()
+        self.server.shutdown()
+        self.server.server_close()
