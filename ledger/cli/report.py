@@ -1,3 +1,97 @@
-"""`claims report`: accuracy reports on repeat forecasters."""
+"""`claims report`: accuracy reports on repeat forecasters, and the leaderboard."""
 
 from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ledger.cli.app import App, cli, pass_app
+from ledger.cli.options import DATE
+
+FORMATS = ("table", "json", "csv", "markdown", "html")
+POLICIES = ("strict", "partial", "lenient", "decay")  # ledger.domain.scoring.POLICIES, kept out of start-up
+
+
+@cli.command()
+@click.option("--speaker", "speakers", multiple=True, metavar="NAME", help="Only this speaker (repeatable) [default: everyone with claims].")
+@click.option("--tag", help="Only claims with this tag.")
+@click.option("--since", type=DATE, help="Only claims said on or after this date.")
+@click.option("--until", type=DATE, help="Only claims said on or before this date.")
+@click.option("--as-of", "as_of", type=DATE, help="Report as it stood on this date [default: today].")
+@click.option("--policy", type=click.Choice(POLICIES), default="strict", show_default=True,
+              help="What counts as a hit: strict (true by the deadline), partial (partial = 1/2), lenient (late true counts), decay (late credit halves every --half-life days).")
+@click.option("--half-life", "half_life", type=float, metavar="DAYS", help="With --policy decay: days for late credit to halve [default: 365].")
+@click.option("--min-resolved", "min_resolved", type=click.IntRange(min=0), metavar="N",
+              help="Only speakers with at least N scored claims [default: 0, or 5 with --leaderboard].")
+@click.option("--leaderboard", is_flag=True, help="Rank speakers by their shrunk hit rate instead.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH", help="Write to this file instead of standard output.")
+@pass_app
+def report(app: App, speakers, tag, since, until, as_of, policy, half_life, min_resolved, leaderboard, fmt, out) -> None:
+    """How often each speaker's predictions came true, how late, on which topics, and the trend.
+
+    Only claims whose deadline has passed are scored; see docs/report.md for every figure.
+    """
+    from ledger.services.reports import LEADERBOARD_MIN_RESOLVED, ReportOptions
+
+    default_minimum = LEADERBOARD_MIN_RESOLVED if leaderboard else 0
+    options = ReportOptions(
+        speakers=tuple(speakers), tag=tag, since=since, until=until, as_of=as_of, policy=policy,
+        half_life=half_life, min_resolved=default_minimum if min_resolved is None else min_resolved,
+    )
+    color = app.color and out is None
+    chunks = _leaderboard(app, options, fmt, color) if leaderboard else _report(app, options, fmt, color)
+    if out is None:
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
+        return
+    from ledger.render.report import write_atomically
+
+    written = write_atomically(out, chunks)
+    app.note(f"Wrote the {'leaderboard' if leaderboard else 'report'} ({fmt}) to {written}")
+
+
+def _lines(lines):
+    for line in lines:
+        yield line + "\n"
+
+
+def _report(app: App, options, fmt: str, color: bool):
+    from ledger.render import report as render
+    from ledger.services.reports import open_report
+
+    with open_report(app.ledger, options, curves=fmt == "html") as report:
+        if fmt == "json":
+            yield from render.as_json(report.header, report.speakers, report.count)
+        elif fmt == "csv":
+            yield from render.as_csv(report.header, report.speakers)
+        elif fmt == "markdown":
+            yield from _lines(render.as_markdown(report.header, report.speakers))
+        elif fmt == "html":
+            from ledger.render.html import report_html
+
+            yield report_html(report.header, report.speakers)
+        else:
+            yield from _lines(render.as_table(report.header, report.speakers, color=color))
+
+
+def _leaderboard(app: App, options, fmt: str, color: bool):
+    import json
+
+    from ledger.render import report as render
+    from ledger.services.reports import leaderboard
+
+    board = leaderboard(app.ledger, options)
+    if fmt == "json":
+        yield json.dumps(board, indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "csv":
+        yield from render.leaderboard_csv(board)
+    elif fmt == "markdown":
+        yield from _lines(render.leaderboard_markdown(board))
+    elif fmt == "html":
+        from ledger.render.html import leaderboard_html
+
+        yield leaderboard_html(board)
+    else:
+        yield from _lines(render.leaderboard_table(board, color=color))

@@ -1,0 +1,360 @@
+"""Accuracy reports as text: a terminal table, JSON, CSV (one row per speaker) and Markdown.
+
+Each renderer takes a report's header and its speakers (an iterable, so a report over a large
+ledger is written speaker by speaker) and yields the output in pieces.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ledger.render.table import table
+
+# Up to this many speakers JSON is indented for reading; beyond it each speaker is one line.
+PRETTY_JSON_SPEAKERS = 50
+# Up to this many speakers the table and Markdown show each speaker's details, not just the summary.
+DETAILED_SPEAKERS = 5
+
+
+# --- numbers as people read them ---------------------------------------------------------------
+
+
+def pct(x: float | None, digits: int = 0) -> str:
+    return "–" if x is None else f"{100 * x:.{digits}f}%"
+
+
+def num(x: float | None, digits: int = 3) -> str:
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+def count(x: float | int) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def interval(ci: list[float]) -> str:
+    return f"{pct(ci[0])}–{pct(ci[1])}"
+
+
+def rate_text(s: dict) -> str:
+    if not s["scored"]:
+        return "no scored claims yet"
+    return f"{pct(s['hit_rate'], 1)} ({count(s['hits'])} of {s['scored']}; 95% CI {interval(s['hit_rate_ci'])})"
+
+
+def brier_text(scores: dict) -> str:
+    if not scores["n"]:
+        return "–"
+    return f"{num(scores['brier'])} (n={scores['n']}, log score {num(scores['log_score'])} nats)"
+
+
+def lateness_text(late: dict) -> str:
+    if not late["n"]:
+        return "no claims past their deadline"
+    median = late["median_ratio"]
+    typical = (
+        f"median time taken {median:.2f}× the time promised"
+        if median is not None
+        else "fewer than half ever delivered, so no median time"
+    )
+    return f"{late['on_time']} of {late['n']} delivered by the deadline ({pct(late['on_time_share'])}); {typical}"
+
+
+def policy_text(header: dict) -> str:
+    policy = header["policy"]
+    text = {
+        "strict": "strict (only a true outcome by the deadline is a hit)",
+        "partial": "partial (a partial outcome counts half)",
+        "lenient": "lenient (a late true outcome counts; a partial one half)",
+        "decay": "decay (a partial outcome counts half; a late one halves every {:g} days)",
+    }[policy]
+    return text.format(header["half_life_days"]) if policy == "decay" else text
+
+
+def prior_text(header: dict) -> str:
+    p = header["prior"]
+    return (
+        f"Shrunk rates use a Beta({p['alpha']:.2f}, {p['beta']:.2f}) prior (mean {pct(p['mean'], 1)}, worth "
+        f"{p['strength']:.1f} claims), fitted by empirical Bayes ({p['method']}) across {p['speakers']} speakers."
+    )
+
+
+NOTES = (
+    "Only claims whose deadline has passed are scored; ambiguous outcomes are counted but not scored; "
+    "overdue claims await a verdict and are not scored.",
+    "Brier and log scores use the probability the speaker stated, or else the probability their hedge words "
+    "stand for (ICD 203 midpoints, docs/hedges.md); the outcome scored is 'true by the deadline'.",
+)
+
+
+def notes(header: dict) -> list[str]:
+    return [f"As of {header['as_of']}; policy {policy_text(header)}.", prior_text(header), *NOTES]
+
+
+# --- terminal table ------------------------------------------------------------------------------
+
+SUMMARY_HEADERS = ["SPEAKER", "CLAIMS", "OPEN", "OVERDUE", "RESOLVED", "SCORED", "HITS", "HIT RATE", "95% CI", "SHRUNK", "BRIER (N)", "ON TIME", "MEDIAN LATENESS"]
+
+
+def summary_row(s: dict) -> list[str]:
+    late = s["lateness"]
+    return [
+        s["speaker"], str(s["claims"]), str(s["open"]), str(s["overdue"]), str(s["resolved"]), str(s["scored"]),
+        count(s["hits"]), pct(s["hit_rate"], 1), interval(s["hit_rate_ci"]), pct(s["shrunk_hit_rate"], 1),
+        f"{num(s['brier'])} ({s['brier_n']})" if s["brier_n"] else "–",
+        pct(late["on_time_share"]) if late["n"] else "–",
+        f"{late['median_ratio']:.2f}×" if late["median_ratio"] is not None else "–",
+    ]
+
+
+def calibration_rows(s: dict) -> list[list[str]]:
+    return [
+        [pct(b["bucket"]), f"{pct(b['lo'])}–{pct(b['hi'])}", str(b["n"]), str(b["stated"]), str(b["hedge"]),
+         pct(b["observed"]) if b["n"] else "", pct(b["mean_probability"]) if b["n"] else ""]
+        for b in s["calibration"]
+    ]
+
+
+CALIBRATION_HEADERS = ["BUCKET", "RANGE", "N", "STATED", "HEDGE", "CAME TRUE", "MEAN FORECAST"]
+YEAR_HEADERS = ["YEAR", "CLAIMS DUE", "RESOLVED", "SCORED", "HITS", "RATE", "CUMULATIVE RATE"]
+TAG_HEADERS = ["TAG", "CLAIMS", "RESOLVED", "SCORED", "HITS", "HIT RATE", "95% CI"]
+
+
+def year_rows(s: dict) -> list[list[str]]:
+    return [
+        [str(y["year"]), str(y["claims"]), str(y["resolved"]), str(y["scored"]), count(y["hits"]),
+         pct(y["rate"], 1), pct(y["cumulative_rate"], 1)]
+        for y in s["by_year"]
+    ]
+
+
+def tag_rows(s: dict) -> list[list[str]]:
+    return [
+        [t["tag"], str(t["claims"]), str(t["resolved"]), str(t["scored"]), count(t["hits"]), pct(t["hit_rate"], 1),
+         interval(t["hit_rate_ci"]) if t["scored"] else "–"]
+        for t in s["by_tag"]
+    ]
+
+
+def facts(s: dict) -> list[tuple[str, str]]:
+    f = s["forecasts"]
+    return [
+        ("Claims", f"{s['claims']}: {s['open']} open, {s['overdue']} overdue, {s['disputed']} disputed, "
+                   f"{s['resolved']} resolved ({s['ambiguous']} ambiguous, {s['awaiting_deadline']} awaiting their deadline)"),
+        ("Hit rate", rate_text(s)),
+        ("Shrunk rate", pct(s["shrunk_hit_rate"], 1)),
+        ("Brier, all", brier_text({"n": s["brier_n"], "brier": s["brier"], "log_score": s["log_score"]})),
+        ("Brier, stated", brier_text(f["stated"])),
+        ("Brier, hedge words", brier_text(f["hedge"])),
+        ("Lateness", lateness_text(s["lateness"])),
+    ]
+
+
+def as_table(header: dict, speakers: Iterable[dict], *, color: bool = False) -> Iterator[str]:
+    from ledger.render.table import fields
+
+    rows = sorted(speakers, key=lambda s: s["speaker"].casefold())
+    if not rows:
+        yield "No speaker matches (see `claims speaker list`; --min-resolved may be too high)."
+    else:
+        yield table(SUMMARY_HEADERS, [summary_row(s) for s in rows], color=color)
+    if len(rows) <= DETAILED_SPEAKERS:
+        for s in rows:
+            yield ""
+            yield s["speaker"]
+            yield fields(facts(s), color=color)
+            yield ""
+            yield table(CALIBRATION_HEADERS, calibration_rows(s), color=color)
+            if s["by_year"]:
+                yield ""
+                yield table(YEAR_HEADERS, year_rows(s), color=color)
+            if s["by_tag"]:
+                yield ""
+                yield table(TAG_HEADERS, tag_rows(s), color=color)
+    yield ""
+    yield from notes(header)
+
+
+# --- JSON ----------------------------------------------------------------------------------------
+
+
+def as_json(header: dict, speakers: Iterable[dict], size: int) -> Iterator[str]:
+    """The report as one JSON object, written speaker by speaker."""
+    pretty = size <= PRETTY_JSON_SPEAKERS
+    head = json.dumps(header, indent=2, ensure_ascii=False)
+    yield head[:-2] + ',\n  "speakers": ['
+    first = True
+    for s in speakers:
+        text = json.dumps(s, indent=2, ensure_ascii=False).replace("\n", "\n    ") if pretty else json.dumps(s, ensure_ascii=False)
+        yield ("\n    " if first else ",\n    ") + text
+        first = False
+    yield "\n  ]\n}\n" if not first else "]\n}\n"
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+CSV_COLUMNS = [
+    "speaker", "speaker_id", "claims", "open", "overdue", "disputed", "resolved", "ambiguous", "awaiting_deadline",
+    "scored", "hits", "hit_rate", "hit_rate_low", "hit_rate_high", "shrunk_hit_rate",
+    "brier", "brier_n", "log_score", "brier_stated", "brier_stated_n", "log_score_stated",
+    "brier_hedge", "brier_hedge_n", "log_score_hedge",
+    "lateness_n", "delivered", "on_time", "on_time_share", "median_ratio",
+    "as_of", "policy", "half_life_days", "prior_alpha", "prior_beta", "prior_method",
+]
+
+
+def csv_row(header: dict, s: dict) -> dict:
+    f, late, prior = s["forecasts"], s["lateness"], header["prior"]
+    row = {k: s[k] for k in CSV_COLUMNS if k in s}
+    row.update({
+        "hit_rate_low": s["hit_rate_ci"][0], "hit_rate_high": s["hit_rate_ci"][1],
+        "brier_stated": f["stated"]["brier"], "brier_stated_n": f["stated"]["n"], "log_score_stated": f["stated"]["log_score"],
+        "brier_hedge": f["hedge"]["brier"], "brier_hedge_n": f["hedge"]["n"], "log_score_hedge": f["hedge"]["log_score"],
+        "lateness_n": late["n"], "delivered": late["delivered"], "on_time": late["on_time"],
+        "on_time_share": late["on_time_share"], "median_ratio": late["median_ratio"],
+        "as_of": header["as_of"], "policy": header["policy"], "half_life_days": header["half_life_days"],
+        "prior_alpha": prior["alpha"], "prior_beta": prior["beta"], "prior_method": prior["method"],
+    })
+    return row
+
+
+def as_csv(header: dict, speakers: Iterable[dict]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for s in speakers:
+        writer.writerow(csv_row(header, s))
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+# --- Markdown ------------------------------------------------------------------------------------
+
+
+def heading(label: str) -> str:
+    """'HIT RATE' as a column heading in prose case: 'Hit rate' (and '95% CI' stays so)."""
+    return label.capitalize().replace(" ci", " CI").replace("(n)", "(n)")
+
+
+def _md_cell(value: str) -> str:
+    return value.replace("|", "\\|").replace("\n", " ")
+
+
+def md_table(headers: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(_md_cell(heading(h)) for h in headers) + " |"]
+    lines.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(headers))) + "|")
+    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def as_markdown(header: dict, speakers: Iterable[dict]) -> Iterator[str]:
+    rows = sorted(speakers, key=lambda s: s["speaker"].casefold())
+    yield f"## Prediction accuracy as of {header['as_of']}\n"
+    if not rows:
+        yield "No speaker matches.\n"
+    else:
+        yield md_table(SUMMARY_HEADERS, [summary_row(s) for s in rows]) + "\n"
+    if len(rows) <= DETAILED_SPEAKERS:
+        for s in rows:
+            yield f"### {_md_cell(s['speaker'])}\n"
+            yield "\n".join(f"- **{label}:** {_md_cell(value)}" for label, value in facts(s)) + "\n"
+            yield "Calibration (forecasts grouped to the nearest 10%):\n"
+            yield md_table(CALIBRATION_HEADERS, calibration_rows(s)) + "\n"
+            if s["by_year"]:
+                yield "By the year the deadline fell in:\n"
+                yield md_table(YEAR_HEADERS, year_rows(s)) + "\n"
+            if s["by_tag"]:
+                yield "By topic:\n"
+                yield md_table(TAG_HEADERS, tag_rows(s)) + "\n"
+    yield "\n".join(f"_{note}_  " for note in notes(header)).rstrip() + "\n"
+
+
+# --- leaderboard -----------------------------------------------------------------------------------
+
+LEADERBOARD_HEADERS = ["RANK", "SPEAKER", "SCORED", "HITS", "HIT RATE", "95% CI", "SHRUNK RATE", "BRIER (N)", "BRIER RANK"]
+
+
+def leaderboard_row(s: dict) -> list[str]:
+    return [
+        str(s["rank"]), s["speaker"], str(s["scored"]), count(s["hits"]), pct(s["hit_rate"], 1), interval(s["hit_rate_ci"]),
+        pct(s["shrunk_hit_rate"], 1), f"{num(s['brier'])} ({s['brier_n']})" if s["brier_n"] else "–",
+        str(s["brier_rank"]) if s["brier_rank"] else "–",
+    ]
+
+
+def leaderboard_notes(board: dict) -> list[str]:
+    return [
+        f"Speakers with at least {board['filters']['min_resolved']} scored claims, ranked by the shrunk hit rate, "
+        "never the raw rate: a short lucky record is pulled toward what is typical.",
+        *notes(board),
+    ]
+
+
+def leaderboard_table(board: dict, *, color: bool = False) -> Iterator[str]:
+    if board["speakers"]:
+        yield table(LEADERBOARD_HEADERS, [leaderboard_row(s) for s in board["speakers"]], color=color)
+    else:
+        yield f"No speaker has {board['filters']['min_resolved']} scored claims yet (lower it with --min-resolved N)."
+    yield ""
+    yield from leaderboard_notes(board)
+
+
+def leaderboard_markdown(board: dict) -> Iterator[str]:
+    yield f"## Prediction leaderboard as of {board['as_of']}\n"
+    yield md_table(LEADERBOARD_HEADERS, [leaderboard_row(s) for s in board["speakers"]]) + "\n"
+    yield "\n".join(f"_{note}_  " for note in leaderboard_notes(board)).rstrip() + "\n"
+
+
+LEADERBOARD_CSV = ["rank", "speaker", "speaker_id", "claims", "resolved", "scored", "hits", "hit_rate", "hit_rate_low",
+                   "hit_rate_high", "shrunk_hit_rate", "brier", "brier_n", "brier_rank", "as_of", "policy",
+                   "prior_alpha", "prior_beta", "prior_method"]
+
+
+def leaderboard_csv(board: dict) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, LEADERBOARD_CSV, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    prior = board["prior"]
+    for s in board["speakers"]:
+        writer.writerow(s | {
+            "hit_rate_low": s["hit_rate_ci"][0], "hit_rate_high": s["hit_rate_ci"][1], "as_of": board["as_of"],
+            "policy": board["policy"], "prior_alpha": prior["alpha"], "prior_beta": prior["beta"], "prior_method": prior["method"],
+        })
+    yield buffer.getvalue()
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+
+def write_atomically(path: Path, chunks: Iterable[str]) -> Path:
+    """Write the file whole or not at all: a report that fails half-way leaves no half file behind."""
+    from ledger.errors import InvalidInput
+
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a folder; give a file name for --out")
+    try:
+        handle = tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+        )
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with handle:
+            for chunk in chunks:
+                handle.write(chunk)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(handle.name, 0o666 & ~umask)  # a report is for sharing: not the temp file's 0600
+        os.replace(handle.name, path)
+    except BaseException:
+        os.unlink(handle.name)
+        raise
+    return path
