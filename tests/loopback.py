@@ -53,13 +53,14 @@ class Mailbox:
 
 
 class Webhook:
-    """An incoming-webhook endpoint. ``accepted`` holds the JSON bodies answered 200.
+    """An incoming-webhook endpoint. ``accepted`` holds the JSON bodies answered 200, in order.
 
     ``delay`` slows each answer; with ``hang`` set, requests are recorded in ``hung`` and never
     answered, like a chat server that stalls, until the server stops.
     """
 
     def __init__(self, delay: float = 0.0):
+        self.received: list[dict] = []  # every request, answered or not
         self.accepted: list[dict] = []
         self.hung: list[dict] = []
         self.delay = delay
@@ -70,6 +71,7 @@ class Webhook:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                hook.received.append(body)
                 if hook.hang.is_set():
                     hook.hung.append(body)
                     hook.closing.wait(30)

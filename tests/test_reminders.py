@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import insert, select, update
@@ -270,3 +270,35 @@ def test_log_channel_prints_the_digest(lapsed, musk, capsys):
     assert result.status == 0
     assert result.out.startswith("--- reminder for reviewers: claims: 3 lapsed predictions awaiting a verdict\n")
     assert json.dumps(musk("reminders", "list", "--json").json).count('"sent"') == 3
+
+
+def test_a_digest_being_sent_is_not_taken_by_another_worker_until_its_lease_runs_out(lapsed, db_url):
+    """While worker A is still sending, worker B runs a whole delivery: it must leave A's rows alone."""
+    from ledger.services.reminders import deliver
+
+    settings = ReminderSettings(lease_seconds=600)
+    ledger_a, ledger_b = open_ledger(db_url), open_ledger(db_url)
+    flag_lapsed(ledger_a, date(2022, 1, 1), settings)
+    seen_by_b: list[str] = []
+
+    class Recorder:
+        def __init__(self, sent):
+            self.sent = sent
+
+        def send(self, digest):
+            self.sent.append(digest.recipient)
+
+    class SlowA:
+        def send(self, digest):
+            report = deliver(ledger_b, settings, {"log": Recorder(seen_by_b)}, worker="B")
+            assert (report.sent, report.digests) == (0, 0)
+
+    report = deliver(ledger_a, settings, {"log": SlowA()}, worker="A")
+    assert (report.sent, report.digests) == (3, 1) and seen_by_b == []
+    # A worker that dies mid-send leaves a lease; once it is older than lease_seconds, others retry.
+    with ledger_a.write() as s:
+        s.execute(update(Reminder).values(status="pending", claimed_by="dead", claimed_at=datetime(2020, 1, 1, tzinfo=timezone.utc)))
+    assert deliver(ledger_b, settings, {"log": Recorder(seen_by_b)}, worker="B").sent == 3
+    assert seen_by_b == ["reviewers"]
+    ledger_a.dispose()
+    ledger_b.dispose()
