@@ -77,7 +77,7 @@ def export(app: App, fmt: str, out, speaker) -> None:
         count = export_to_file(app.ledger, out, fmt=fmt, speaker=speaker)
         app.note(f"Exported {count} claims to {out}")
     else:
-        export_claims(app.ledger, click.get_text_stream("stdout"), fmt=fmt, speaker=speaker)
+        export_claims(app.ledger, sys.stdout, fmt=fmt, speaker=speaker)
 
 
 class _Progress:

@@ -150,7 +150,7 @@ def _csv_records(handle: IO[str]) -> Iterator[Record]:
 
 def _json_object(line: int, text: str) -> dict | RowError:
     try:
-        value = json.loads(text)
+        value = json.loads(text.strip())
     except json.JSONDecodeError as exc:
         return RowError(line, f"malformed JSON: {exc.msg} at column {exc.colno}")
     if not isinstance(value, dict):
