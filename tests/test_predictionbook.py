@@ -1,0 +1,79 @@
+"""`claims import --format predictionbook`: a PredictionBook scrape becomes claims, one per
+prediction, with the creator's first credence and the site's judgement."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from ledger.errors import ExitStatus
+
+SAMPLE = Path(__file__).parent / "data" / "predictionbook_sample.json"
+
+
+def exported(cli) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(cli("export").out)))
+
+
+def test_a_scrape_imports_as_claims(cli):
+    result = cli("import", SAMPLE, "--format", "predictionbook", "--json")
+    assert result.status == 0, result.err
+    assert (result.json["claims_added"], result.json["speakers_created"], result.json["resolutions"]) == (4, 3, 2)
+    rows = exported(cli)
+    assert [(r["speaker"], r["said"], r["deadline"], r["probability"], r["outcome"]) for r in rows] == [
+        # alice said 80 first, then 90: the first credence is the prediction
+        ("alice", "2011-05-14", "2012-12-31", "0.8", "true"),
+        ("bob", "2011-06-01", "2012-06-01", "0.3", "false"),
+        ("alice", "2012-01-02", "2040-01-01", "0.05", ""),
+        # only someone else gave a credence: the creator stated none
+        ("carol", "2015-03-01", "2016-09-30", "", ""),
+    ]
+    higgs = rows[0]
+    assert higgs["text"] == "The Large Hadron Collider reports evidence of the Higgs boson"
+    assert (higgs["reviewer"], higgs["occurred"]) == ("bob", "2012-07-04")  # who judged it, and when
+    assert (higgs["source_url"], higgs["source_title"], higgs["source_publisher"]) == (
+        "https://predictionbook.com/predictions/1001", "PredictionBook #1001", "PredictionBook",
+    )
+    assert (rows[1]["reviewer"], rows[1]["occurred"]) == ("bob", "")  # a wrong outcome has no date it happened
+
+    again = cli("import", SAMPLE, "--format", "predictionbook", "--json")
+    assert (again.json["claims_added"], again.json["claims_present"]) == (0, 4)
+    assert cli("verify").status == 0
+
+
+def test_a_scrape_as_json_lines(cli, tmp_path):
+    items = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    file = tmp_path / "scrape.jsonl"
+    file.write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
+    result = cli("import", file, "--format", "predictionbook", "--json")
+    assert result.status == 0, result.err
+    assert result.json["claims_added"] == 4
+
+
+def test_bad_predictions_are_reported_with_their_lines(cli, tmp_path):
+    file = tmp_path / "scrape.json"
+    file.write_text(
+        "[\n"
+        '  {"number": 1, "event": "Fine", "outcome": "right", "user": "a", "time_created": "2011-01-01T00:00:00Z",\n'
+        '   "time_known": "2012-01-01T00:00:00Z", "responses": []},\n'
+        '  {"number": 2, "event": "Odd verdict", "outcome": "maybe", "user": "a", "time_created": "2011-01-01T00:00:00Z",\n'
+        '   "time_known": "2012-01-01T00:00:00Z"},\n'
+        '  {"number": 3, "event": "Known before made", "outcome": null, "user": "a", "time_created": "2011-01-01T00:00:00Z",\n'
+        '   "time_known": "2010-01-01T00:00:00Z"},\n'
+        '  {"number": 4, "event": "No time", "user": "a", "time_known": "2010-01-01T00:00:00Z"},\n'
+        '  {"number": 5, "event": "Broken", "user": \n'
+        "]\n",
+        encoding="utf-8",
+    )
+    result = cli("import", file, "--format", "predictionbook")
+    assert result.status == ExitStatus.USAGE
+    reported = [line.split(":", 2)[1:] for line in result.err.splitlines() if line.startswith(str(file))]
+    assert [(int(n), m.strip().split(";")[0]) for n, m in reported] == [
+        (4, "prediction #2: outcome: unknown PredictionBook outcome 'maybe'"),
+        (6, "deadline: '2010-01-01' ends on 2010-01-01, before the date it was said (2011-01-01)"),
+        (8, "prediction #4: time_created: missing"),
+        (10, "malformed JSON: Expecting value"),  # where the parser gave up
+    ]
+    assert cli("list", "--json").json == []
