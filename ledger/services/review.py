@@ -326,10 +326,11 @@ def record_resolution(
     # Every review is a new claim version, even one that leaves the verdict as it was: a reviewer
     # who read the claim before it is told it changed.
     flag_modified(claim, "status")
+    claim_id = claim.id  # a failed flush leaves the session unusable, attribute reads included
     try:
         journal.record(session, actor=who, action=action, row=claim)
     except StaleDataError:
-        raise Conflict(f"claim #{claim.id} was changed by someone else at the same moment; {_history_hint(claim.id)}") from None
+        raise Conflict(f"claim #{claim_id} was changed by someone else at the same moment; {_history_hint(claim_id)}") from None
     return row
 
 
