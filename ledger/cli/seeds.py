@@ -25,21 +25,24 @@ def seed_load(app: App, folder: Path | None) -> None:
     report = load_seeds(app.ledger, folder, app.actor())
     app.echo(
         f"Loaded {len(report.claims_added)} claims ({report.claims_present} already present), "
-        f"{report.speakers_added} speakers, {report.sources_added} sources"
+        f"{report.speakers_added} speakers, {report.sources_added} sources, {report.resolutions_added} outcomes"
     )
 
 
 @cli.command()
 @click.option("--keep", type=click.Path(dir_okay=False, path_type=Path), help="Keep the demo ledger at this path.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=Path("claims-demo-report.html"),
+              show_default=True, help="Where to write the HTML accuracy report.")
 @pass_app
-def demo(app: App, keep: Path | None) -> None:
-    """Run the main job end to end on a throwaway SQLite ledger, narrating each step."""
+def demo(app: App, keep: Path | None, report_path: Path) -> None:
+    """Run the main job end to end on a throwaway SQLite ledger, narrating each step: log the seed
+    claims, flag lapsed deadlines, remind, resolve with evidence, verify, and report."""
     from ledger.cli import tour
 
     if keep is not None:
         if keep.exists():
             raise click.UsageError(f"{keep} exists; the demo only writes a new ledger")
-        tour.run(app, keep)
+        tour.run(app, keep, report_path)
         return
     with tempfile.TemporaryDirectory(prefix="claims-demo-") as tmp:
-        tour.run(app, Path(tmp) / "demo.db")
+        tour.run(app, Path(tmp) / "demo.db", report_path)

@@ -3,52 +3,102 @@ it does, so a new user sees the whole job on the seed data in one run."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from ledger.cli.app import App
 from ledger.render.table import fields, table
 
 WAIC_SAID = "2023-07-06"
+SPEAKER = "Elon Musk"
+REVIEWER = "Demo Reviewer"
+WAIC_NOTE = "FSD was still classed as level 2 (supervised) in January 2024"
 
 
-def run(app: App, path: Path) -> None:
-    from ledger.services.claims import list_claims, show_claim
-    from ledger.services.seeds import load_seeds
+def run(app: App, path: Path, report_path: Path) -> None:
     from ledger.store.engine import open_ledger
 
     ledger = open_ledger(str(path))
     try:
-        actor = "claims demo"
-        step = _Steps(app)
-        step(f"A new ledger at {path} (SQLite, schema created by the migrations).")
-
-        report = load_seeds(ledger, None, actor)
-        step(
-            f"Loaded the seeds: {len(report.claims_added)} dated predictions by one speaker, with their sources "
-            "and the article this project started from."
-        )
-        claims = list_claims(ledger)
-        app.echo(table(["ID", "SAID", "CLAIM", "DEADLINE (AS SAID)"], [(c["id"], c["said"], c["text"], f"{c['deadline']} ({c['deadline_text']})") for c in claims], color=app.color, max_width=56))
-
-        waic = next(c for c in claims if c["said"] == WAIC_SAID)
-        step(f"The claim from the 2023 World AI Conference, its vague deadline normalised to a date:")
-        v = show_claim(ledger, waic["id"])
-        app.echo(
-            fields(
-                [
-                    ("Claim", f"#{v['id']} {v['text']}"),
-                    ("Quote", f"\u201c{v['quote']}\u201d"),
-                    ("Said", v["said"]),
-                    ("Deadline", f"{v['deadline']} ({v['deadline_text']!r}, {v['deadline_granularity']} granularity, TIMEX {v['deadline_timex']})"),
-                    ("Confidence", v["confidence"]),
-                    ("Source", v["source"]["url"] if v["source"] else None),
-                ],
-                color=app.color,
-            )
-        )
-        step("Done. Log your own with `claims speaker add`, `claims source add` and `claims add` (see the README).")
+        _tour(app, ledger, path, report_path, _Steps(app))
     finally:
         ledger.dispose()
+
+
+def _tour(app: App, ledger, path: Path, report_path: Path, step) -> None:
+    from ledger.services.claims import list_claims, show_claim
+    from ledger.services.integrity import verify
+    from ledger.services.reminders import due_claims, flag_lapsed, preview_digest
+    from ledger.services.review import history, resolve
+    from ledger.services.seeds import load_seeds
+
+    actor, today = "claims demo", date.today()
+    step(f"A new ledger at {path} (SQLite; the schema comes from the migrations).")
+
+    report = load_seeds(ledger, None, actor, outcomes=False)
+    step(f"Logged the seeds: {len(report.claims_added)} dated predictions by {SPEAKER}, with their sources and "
+         "the article this project started from. Each vague deadline became a date:")
+    claims = list_claims(ledger)
+    app.echo(table(["ID", "SAID", "CLAIM", "DEADLINE (AS SAID)"],
+                   [(c["id"], c["said"], c["text"], f"{c['deadline']} ({c['deadline_text']})") for c in claims],
+                   color=app.color, max_width=56))
+
+    waic = next(c for c in claims if c["said"] == WAIC_SAID)
+    v = show_claim(ledger, waic["id"])
+    step("The claim from the 2023 World AI Conference:")
+    app.echo(fields([
+        ("Claim", f"#{v['id']} {v['text']}"),
+        ("Quote", f"\u201c{v['quote']}\u201d"),
+        ("Said", v["said"]),
+        ("Deadline", f"{v['deadline']} ({v['deadline_text']!r}: {v['deadline_granularity']}, TIMEX {v['deadline_timex']})"),
+        ("Confidence", v["confidence"]),
+        ("Source", v["source"]["url"] if v["source"] else None),
+    ], color=app.color))
+
+    flagged = flag_lapsed(ledger, today)
+    step(f"The scheduler's scan (as of {today}): {len(flagged)} claims are past their deadline and now due for review:")
+    due = due_claims(ledger, today)
+    app.echo(table(["ID", "DEADLINE", "DAYS OVERDUE", "CLAIM"],
+                   [(d["id"], d["deadline"], d["days_overdue"], d["text"]) for d in due], color=app.color, max_width=56))
+    step("The reminder digest reviewers get (by email, webhook or log, every 7 days until resolved):")
+    app.echo("\n".join(f"  | {line}" for line in preview_digest(ledger, today).splitlines()))
+
+    evidence = [v["source"]["url"]]  # the seed's evidence: the report of the claim and its aftermath
+    resolved = resolve(ledger, waic["id"], outcome="false", reviewer=REVIEWER, evidence=evidence, note=WAIC_NOTE, actor=REVIEWER)
+    step(f"{REVIEWER} resolves claim #{waic['id']} as {resolved['claim']['outcome']}, with evidence; the other seed "
+         "claims get the outcomes judged from public reporting:")
+    rest = load_seeds(ledger, None, actor)
+    app.echo(f"  {rest.resolutions_added + 1} outcomes recorded; history of claim #{waic['id']}:")
+    for event in history(ledger, waic["id"])["events"]:
+        detail = ""
+        if "resolution" in event:
+            r = event["resolution"]
+            detail = f"{r['outcome']} by {r['reviewer']}, evidence {', '.join(r['evidence'])}"
+        elif event["changes"]:
+            detail = ", ".join(f"{k}: {c['from']} -> {c['to']}" for k, c in event["changes"].items() if k in ("status", "outcome"))
+        app.echo(f"  #{event['seq']:<3} {event['at'][:19]}  {event['action']:<20} {detail}")
+
+    check = verify(ledger)
+    head = check["head"]
+    step(f"`claims verify`: the journal's {check['entries']} entries chain intact and every row matches them. "
+         f"Publish the head to prove later that nothing was rewritten: {head['seq']}:{head['hash']}")
+
+    _report(app, ledger, report_path, today, step)
+    step("Done. Start your own ledger with `claims speaker add`, `claims source add` and `claims add` (see the README).")
+
+
+def _report(app: App, ledger, report_path: Path, today: date, step) -> None:
+    from ledger.render.html import write_html
+    from ledger.render.report import as_table
+    from ledger.services.reports import speaker_report
+
+    report = speaker_report(ledger, SPEAKER, as_of=today)
+    step(f"{SPEAKER}'s track record (strict policy: only a true outcome by the deadline is a hit):")
+    for line in as_table(report, report["speakers"], color=app.color):
+        app.echo(line)
+    written = write_html(report, report_path)
+    app.echo("")
+    app.echo(f"The report with charts is in {written}: open it in a browser.")
 
 
 class _Steps:

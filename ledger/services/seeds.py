@@ -42,7 +42,9 @@ def _rows(path: Path) -> list[dict[str, str]]:
         raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
 
 
-def load_seeds(ledger: Ledger, folder: Path | None, actor: str) -> SeedReport:
+def load_seeds(ledger: Ledger, folder: Path | None, actor: str, *, outcomes: bool = True) -> SeedReport:
+    """Load ``folder`` (default: the packaged seeds). ``outcomes=False`` leaves every claim
+    undecided, as the demo does to show flagging and reviewing before the judged outcomes."""
     folder = Path(folder) if folder else packaged_seeds()
     claims_file = folder / "claims.csv"
     if not claims_file.is_file():
@@ -52,7 +54,7 @@ def load_seeds(ledger: Ledger, folder: Path | None, actor: str) -> SeedReport:
     with ledger.write() as session:
         for line, row in enumerate(_rows(claims_file), start=2):
             try:
-                _load_row(session, folder, row, sources, actor, report)
+                _load_row(session, folder, row if outcomes else row | {"outcome": ""}, sources, actor, report)
             except InvalidInput as exc:
                 raise InvalidInput(f"{claims_file}:{line}: {exc}") from None
     return report
