@@ -1,0 +1,397 @@
+"""Hold the ledger to the speed of raw SQL: ``python -m benchmarks [--claims N] [--backend B] [--quick]``.
+
+For each backend and size, one synthetic file (benchmarks.synthetic) is imported with
+`claims import`; that ledger then serves every other measurement, and each measurement is
+paired with its baseline (benchmarks.baselines) on the same data, alternating run by run so a
+busy machine slows both alike. The table (median of the runs, ratio to the baseline, target)
+is printed and written to BENCHMARKS.md with a description of the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from benchmarks import baselines, synthetic
+
+TARGETS = {"import": 5.0, "due": 2.0, "due growth": 1.5, "report": 3.0, "start-up": 1.5}
+MEMORY_MB = 300
+RUNS = {"import": 3, "due": 7, "report": 5, "start-up": 10}
+QUICK = {"import": 1, "due": 3, "report": 2, "start-up": 3}
+
+
+@dataclass
+class Row:
+    backend: str
+    claims: int
+    what: str
+    measured: float  # seconds (or MB for memory)
+    baseline: float | None
+    target: float
+    unit: str = "s"
+    check: str = ""  # a correctness cross-check that failed, if any
+
+    @property
+    def ratio(self) -> float | None:
+        return self.measured / self.baseline if self.baseline else None
+
+    @property
+    def passed(self) -> bool:
+        value = self.measured if self.baseline is None else self.ratio
+        return not self.check and value is not None and value <= self.target
+
+
+# --- ledgers ---------------------------------------------------------------------------------
+
+
+class Ledgers:
+    """Creates empty ledgers on one backend and removes them afterwards."""
+
+    def __init__(self, backend: str, workdir: Path, postgres_url: str | None):
+        self.backend, self.workdir = backend, workdir
+        self.created: list[str] = []
+        if backend == "postgresql":
+            if not postgres_url:
+                raise SystemExit("--backend postgresql needs --postgres-url or CLAIMS_TEST_POSTGRES_URL")
+            from sqlalchemy import create_engine
+            from sqlalchemy.engine import make_url
+
+            self.server = make_url(postgres_url).set(drivername="postgresql+psycopg")
+            self.admin = create_engine(self.server, isolation_level="AUTOCOMMIT")
+
+    def new(self) -> str:
+        name = f"claims_bench_{uuid.uuid4().hex[:10]}"
+        if self.backend == "sqlite":
+            url = f"sqlite:///{self.workdir / (name + '.db')}"
+        else:
+            from sqlalchemy import text
+
+            with self.admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            url = self.server.set(database=name).render_as_string(hide_password=False)
+        self.created.append(url)
+        from ledger.store.engine import open_ledger
+
+        open_ledger(url).dispose()  # the schema, as any claims command would create it
+        return url
+
+    def drop(self, url: str) -> None:
+        if self.backend == "sqlite":
+            path = url.removeprefix("sqlite:///")
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path + suffix)
+        else:
+            from sqlalchemy import text
+            from sqlalchemy.engine import make_url
+
+            with self.admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+        self.created.remove(url)
+
+    def close(self) -> None:
+        for url in list(self.created):
+            self.drop(url)
+        if self.backend == "postgresql":
+            self.admin.dispose()
+
+    def server_version(self) -> str:
+        if self.backend != "postgresql":
+            return ""
+        from sqlalchemy import text
+
+        with self.admin.connect() as conn:
+            return conn.execute(text("SHOW server_version")).scalar()
+
+
+# --- measuring --------------------------------------------------------------------------------
+
+
+def claims_command() -> list[str]:
+    script = Path(sys.executable).with_name("claims")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "ledger"]
+
+
+def timed_process(args: list[str], **options) -> tuple[float, float]:
+    """Run a process to the end; return (wall seconds, peak resident MB) of it alone."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **options)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(args)} failed: {err.strip()}")
+    return elapsed, usage.ru_maxrss / 1024  # KB on Linux
+
+
+def in_process(args: list[str]) -> tuple[float, str]:
+    """Run a claims command in this process (its imports already loaded: start-up is measured on
+    its own) and return (seconds, what it printed)."""
+    from ledger.cli.app import run
+
+    out = io.StringIO()
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(out):
+        status = run(args)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"claims {' '.join(args)} exited {status}")
+    return elapsed, out.getvalue()
+
+
+def paired(runs: int, measure, baseline) -> tuple[float, float, object, object]:
+    """Medians of ``runs`` alternating runs of each; also the last result of each."""
+    m, b, m_out, b_out = [], [], None, None
+    for _ in range(runs):
+        t, m_out = measure()
+        m.append(t)
+        t, b_out = baseline()
+        b.append(t)
+    return statistics.median(m), statistics.median(b), m_out, b_out
+
+
+def clock(fn, *args):
+    start = time.perf_counter()
+    result = fn(*args)
+    return time.perf_counter() - start, result
+
+
+# --- the benchmark ----------------------------------------------------------------------------
+
+
+def bench(backend: str, count: int, csv_file: Path, ledgers: Ledgers, runs: dict, log) -> tuple[list[Row], str]:
+    rows: list[Row] = []
+    claims = claims_command()
+    today = date.today()
+
+    # Import: the first run's ledger is kept for everything else.
+    main_url = None
+    imports, copies = [], []
+    for r in range(runs["import"]):
+        url = ledgers.new()
+        seconds, _ = timed_process([*claims, "--db", url, "import", str(csv_file), "--logged-by", "benchmark"])
+        imports.append(seconds)
+        log(f"  import {count:,} claims: {seconds:.1f} s")
+        if main_url is None:
+            main_url = url
+        else:
+            ledgers.drop(url)
+        target = ledgers.new()
+        seconds, copied = baselines.copy_rows(main_url, target)
+        copies.append(seconds)
+        log(f"  raw executemany of the same {copied:,} rows: {seconds:.1f} s")
+        ledgers.drop(target)
+    rows.append(Row(backend, count, "claims import", statistics.median(imports), statistics.median(copies), TARGETS["import"]))
+
+    # claims due against the indexed query, checked to list the same claims.
+    m, b, m_out, b_out = paired(
+        runs["due"], lambda: in_process(["--db", main_url, "due", "--json"]), lambda: clock(baselines.due, main_url, today)
+    )
+    listed, expected = [c["id"] for c in json.loads(m_out)], [c["id"] for c in json.loads(b_out)]
+    check = "" if listed == expected else f"lists {len(listed)} claims, the SQL {len(expected)}"
+    rows.append(Row(backend, count, f"claims due ({len(listed):,} lapsed)", m, b, TARGETS["due"], check=check))
+    log(f"  due: {m * 1000:.1f} ms, SQL {b * 1000:.1f} ms {check}")
+
+    # claims report --format json against one GROUP BY, checked to give the same hit rates.
+    m, b, m_out, rates = paired(
+        runs["report"], lambda: in_process(["--db", main_url, "report", "--format", "json"]),
+        lambda: clock(baselines.hit_rates, main_url, today),
+    )
+    reported = {s["speaker_id"]: s["hit_rate"] for s in json.loads(m_out)["speakers"] if s["hit_rate"] is not None}
+    differ = [i for i in rates.keys() | reported.keys() if abs((reported.get(i) or -1) - (rates.get(i) or -1)) > 1e-9]
+    check = f"hit rates differ for {len(differ)} speakers" if differ else ""
+    rows.append(Row(backend, count, "claims report --format json", m, b, TARGETS["report"], check=check))
+    log(f"  report: {m:.2f} s, SQL {b:.2f} s {check}")
+
+    # Start-up of a command that reads the ledger.
+    m, b, _, _ = paired(
+        runs["start-up"], lambda: timed_process([*claims, "--db", main_url, "list", "--limit", "1"]),
+        lambda: timed_process([sys.executable, "-c", "import sqlalchemy.orm"]),
+    )
+    rows.append(Row(backend, count, "start-up: claims list --limit 1", m, b, TARGETS["start-up"]))
+
+    # Peak memory of the report, in a process of its own.
+    _, peak = timed_process([*claims, "--db", main_url, "report", "--format", "json"])
+    rows.append(Row(backend, count, "peak memory of claims report --format json", peak, None, MEMORY_MB, unit="MB"))
+    log(f"  report peak memory: {peak:.0f} MB")
+    return rows, main_url
+
+
+def machine(postgres: str) -> list[tuple[str, str]]:
+    def first(path: str, key: str) -> str:
+        with contextlib.suppress(OSError):
+            for line in Path(path).read_text().splitlines():
+                if line.startswith(key):
+                    return line.split(":", 1)[1].strip()
+        return "unknown"
+
+    import sqlalchemy
+
+    ram = first("/proc/meminfo", "MemTotal")
+    ram = f"{int(ram.split()[0]) / 1024 / 1024:.1f} GB" if ram != "unknown" else ram
+    facts = [
+        ("CPU", first("/proc/cpuinfo", "model name")),
+        ("Cores", str(os.cpu_count())),
+        ("RAM", ram),
+        ("OS", platform.platform()),
+        ("Python", platform.python_version()),
+        ("SQLite", sqlite3.sqlite_version),
+        ("SQLAlchemy", sqlalchemy.__version__),
+    ]
+    if postgres:
+        import psycopg
+
+        facts += [("PostgreSQL", postgres), ("psycopg", psycopg.__version__)]
+    return facts
+
+
+def fmt(value: float, unit: str) -> str:
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    if unit == "x":
+        return f"{value:.2f}x"
+    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def table(rows: list[Row]) -> list[str]:
+    lines = ["| backend | claims | what | measured | baseline | ratio | target | result |", "|---|---:|---|---:|---:|---:|---:|---|"]
+    for r in rows:
+        ratio = f"{r.ratio:.2f}x" if r.ratio is not None else ""
+        target = f"<= {r.target:g}x" if r.baseline is not None or r.unit == "x" else f"<= {r.target:g} {r.unit}"
+        result = ("pass" if r.passed else "MISSED") + (f": {r.check}" if r.check else "")
+        baseline = fmt(r.baseline, r.unit) if r.baseline is not None else ""
+        lines.append(f"| {r.backend} | {r.claims:,} | {r.what} | {fmt(r.measured, r.unit)} | {baseline} | {ratio} | {target} | {result} |")
+    return lines
+
+
+BASELINES = """\
+What each row compares (every baseline runs on the same data, in the same run):
+
+- **claims import**: `claims import FILE` of the synthetic CSV into an empty ledger, as a process
+  (start-up included), against raw `sqlite3` / `psycopg` `executemany` inserting exactly the rows
+  that import wrote (speakers, sources, claims, tags, resolutions and journal entries), table by
+  table, 1,000 rows per transaction like the import, timing only the inserts and commits.
+- **claims due**: `claims --db URL due --json` run in the benchmark's process (start-up is its own
+  row), against a hand-written program: connect with the driver, the indexed `WHERE status IN
+  (...) AND deadline < today` query with the same joins and order, JSON out. Both must list the
+  same claims. The ledger has 1,000 lapsed claims at every size from 100,000 up, so the *growth*
+  row (due at 1M over due at 100k) shows how the command scales with the ledger, not with its
+  output.
+- **claims report --format json**: the whole report (hit rates with intervals, shrinkage, Brier,
+  calibration, lateness, tags, years) in the benchmark's process, against one `GROUP BY` computing
+  each speaker's hit rate; the report's hit rates must equal the SQL's.
+- **start-up**: `claims --version` and `claims --db URL list --limit 1` as processes, against
+  `python -c "import sqlalchemy.orm"`.
+- **peak memory**: the maximum resident set of a `claims report --format json` process (from
+  `wait4`'s rusage), against a fixed 300 MB.
+
+Times are medians of several runs (measured and baseline alternating); ratios are measured over
+baseline.
+"""
+
+
+def write_markdown(path: Path, rows: list[Row], facts, command: str, notes: list[str]) -> None:
+    text = [
+        "# Benchmarks",
+        "",
+        f"Written by `{command}` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; run it again to refresh.",
+        "Synthetic ledgers (benchmarks/synthetic.py): speakers with Zipf-distributed claim counts "
+        "(N/100 of them), deadlines spread over the years, 30 % resolved, 1,000 lapsed.",
+        "",
+        "## Machine",
+        "",
+        *[f"- {k}: {v}" for k, v in facts],
+        "",
+        "## Results",
+        "",
+        *table(rows),
+        "",
+        BASELINES,
+    ]
+    if notes:
+        text += ["## Notes", "", *notes, ""]
+    path.write_text("\n".join(text), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, action="append", metavar="N", help="Ledger size (repeatable) [default: 100000 and 1000000].")
+    parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"], help="Backend (repeatable) [default: both].")
+    parser.add_argument("--quick", action="store_true", help="Fewer runs of each measurement (for a smoke run).")
+    parser.add_argument("--postgres-url", default=os.environ.get("CLAIMS_TEST_POSTGRES_URL"), help="A PostgreSQL server where databases may be created [default: $CLAIMS_TEST_POSTGRES_URL].")
+    parser.add_argument("--out", type=Path, default=Path("BENCHMARKS.md"), help="Where to write the table [default: BENCHMARKS.md].")
+    parser.add_argument("--workdir", type=Path, help="Where the synthetic files and SQLite ledgers go [default: a temporary folder].")
+    args = parser.parse_args(argv)
+    sizes = args.claims or [100_000, 1_000_000]
+    backends = args.backend or ["sqlite", "postgresql"]
+    runs = QUICK if args.quick else RUNS
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="claims-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    # No user config or ledger of the person running it takes part.
+    os.environ["XDG_CONFIG_HOME"] = str(workdir / "config")
+    os.environ["XDG_DATA_HOME"] = str(workdir / "data")
+    os.environ.pop("CLAIMS_DB", None)
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    rows: list[Row] = []
+    postgres = ""
+    try:
+        claims = claims_command()
+        m, b, _, _ = paired(
+            runs["start-up"], lambda: timed_process([*claims, "--version"]),
+            lambda: timed_process([sys.executable, "-c", "import sqlalchemy.orm"]),
+        )
+        rows.append(Row("-", 0, "start-up: claims --version", m, b, TARGETS["start-up"]))
+        files = {}
+        for count in sizes:
+            start = time.perf_counter()
+            files[count] = synthetic.write_csv(workdir / f"claims-{count}.csv", count)
+            log(f"wrote {count:,} synthetic claims in {time.perf_counter() - start:.1f} s")
+        for backend in backends:
+            ledgers = Ledgers(backend, workdir, args.postgres_url)
+            postgres = postgres or ledgers.server_version()
+            try:
+                due_by_size = {}
+                for count in sizes:
+                    log(f"{backend}, {count:,} claims")
+                    measured, main_url = bench(backend, count, files[count], ledgers, runs, log)
+                    rows += measured
+                    due_by_size[count] = next(r for r in measured if r.what.startswith("claims due"))
+                    ledgers.drop(main_url)
+                if len(due_by_size) > 1:
+                    small, large = min(due_by_size), max(due_by_size)
+                    growth = due_by_size[large].measured / due_by_size[small].measured
+                    rows.append(Row(backend, large, f"claims due growth from {small:,} claims", growth, None, TARGETS["due growth"], unit="x"))
+            finally:
+                ledgers.close()
+    finally:
+        if not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+    command = "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:])
+    lines = table(rows)
+    print("\n".join(lines))
+    write_markdown(args.out, rows, machine(postgres), command.strip(), [])
+    log(f"written to {args.out}")
+    return 1 if any(r.check for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

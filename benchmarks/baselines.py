@@ -1,0 +1,123 @@
+"""The baselines: what the same work costs written by hand against the database driver, with no
+claims code in the way. Each runs on the same ledger (or the same rows) as the command it is
+compared with, in the same run of the benchmark."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from datetime import date
+
+from sqlalchemy.engine import make_url
+
+from ledger.store.models import Base
+
+CHUNK = 1000  # rows per transaction, as the import writes them
+
+
+def connect(url: str):
+    """A plain DB-API connection: sqlite3, or psycopg for PostgreSQL."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        conn = sqlite3.connect(parsed.database, isolation_level=None)
+        # The pragmas every claims connection sets, so both sides pay for the same durability.
+        for pragma in ("busy_timeout = 30000", "journal_mode = WAL", "foreign_keys = ON", "synchronous = NORMAL"):
+            conn.execute(f"PRAGMA {pragma}")
+        return conn
+    import psycopg
+
+    return psycopg.connect(parsed.set(drivername="postgresql").render_as_string(hide_password=False))
+
+
+def copy_rows(source_url: str, target_url: str) -> tuple[float, int]:
+    """Insert every row of the ledger at ``source_url`` into the empty ledger at ``target_url``
+    with executemany, table by table, ``CHUNK`` rows per transaction. Only the inserts and commits
+    are timed, not the reading. Returns (seconds, rows)."""
+    sqlite = make_url(target_url).get_backend_name() == "sqlite"
+    src, dst = connect(source_url), connect(target_url)
+    spent, total = 0.0, 0
+    try:
+        for table in Base.metadata.sorted_tables:
+            columns = [c.name for c in table.columns]
+            marks = ", ".join(["?" if sqlite else "%s"] * len(columns))
+            insert = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"
+            order = ", ".join(c.name for c in table.primary_key.columns)
+            read = src.cursor() if sqlite else src.cursor(name=f"copy_{table.name}")
+            read.execute(f"SELECT {', '.join(columns)} FROM {table.name} ORDER BY {order}")
+            while rows := read.fetchmany(CHUNK):
+                start = time.perf_counter()
+                if sqlite:
+                    dst.execute("BEGIN IMMEDIATE")
+                    dst.executemany(insert, rows)
+                    dst.execute("COMMIT")
+                else:
+                    with dst.cursor() as cur:
+                        cur.executemany(insert, rows)
+                    dst.commit()
+                spent += time.perf_counter() - start
+                total += len(rows)
+            read.close()
+            if not sqlite:
+                src.commit()
+    finally:
+        src.close()
+        dst.close()
+    return spent, total
+
+
+DUE_SQL = """
+SELECT c.id, s.name, c.text, c.quote, c.deadline, c.deadline_text, c.status, src.url
+FROM claims c
+JOIN speakers s ON s.id = c.speaker_id
+LEFT JOIN sources src ON src.id = c.source_id
+WHERE c.status IN ('open', 'due', 'disputed') AND c.deadline < {today}
+ORDER BY c.deadline, c.id
+"""
+
+
+def due(url: str, today: date) -> str:
+    """The lapsed, unresolved claims, oldest deadline first, as JSON: a hand-written program for
+    what `claims due --json` prints. The (status, deadline) index answers the WHERE."""
+    conn = connect(url)
+    try:
+        sqlite = isinstance(conn, sqlite3.Connection)
+        cur = conn.cursor()
+        cur.execute(DUE_SQL.format(today="?" if sqlite else "%s"), (today.isoformat() if sqlite else today,))
+        rows = cur.fetchall()
+    finally:
+        conn.close()
+    return json.dumps([
+        {"id": i, "speaker": s, "text": t, "quote": q, "deadline": str(d), "deadline_text": dt,
+         "days_overdue": (today - (date.fromisoformat(d) if isinstance(d, str) else d)).days, "status": st, "source": u}
+        for i, s, t, q, d, dt, st, u in rows
+    ])
+
+
+HIT_RATES_SQL = """
+SELECT speaker_id,
+       SUM(CASE WHEN outcome = 'true' AND (occurred IS NULL OR occurred <= deadline) THEN 1 ELSE 0 END),
+       COUNT(*)
+FROM claims
+WHERE said <= {d} AND status <> 'disputed' AND outcome IN ('true', 'false', 'partial')
+  AND (occurred IS NULL OR occurred <= {d}) AND deadline < {d}
+GROUP BY speaker_id
+"""
+
+
+def hit_rates(url: str, today: date) -> dict[int, float]:
+    """Each speaker's strict hit rate (on-time trues over scored claims, the report's default) by
+    one GROUP BY. Returns {speaker_id: rate} so the report can be checked against it."""
+    conn = connect(url)
+    try:
+        sqlite = isinstance(conn, sqlite3.Connection)
+        mark = "?" if sqlite else "%s"
+        value = today.isoformat() if sqlite else today
+        cur = conn.cursor()
+        cur.execute(HIT_RATES_SQL.format(d=mark), (value,) * 3)
+        rows = cur.fetchall()
+    finally:
+        conn.close()
+    rates = {speaker: hits / scored for speaker, hits, scored in rows}
+    json.dumps(rates)  # a hand-written report prints its figures too
+    return rates

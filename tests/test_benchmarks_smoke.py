@@ -1,0 +1,43 @@
+"""A small run of the benchmark program, so it cannot rot: it must build its ledgers, take every
+measurement with its baseline, and agree with the baselines on what `claims due` lists and what
+hit rates `claims report` gives. Speed itself is judged by the full run (BENCHMARKS.md), not here."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+WHAT = [
+    "claims import",
+    "claims due (20 lapsed)",
+    "claims report --format json",
+    "start-up: claims list --limit 1",
+    "peak memory of claims report --format json",
+]
+
+
+def test_a_small_benchmark_run(backend, tmp_path, request):
+    args = [sys.executable, "-m", "benchmarks", "--claims", "2000", "--quick", "--backend", backend,
+            "--out", str(tmp_path / "BENCHMARKS.md"), "--workdir", str(tmp_path / "work")]
+    if backend == "postgresql":
+        args += ["--postgres-url", request.getfixturevalue("pg_server").base.render_as_string(hide_password=False)]
+    result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+
+    rows = [line.split("|")[1:-1] for line in result.stdout.splitlines() if line.startswith(f"| {backend} ")]
+    assert [r[2].strip() for r in rows] == WHAT
+    for row in rows:
+        measured, result_cell = row[3].strip(), row[7].strip()
+        assert measured.endswith((" s", " ms", " MB")), row
+        assert result_cell in ("pass", "MISSED"), row  # no failed cross-check with the baselines
+    timed = [r for r in rows if not r[2].strip().startswith("peak memory")]
+    assert all(r[5].strip().endswith("x") for r in timed), timed  # every time has its baseline ratio
+
+    written = (tmp_path / "BENCHMARKS.md").read_text(encoding="utf-8")
+    assert "## Machine" in written and "- Python: " in written and "- SQLite: " in written
+    assert f"| {backend} | 2,000 | claims import |" in written
+    # The benchmark cleans up after itself: no ledger left behind.
+    assert not list((tmp_path / "work").glob("*.db"))
