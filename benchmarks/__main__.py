@@ -42,7 +42,7 @@ class Row:
     what: str
     measured: float  # seconds (or MB for memory)
     baseline: float | None
-    target: float
+    target: float | None  # None: shown for information
     unit: str = "s"
     check: str = ""  # a correctness cross-check that failed, if any
 
@@ -53,7 +53,7 @@ class Row:
     @property
     def passed(self) -> bool:
         value = self.measured if self.baseline is None else self.ratio
-        return not self.check and value is not None and value <= self.target
+        return not self.check and (self.target is None or value <= self.target)
 
 
 # --- ledgers ---------------------------------------------------------------------------------
@@ -182,12 +182,13 @@ def bench(backend: str, count: int, csv_file: Path, ledgers: Ledgers, runs: dict
 
     # Import: the first run's ledger is kept for everything else.
     main_url = None
-    imports, copies = [], []
+    imports, copies, peaks = [], [], []
     for r in range(runs["import"]):
         url = ledgers.new()
-        seconds, _ = timed_process([*claims, "--db", url, "import", str(csv_file), "--logged-by", "benchmark"])
+        seconds, peak = timed_process([*claims, "--db", url, "import", str(csv_file), "--logged-by", "benchmark"])
         imports.append(seconds)
-        log(f"  import {count:,} claims: {seconds:.1f} s")
+        peaks.append(peak)
+        log(f"  import {count:,} claims: {seconds:.1f} s, {peak:.0f} MB")
         if main_url is None:
             main_url = url
         else:
@@ -198,13 +199,14 @@ def bench(backend: str, count: int, csv_file: Path, ledgers: Ledgers, runs: dict
         log(f"  raw executemany of the same {copied:,} rows: {seconds:.1f} s")
         ledgers.drop(target)
     rows.append(Row(backend, count, "claims import", statistics.median(imports), statistics.median(copies), TARGETS["import"]))
+    rows.append(Row(backend, count, "peak memory of claims import", max(peaks), None, None, unit="MB"))
 
     # claims due against the indexed query, checked to list the same claims.
     m, b, m_out, b_out = paired(
         runs["due"], lambda: in_process(["--db", main_url, "due", "--json"]), lambda: clock(baselines.due, main_url, today)
     )
-    listed, expected = [c["id"] for c in json.loads(m_out)], [c["id"] for c in json.loads(b_out)]
-    check = "" if listed == expected else f"lists {len(listed)} claims, the SQL {len(expected)}"
+    listed = json.loads(m_out)
+    check = "" if m_out == b_out else f"prints other JSON than the SQL's ({len(listed)} claims, the SQL {len(json.loads(b_out))})"
     rows.append(Row(backend, count, f"claims due ({len(listed):,} lapsed)", m, b, TARGETS["due"], check=check))
     log(f"  due: {m * 1000:.1f} ms, SQL {b * 1000:.1f} ms {check}")
 
@@ -273,8 +275,12 @@ def table(rows: list[Row]) -> list[str]:
     lines = ["| backend | claims | what | measured | baseline | ratio | target | result |", "|---|---:|---|---:|---:|---:|---:|---|"]
     for r in rows:
         ratio = f"{r.ratio:.2f}x" if r.ratio is not None else ""
-        target = f"<= {r.target:g}x" if r.baseline is not None or r.unit == "x" else f"<= {r.target:g} {r.unit}"
-        result = ("pass" if r.passed else "MISSED") + (f": {r.check}" if r.check else "")
+        if r.target is None:
+            target = ""
+        else:
+            target = f"<= {r.target:g}x" if r.baseline is not None or r.unit == "x" else f"<= {r.target:g} {r.unit}"
+        result = ("pass" if r.passed else "MISSED") if r.target is not None else "(for information)"
+        result += f": {r.check}" if r.check else ""
         baseline = fmt(r.baseline, r.unit) if r.baseline is not None else ""
         lines.append(f"| {r.backend} | {r.claims:,} | {r.what} | {fmt(r.measured, r.unit)} | {baseline} | {ratio} | {target} | {result} |")
     return lines
@@ -289,17 +295,17 @@ What each row compares (every baseline runs on the same data, in the same run):
   table, 1,000 rows per transaction like the import, timing only the inserts and commits.
 - **claims due**: `claims --db URL due --json` run in the benchmark's process (start-up is its own
   row), against a hand-written program: connect with the driver, the indexed `WHERE status IN
-  (...) AND deadline < today` query with the same joins and order, JSON out. Both must list the
-  same claims. The ledger has 1,000 lapsed claims at every size from 100,000 up, so the *growth*
+  (...) AND deadline < today` query with the same joins and order, JSON out. The ledger has 1,000 lapsed claims at every size from 100,000 up, so the *growth*
   row (due at 1M over due at 100k) shows how the command scales with the ledger, not with its
-  output.
+  output. The hand-written program prints the same JSON, byte for byte (checked).
 - **claims report --format json**: the whole report (hit rates with intervals, shrinkage, Brier,
   calibration, lateness, tags, years) in the benchmark's process, against one `GROUP BY` computing
   each speaker's hit rate; the report's hit rates must equal the SQL's.
 - **start-up**: `claims --version` and `claims --db URL list --limit 1` as processes, against
   `python -c "import sqlalchemy.orm"`.
 - **peak memory**: the maximum resident set of a `claims report --format json` process (from
-  `wait4`'s rusage), against a fixed 300 MB.
+  `wait4`'s rusage), against a fixed 300 MB; and of the `claims import` processes, to show that
+  streaming keeps it flat whatever the file's size.
 
 Times are medians of several runs (measured and baseline alternating); ratios are measured over
 baseline.

@@ -77,8 +77,8 @@ ORDER BY c.deadline, c.id
 
 
 def due(url: str, today: date) -> str:
-    """The lapsed, unresolved claims, oldest deadline first, as JSON: a hand-written program for
-    what `claims due --json` prints. The (status, deadline) index answers the WHERE."""
+    """A hand-written `claims due --json`: the indexed query (the (status, deadline) index answers
+    the WHERE), then the same JSON, byte for byte, so the two can be compared."""
     conn = connect(url)
     try:
         sqlite = isinstance(conn, sqlite3.Connection)
@@ -87,11 +87,15 @@ def due(url: str, today: date) -> str:
         rows = cur.fetchall()
     finally:
         conn.close()
-    return json.dumps([
-        {"id": i, "speaker": s, "text": t, "quote": q, "deadline": str(d), "deadline_text": dt,
-         "days_overdue": (today - (date.fromisoformat(d) if isinstance(d, str) else d)).days, "status": st, "source": u}
-        for i, s, t, q, d, dt, st, u in rows
-    ])
+    views = []
+    for i, speaker, text, quote, deadline, words, status, url_ in rows:
+        deadline = date.fromisoformat(deadline) if isinstance(deadline, str) else deadline
+        views.append({
+            "id": i, "speaker": speaker, "text": text, "quote": quote, "deadline": deadline.isoformat(),
+            "deadline_text": words, "days_overdue": (today - deadline).days, "status": status, "source": url_,
+            "resolve": f"claims resolve {i} --outcome true|false|partial|ambiguous --evidence URL",
+        })
+    return json.dumps(views, indent=2, ensure_ascii=False) + "\n"
 
 
 HIT_RATES_SQL = """

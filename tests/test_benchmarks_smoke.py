@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 WHAT = [
     "claims import",
+    "peak memory of claims import",
     "claims due (20 lapsed)",
     "claims report --format json",
     "start-up: claims list --limit 1",
@@ -32,7 +33,7 @@ def test_a_small_benchmark_run(backend, tmp_path, request):
     for row in rows:
         measured, result_cell = row[3].strip(), row[7].strip()
         assert measured.endswith((" s", " ms", " MB")), row
-        assert result_cell in ("pass", "MISSED"), row  # no failed cross-check with the baselines
+        assert result_cell in ("pass", "MISSED", "(for information)"), row  # no failed cross-check with the baselines
     timed = [r for r in rows if not r[2].strip().startswith("peak memory")]
     assert all(r[5].strip().endswith("x") for r in timed), timed  # every time has its baseline ratio
 
