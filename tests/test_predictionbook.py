@@ -77,3 +77,23 @@ def test_bad_predictions_are_reported_with_their_lines(cli, tmp_path):
         (10, "malformed JSON: Expecting value"),  # where the parser gave up
     ]
     assert cli("list", "--json").json == []
+
+
+def test_a_large_scrape_is_read_item_by_item_with_the_right_lines(cli, tmp_path):
+    items = [
+        {"number": i, "event": f"Prediction {i}", "outcome": None, "user": f"user{i % 5}",
+         "time_created": "2011-01-01T00:00:00Z", "time_known": "2030-01-01T00:00:00Z",
+         "responses": [{"user": f"user{i % 5}", "time": "2011-01-01T00:00:00Z", "actions": {"credence": i % 100}}]}
+        for i in range(3000)
+    ]
+    items[2999]["time_known"] = "2001-01-01T00:00:00Z"  # the last one is bad
+    text = json.dumps(items, indent=2)  # some 800 KB: items straddle the reader's chunks
+    file = tmp_path / "scrape.json"
+    file.write_text(text, encoding="utf-8")
+    last = text.splitlines().index('    "number": 2999,') + 1  # its "{" is on the line before
+    result = cli("import", file, "--format", "predictionbook", "--dry-run")
+    assert result.status == ExitStatus.USAGE
+    reported = [line for line in result.err.splitlines() if line.startswith(str(file))]
+    assert len(reported) == 1
+    assert reported[0].startswith(f"{file}:{last - 1}: deadline: '2001-01-01' ends on 2001-01-01, before the date it was said")
+    assert "1 of 3000 rows" in result.err

@@ -19,6 +19,7 @@ import csv
 import json
 import os
 import pickle
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -168,6 +169,10 @@ def _jsonl_records(handle: IO[str]) -> Iterator[Record]:
         yield line, value
 
 
+_BLANK = re.compile(r"\s*")
+_BETWEEN = re.compile(r"[\s,]*")
+
+
 def _json_items(handle: IO[str]) -> Iterator[tuple[int, Any]]:
     """The items of a top-level JSON array, one at a time, with the line each starts on; or the
     objects of a JSON Lines file. Scrapes come either way."""
@@ -180,32 +185,41 @@ def _json_items(handle: IO[str]) -> Iterator[tuple[int, Any]]:
                 yield line, _json_object(line, text)
         return
     decoder = json.JSONDecoder()
-    head = handle.read(1 << 16)
-    buffer = head.lstrip()
-    line, eof = 1 + head[: len(head) - len(buffer)].count("\n"), False
-    buffer = buffer[1:]  # the "["
+    buffer, pos, line, eof = "", 0, 1, False
+
+    def refill() -> bool:
+        nonlocal buffer, pos, eof
+        chunk = handle.read(1 << 16)
+        buffer, pos, eof = buffer[pos:] + chunk, 0, not chunk
+        return bool(chunk)
+
+    def skip(gap: re.Pattern) -> None:
+        nonlocal pos, line
+        while True:
+            end = gap.match(buffer, pos).end()
+            line += buffer.count("\n", pos, end)
+            pos = end
+            if pos < len(buffer) or not refill():
+                return
+
+    skip(_BLANK)
+    pos += 1  # the "["
     while True:
-        while not eof and len(buffer.lstrip(" \t\r\n,")) == 0:
-            chunk = handle.read(1 << 16)
-            eof, buffer = not chunk, buffer + chunk
-        stripped = buffer.lstrip(" \t\r\n,")
-        line += buffer[: len(buffer) - len(stripped)].count("\n")
-        buffer = stripped
-        if not buffer or buffer.startswith("]"):
+        skip(_BETWEEN)
+        if pos >= len(buffer) or buffer[pos] == "]":
             return
         while True:
             try:
-                value, end = decoder.raw_decode(buffer)
+                value, end = decoder.raw_decode(buffer, pos)
                 break
             except json.JSONDecodeError as exc:
-                chunk = "" if eof else handle.read(1 << 16)
-                if not chunk:
-                    yield line, RowError(line + exc.lineno - 1, f"malformed JSON: {exc.msg}")
+                if eof:
+                    yield line, RowError(line + buffer.count("\n", pos, exc.pos), f"malformed JSON: {exc.msg}")
                     return
-                buffer += chunk
+                refill()  # the item may go on in the next chunk: parse it again
         yield line, value
-        line += buffer[:end].count("\n")
-        buffer = buffer[end:]
+        line += buffer.count("\n", pos, end)
+        pos = end
 
 
 # --- PredictionBook scrapes -----------------------------------------------------------------
