@@ -558,3 +558,28 @@ def test_a_progress_bar_on_a_terminal_only(tmp_path):
         capture_output=True, text=True, timeout=120,
     )
     assert piped.returncode == 0 and piped.stderr == "" and "2500 of 2500 rows are valid" in piped.stdout
+
+
+def test_export_to_a_folder_that_does_not_exist_is_one_line(cli, tmp_path):
+    result = cli("export", "--out", tmp_path / "no" / "such" / "claims.csv")
+    assert result.status == ExitStatus.USAGE
+    assert result.err.strip() == f"claims: error: cannot write {tmp_path / 'no' / 'such' / 'claims.csv'}: No such file or directory"
+
+
+def test_two_imports_at_once_add_each_claim_once(db_url, cli, tmp_path):
+    file = _big_file(tmp_path / "big.csv", 3 * BATCH)
+    assert cli("list").status == 0
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "ledger", "--db", db_url, "import", str(file), "--json"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    reports = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        reports.append(json.loads(out))
+    assert sum(r["claims_added"] for r in reports) == 3 * BATCH
+    assert sum(r["claims_present"] for r in reports) == 3 * BATCH
+    assert count_claims(db_url) == 3 * BATCH
+    assert cli("verify").status == 0

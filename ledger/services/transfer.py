@@ -535,6 +535,9 @@ def _write_batch(ledger: Ledger, batch: list[Checked], actor: str, report: Impor
 
 
 def _import_batch(session: Session, batch: list[Checked], actor: str) -> dict[str, int]:
+    # Take the journal's lock first (SQLite's write transaction already holds it), so two imports
+    # on PostgreSQL take turns instead of both finding a claim missing and clashing on insert.
+    journal.lock_journal(session)
     changes: list[tuple[str, str, Any]] = []
     speakers, new_speakers = _speakers(session, batch, changes)
     sources, new_sources = _sources(session, batch, changes)
@@ -818,9 +821,12 @@ def export_claims(ledger: Ledger, out: IO[str], *, fmt: str = "csv", speaker: st
 def export_to_file(ledger: Ledger, path: str | Path, *, fmt: str = "csv", speaker: str | None = None) -> int:
     """Export to ``path`` whole or not at all: written beside it, then moved into place."""
     target = Path(path)
-    handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", newline="", dir=target.parent or ".", prefix=f".{target.name}.", delete=False
-    )
+    try:
+        handle = tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", newline="", dir=target.parent, prefix=f".{target.name}.", delete=False
+        )
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {target}: {exc.strerror}") from None
     try:
         with handle:
             count = export_claims(ledger, handle, fmt=fmt, speaker=speaker)
