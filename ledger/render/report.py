@@ -80,7 +80,8 @@ def prior_text(header: dict) -> str:
     p = header["prior"]
     return (
         f"Shrunk rates use a Beta({p['alpha']:.2f}, {p['beta']:.2f}) prior (mean {pct(p['mean'], 1)}, worth "
-        f"{p['strength']:.1f} claims), fitted by empirical Bayes ({p['method']}) across {p['speakers']} speakers."
+        f"{p['strength']:.1f} claims), fitted by empirical Bayes ({p['method']}) across {p['speakers']} "
+        f"speaker{'' if p['speakers'] == 1 else 's'}."
     )
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import Integer, and_, case, cast, extract, func, literal, not_, null, or_, select, union_all
+from sqlalchemy import Integer, and_, case, cast, extract, func, not_, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -49,7 +49,6 @@ _BATCH = 10_000
 OPEN, OVERDUE, DISPUTED, AMBIGUOUS, AWAITING, FALSE, TRUE, TRUE_LATE, PARTIAL = range(9)
 _STATES = 9
 _SCORED = (FALSE, TRUE, TRUE_LATE, PARTIAL)
-_RESOLVED = (AMBIGUOUS, AWAITING, *_SCORED)
 
 
 @dataclass(frozen=True)
@@ -108,7 +107,7 @@ def open_report(ledger: Ledger, options: ReportOptions = ReportOptions(), *, cur
         conn = session.connection()
         scope = _scope(session, options)
         tallies = _tallies(conn, scope)
-        prior = _prior(tallies, options)
+        prior = _prior(tallies, scope.credit)
         ids = _shown(scope, tallies)
         yield Report(_header(options, prior), len(ids), _speakers(conn, scope, tallies, prior, ids, curves))
 
@@ -137,14 +136,14 @@ def leaderboard(ledger: Ledger, options: ReportOptions = ReportOptions(min_resol
         conn = session.connection()
         scope = _scope(session, options)
         tallies = _tallies(conn, scope)
-        prior = _prior(tallies, options)
+        prior = _prior(tallies, scope.credit)
         ids = _shown(scope, tallies)
         names = _names(conn, ids)
         forecasts = _BySpeaker(_streamed(conn, _forecast_query(scope)))
         rows = []
         for speaker_id in ids:
             counts = tallies.totals[speaker_id]
-            k, n = counts.hits(options), counts.scored
+            k, n = scope.credit.hits(counts), counts.scored
             scores = _forecast_summary(forecasts.take(speaker_id))
             rows.append({
                 "speaker": names[speaker_id], "speaker_id": speaker_id,
@@ -176,6 +175,7 @@ def _or_worst(brier: float | None) -> float:
 @dataclass
 class _Scope:
     options: ReportOptions
+    credit: _Credit
     state: object  # the SQL CASE giving each claim its state code
     where: list  # the claims in scope, every speaker (the prior is fitted on them all)
     speaker_ids: list[int] | None  # --speaker, in the order given; None: every speaker
@@ -225,7 +225,7 @@ def _scope(session: Session, options: ReportOptions) -> _Scope:
     speaker_ids = None
     if options.speakers:
         speaker_ids = list(dict.fromkeys(require_speaker(session, name).id for name in options.speakers))
-    return _Scope(options, _state_of(options.as_of), where, speaker_ids)
+    return _Scope(options, _Credit(options), _state_of(options.as_of), where, speaker_ids)
 
 
 def _names(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
@@ -260,6 +260,25 @@ def _streamed(conn: Connection, query) -> Iterator:
 # --- counts ------------------------------------------------------------------------------------
 
 
+class _Credit:
+    """What each scored outcome earns under the report's policy, as ``scoring.credit`` says."""
+
+    def __init__(self, options: ReportOptions):
+        self.policy, self.half_life = options.policy, options.decay_half_life
+        self.on_time = scoring.credit("true", 0, self.policy, self.half_life)
+        self.partial = scoring.credit("partial", 0, self.policy, self.half_life)
+        # Only under decay does a late claim's credit depend on how late: then it is summed per claim.
+        self.by_days = self.policy == "decay"
+        self.late = scoring.credit("true", 1, self.policy, self.half_life)
+
+    def hits(self, counts: _Counts) -> float:
+        s = counts.states
+        k = s[TRUE] * self.on_time + s[PARTIAL] * self.partial
+        if self.by_days:
+            return k + sum(scoring.credit("true", days, self.policy, self.half_life) for days in counts.late_days)
+        return k + s[TRUE_LATE] * self.late
+
+
 class _Counts:
     """Claims in each state for one group (a speaker, a year, a tag), and how late the late trues were."""
 
@@ -275,19 +294,13 @@ class _Counts:
 
     @property
     def resolved(self) -> int:
-        return sum(self.states[s] for s in _RESOLVED)
+        s = self.states
+        return s[AMBIGUOUS] + s[AWAITING] + s[FALSE] + s[TRUE] + s[TRUE_LATE] + s[PARTIAL]
 
     @property
     def scored(self) -> int:
-        return sum(self.states[s] for s in _SCORED)
-
-    def hits(self, options: ReportOptions) -> float:
-        """Credit earned under the policy; ``scoring.credit`` says what each outcome is worth."""
-        p, h, s = options.policy, options.decay_half_life, self.states
-        k = s[TRUE] * scoring.credit("true", 0, p, h) + s[PARTIAL] * scoring.credit("partial", 0, p, h)
-        if p == "decay":  # the one policy whose credit depends on how late
-            return k + sum(scoring.credit("true", days, p, h) for days in self.late_days)
-        return k + s[TRUE_LATE] * scoring.credit("true", 1, p, h)
+        s = self.states
+        return s[FALSE] + s[TRUE] + s[TRUE_LATE] + s[PARTIAL]
 
     def view(self) -> dict:
         s = self.states
@@ -341,9 +354,9 @@ class _Prior:
     speakers: int
 
 
-def _prior(tallies: _Tallies, options: ReportOptions) -> _Prior:
+def _prior(tallies: _Tallies, credit: _Credit) -> _Prior:
     """The beta prior of hit rates, fitted by empirical Bayes across every speaker in scope."""
-    records = [(c.hits(options), c.scored) for c in tallies.totals.values() if c.scored]
+    records = [(credit.hits(c), c.scored) for c in tallies.totals.values() if c.scored]
     fitted = scoring.fit_beta_prior([k for k, _ in records], [n for _, n in records])
     return _Prior(fitted, len(records))
 
@@ -391,7 +404,7 @@ def _speakers(conn: Connection, scope: _Scope, tallies: _Tallies, prior: _Prior,
     lateness = _BySpeaker(_streamed(conn, _lateness_query(scope)))
     for speaker_id in ids:
         counts = tallies.totals.get(speaker_id) or _Counts()
-        k, n = counts.hits(options), counts.scored
+        k, n = scope.credit.hits(counts), counts.scored
         yield {
             "speaker": names[speaker_id],
             "speaker_id": speaker_id,
@@ -400,18 +413,18 @@ def _speakers(conn: Connection, scope: _Scope, tallies: _Tallies, prior: _Prior,
             "shrunk_hit_rate": scoring.shrunk_rate(k, n, prior.beta_prior),
             **_forecast_summary(forecasts.take(speaker_id)),
             "lateness": _lateness_summary(lateness.take(speaker_id), options.as_of, curves),
-            "by_tag": _tag_summary(tags.take(speaker_id), late_tags.take(speaker_id) if late_tags else [], options),
-            "by_year": _history(tallies.years.get(speaker_id, {}), options),
+            "by_tag": _tag_summary(tags.take(speaker_id), late_tags.take(speaker_id) if late_tags else [], scope.credit),
+            "by_year": _history(tallies.years.get(speaker_id, {}), scope.credit, options.as_of),
         }
 
 
-def _history(years: dict[int, _Counts], options: ReportOptions) -> list[dict]:
+def _history(years: dict[int, _Counts], credit: _Credit, as_of: date) -> list[dict]:
     """Claims by the year their deadline fell in, up to the report date, with the record as it
     stood at the end of each year (cumulative)."""
     out, total_k, total_n = [], 0.0, 0
-    for year in sorted(y for y in years if y <= options.as_of.year):
+    for year in sorted(y for y in years if y <= as_of.year):
         counts = years[year]
-        k, n = counts.hits(options), counts.scored
+        k, n = credit.hits(counts), counts.scored
         total_k, total_n = total_k + k, total_n + n
         out.append({
             "year": year, "claims": counts.claims, "resolved": counts.resolved, "scored": n, "hits": _whole(k),
@@ -445,7 +458,7 @@ def _late_tag_query(scope: _Scope):
     )
 
 
-def _tag_summary(rows: list, late_rows: list, options: ReportOptions) -> list[dict]:
+def _tag_summary(rows: list, late_rows: list, credit: _Credit) -> list[dict]:
     by_tag: dict[str, _Counts] = {}
     for _, tag, state, n in rows:
         (by_tag.get(tag) or by_tag.setdefault(tag, _Counts())).states[state] += n
@@ -453,7 +466,7 @@ def _tag_summary(rows: list, late_rows: list, options: ReportOptions) -> list[di
         by_tag[tag].late_days.append((occurred - deadline).days)
     out = []
     for tag, counts in by_tag.items():
-        k, n = counts.hits(options), counts.scored
+        k, n = credit.hits(counts), counts.scored
         out.append({"tag": tag, "claims": counts.claims, "resolved": counts.resolved, "scored": n, **_rate(k, n)})
     return out
 
@@ -468,41 +481,35 @@ def _hedge(words: str) -> float | None:
 
 
 def _forecast_query(scope: _Scope):
-    """Scored claims by speaker, probability and outcome: stated numbers, then hedge words.
+    """Scored claims by speaker, stated probability (or else hedge words) and outcome.
 
     A stated probability wins over hedge words on the same claim, so each claim is scored once.
     The outcome is the claim as stated, the thing by the deadline (1), or not (0: false, late,
     partial), whatever the policy: a probability forecasts one event.
     """
     inner = select(
-        Claim.speaker_id, Claim.probability, Claim.confidence, scope.state.label("state")
+        Claim.speaker_id,
+        Claim.probability,
+        case((Claim.probability.is_(None), Claim.confidence), else_=None).label("words"),
+        scope.state.label("state"),
     ).where(*scope.details(), or_(Claim.probability.isnot(None), Claim.confidence.isnot(None))).subquery()
     happened = case((inner.c.state == TRUE, 1), else_=0).label("y")
-    scored = inner.c.state.in_(_SCORED)
-    stated = (
-        select(inner.c.speaker_id, literal("stated").label("kind"), inner.c.probability.label("p"),
-               null().label("words"), happened, func.count().label("n"))
-        .where(scored, inner.c.probability.isnot(None))
-        .group_by(inner.c.speaker_id, inner.c.probability, happened)
+    keys = (inner.c.speaker_id, inner.c.probability, inner.c.words, happened)
+    return (
+        select(*keys, func.count())
+        .where(inner.c.state.in_(_SCORED))
+        .group_by(*keys)
+        .order_by(inner.c.speaker_id)
     )
-    hedged = (
-        select(inner.c.speaker_id, literal("hedge").label("kind"), null().label("p"),
-               inner.c.confidence.label("words"), happened, func.count().label("n"))
-        .where(scored, inner.c.probability.is_(None))
-        .group_by(inner.c.speaker_id, inner.c.confidence, happened)
-    )
-    both = union_all(stated, hedged).subquery()
-    return select(both).order_by(both.c.speaker_id)
 
 
 def _forecast_summary(rows: list) -> dict:
     ps: dict[str, list[float]] = {"stated": [], "hedge": []}
     ys: dict[str, list[int]] = {"stated": [], "hedge": []}
-    for _, kind, p, words, y, n in rows:
-        if kind == "hedge":
-            p = _hedge(words)
-            if p is None:  # words the hedge table cannot read: no probability to score
-                continue
+    for _, stated, words, y, n in rows:
+        kind, p = ("stated", stated) if stated is not None else ("hedge", _hedge(words))
+        if p is None:  # words the hedge table cannot read: no probability to score
+            continue
         ps[kind].extend([float(p)] * n)
         ys[kind].extend([int(y)] * n)
     by_kind = {kind: _scores(ps[kind], ys[kind]) for kind in ps}
