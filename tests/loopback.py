@@ -30,8 +30,9 @@ def wait_for(predicate, timeout: float = 15.0, every: float = 0.05):
 class Mailbox:
     """An SMTP server; ``messages`` holds each accepted message as (envelope recipients, email)."""
 
-    def __init__(self, port: int | None = None):
+    def __init__(self, port: int | None = None, password: str | None = None):
         from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult
 
         self.port = port or free_port()
         self.messages: list[tuple[list[str], object]] = []
@@ -42,7 +43,16 @@ class Mailbox:
                 mailbox.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default)))
                 return "250 Message accepted for delivery"
 
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.logins: list[tuple[str, bool]] = []
+
+        def authenticate(server, session, envelope, mechanism, auth_data):
+            login, given = auth_data.login.decode(), auth_data.password.decode()
+            self.logins.append((login, given == password))
+            return AuthResult(success=given == password, handled=False)
+
+        # With a password the server demands a login (over plain SMTP: loopback only).
+        auth = {"authenticator": authenticate, "auth_required": True, "auth_require_tls": False} if password else {}
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **auth)
 
     def __enter__(self) -> Mailbox:
         self.controller.start()

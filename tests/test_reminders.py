@@ -129,6 +129,10 @@ def test_reminded_again_every_n_days_until_resolved(lapsed, db_url):
         s.execute(update(Claim).where(Claim.id == lapsed["robotaxis"]).values(status="disputed", version=Claim.version + 1))
     assert scan(ledger, settings, lapse + timedelta(days=6)).reminders == 1  # the disputed one still needs a verdict
     assert numbers() == [(lapsed["level5"], 1), (lapsed["level5"], 2), (lapsed["robotaxis"], 1), (lapsed["robotaxis"], 2), (lapsed["robotaxis"], 3)]
+    with ledger.write() as s:  # an amendment reopens the question: reminders resume, numbered on
+        s.execute(update(Claim).where(Claim.id == lapsed["level5"]).values(status="disputed", version=Claim.version + 1))
+    assert scan(ledger, settings, lapse + timedelta(days=7)).reminders == 1
+    assert (lapsed["level5"], 3) in numbers()
     ledger.dispose()
 
 
@@ -193,6 +197,20 @@ def test_mail_server_down_errors_are_kept_and_retried_with_backoff(lapsed, musk,
     rows = musk("reminders", "list", "--json").json
     assert [(r["status"], r["attempts"], r["last_error"]) for r in rows] == [("sent", 2, None)] * 3
     assert musk("reminders", "list", "--failed").err.strip() == "No failed reminders."
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_email_logs_in_with_the_password_from_the_environment(lapsed, musk, tmp_path, monkeypatch):
+    with Mailbox(password="s3cret") as mailbox:
+        cfg = smtp_config(tmp_path, mailbox.port, 'user = "claims-bot"\npassword_env = "CLAIMS_TEST_SMTP_PASSWORD"\n\n[scheduler]\nretry_base_seconds = 1\n')
+        monkeypatch.setenv("CLAIMS_TEST_SMTP_PASSWORD", "wrong")
+        assert musk("--config", cfg, "scheduler", "run", "--once").status == 1 and mailbox.messages == []
+        assert all("535" in r["last_error"] for r in musk("reminders", "list", "--failed", "--json").json)  # auth failed
+        monkeypatch.setenv("CLAIMS_TEST_SMTP_PASSWORD", "s3cret")
+        time.sleep(1.1)  # the retry's backoff
+        assert musk("--config", cfg, "scheduler", "run", "--once").status == 0
+        assert mailbox.logins[-1] == ("claims-bot", True) and not any(ok for _, ok in mailbox.logins[:-1])
+        assert [rcpt for rcpt, _ in mailbox.messages] == [["desk@example.org"]]
 
 
 def test_backoff_doubles_from_the_base_up_to_the_cap():

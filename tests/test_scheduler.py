@@ -171,14 +171,14 @@ retry_base_seconds = 1
 retry_max_seconds = 1
 """)
     with Scheduler(tmp_path, db_url, cfg) as run:
-        wait_for(lambda: all(r[2] == "failed" and r[3] >= 2 for r in reminders(db_url)) and reminders(db_url), timeout=20)
+        seen = wait_for(lambda: (rows := reminders(db_url)) and all(r[2] == "failed" and r[3] >= 2 for r in rows) and rows, timeout=20)
         assert run.proc.poll() is None  # still running, retrying
         with Mailbox(port) as mailbox:
             wait_for(lambda: all(r[2] == "sent" for r in reminders(db_url)), timeout=20)
             assert run.stop() == 0
         log = run.log()
-    assert "delivery failed, will retry: SMTP 127.0.0.1:" in log
-    assert [rcpt for rcpt, _ in mailbox.messages] == [["desk@example.org"]]
+    assert "delivery failed, will retry: SMTP 127.0.0.1:" in log, (seen, port)
+    assert [rcpt for rcpt, _ in mailbox.messages] == [["desk@example.org"]], (log, [m.get_content() for _, m in mailbox.messages])
     body = mailbox.messages[0][1].get_content()
     assert all(f"claims resolve {claim} --outcome" in body for claim in (1, 2, 3))
 

@@ -64,16 +64,26 @@ class EmailSender:
                 client = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=ssl.create_default_context())
             else:
                 client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-            with client:
+            try:
                 if self.security == "starttls":
                     client.starttls(context=ssl.create_default_context())
                 if self.user:
                     client.login(self.user, self.password or "")
                 refused = client.send_message(message)
+            finally:
+                _hang_up(client)
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"SMTP {self.host}:{self.port}: {_reason(exc)}") from None
         if refused:
             raise DeliveryError(f"email to {digest.recipient} refused by {self.host}: {refused}")
+
+
+def _hang_up(client: smtplib.SMTP) -> None:
+    """Say QUIT, but once the server took the message a failure here must not count against it."""
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError):
+        client.close()
 
 
 class WebhookSender:
@@ -133,6 +143,9 @@ def _reason(exc: BaseException) -> str:
         exc = exc.reason if isinstance(exc.reason, BaseException) else exc
     if isinstance(exc, TimeoutError):
         return "timed out"
+    if isinstance(exc, smtplib.SMTPResponseException):  # the server's own words, not a bytes repr
+        error = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        return f"{exc.smtp_code} {' '.join(error.split())}"
     text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
     return " ".join(str(text).split())
 

@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, literal, or_, select, update
+from sqlalchemy import and_, delete, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -134,11 +134,20 @@ def _flag(session: Session, as_of: date, actor: str) -> list[int]:
 def _issue(session: Session, settings: ReminderSettings, as_of: date) -> int:
     """Advance every lapsed claim's schedule that is due today and write its outbox rows."""
     lapsed = select(Claim.id).where(Claim.status.in_(NEEDS_REMINDER), Claim.deadline < as_of)
-    # Claims flagged now, or disputed after they lapsed, start a schedule: first reminder today.
+    # Resolved claims leave the schedule, so it holds only what may still need a reminder.
+    session.execute(
+        delete(ReminderSchedule)
+        .where(ReminderSchedule.next_on <= as_of)
+        .where(~select(Claim.id).where(Claim.id == ReminderSchedule.claim_id, Claim.status.in_(NEEDS_REMINDER)).exists())
+        .execution_options(synchronize_session=False)
+    )
+    # Claims flagged now, or disputed again, get a schedule: the next reminder today, numbered on
+    # from any they had before so the outbox's unique key does not swallow it.
+    earlier = select(func.max(Reminder.number)).where(Reminder.claim_id == Claim.id).scalar_subquery()
     session.execute(
         _insert_ignore(session, ReminderSchedule).from_select(
             ["claim_id", "flagged_on", "number", "next_on"],
-            select(Claim.id, literal(as_of), literal(0), literal(as_of))
+            select(Claim.id, literal(as_of), func.coalesce(earlier, 0), literal(as_of))
             .where(Claim.id.in_(lapsed))
             .where(~select(ReminderSchedule.claim_id).where(ReminderSchedule.claim_id == Claim.id).exists()),
         )
@@ -153,16 +162,18 @@ def _issue(session: Session, settings: ReminderSettings, as_of: date) -> int:
     if not issued:
         return 0
     reviewers = _reviewers_of(session, [claim_id for claim_id, _ in issued])
+    now = utcnow()  # one instant for all, so a recipient's reminders become due, and go, together
     rows = [
         {"claim_id": claim_id, "recipient": recipient, "channel": channel.name, "number": number,
-         "due_on": as_of, "status": "pending", "attempts": 0, "next_attempt_at": utcnow(), "created_at": utcnow()}
+         "due_on": as_of, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
         for claim_id, number in issued
         for channel in settings.channels
         for recipient in recipients(channel, reviewers.get(claim_id, []), settings)
     ]
-    if rows:
-        session.execute(_insert_ignore(session, Reminder), rows)
-    return len(rows)
+    if not rows:
+        return 0
+    # Counted from what was written: a row the unique key refused is not a new reminder.
+    return len(session.execute(_insert_ignore(session, Reminder).returning(Reminder.id), rows).all())
 
 
 def recipients(channel, reviewers: list[tuple[str, str | None]], settings: ReminderSettings) -> list[str]:
@@ -305,20 +316,19 @@ def _sent(ledger: Ledger, worker: str, ids: list[int]) -> None:
 
 
 def _failed(ledger: Ledger, settings: ReminderSettings, worker: str, ids: list[int], error: str) -> None:
-    now = utcnow()
     with ledger.write() as session:
-        for reminder_id, attempts in session.execute(
-            select(Reminder.id, Reminder.attempts).where(Reminder.id.in_(ids), Reminder.claimed_by == worker)
-        ).all():
-            session.execute(
-                update(Reminder)
-                .where(Reminder.id == reminder_id, Reminder.claimed_by == worker)
-                .values(
-                    status="failed", last_error=error[:2000], claimed_by=None, claimed_at=None,
-                    next_attempt_at=now + timedelta(seconds=backoff(settings, attempts)),
-                )
-                .execution_options(synchronize_session=False)
+        mine = and_(Reminder.id.in_(ids), Reminder.claimed_by == worker)
+        attempts = session.scalar(select(func.max(Reminder.attempts)).where(mine)) or 1
+        # One retry time for the whole digest keeps its reminders together on the next try.
+        session.execute(
+            update(Reminder)
+            .where(mine)
+            .values(
+                status="failed", last_error=error[:2000], claimed_by=None, claimed_at=None,
+                next_attempt_at=utcnow() + timedelta(seconds=backoff(settings, attempts)),
             )
+            .execution_options(synchronize_session=False)
+        )
 
 
 def backoff(settings: ReminderSettings, attempts: int) -> int:
@@ -355,6 +365,8 @@ def render_digest(recipient: str, claims: list[dict], as_of: date, every_days: i
     """The digest a recipient reads: each claim, how late it is, and the command that closes it."""
     n = len(claims)
     subject = f"claims: {n} lapsed prediction{'s' if n != 1 else ''} awaiting a verdict"
+    if not n:  # only a preview can be empty; a digest is sent for claims
+        return Digest(recipient, subject, f"No lapsed claim awaits a verdict (as of {as_of.isoformat()}).", [], as_of.isoformat())
     lines = [
         f"{n} claim{'s have' if n != 1 else ' has'} passed {'their' if n != 1 else 'its'} deadline "
         f"and await{'' if n != 1 else 's'} your verdict (as of {as_of.isoformat()}).",
