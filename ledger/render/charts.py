@@ -99,7 +99,7 @@ def history_chart(speaker: dict, key: str) -> str:
         ax.set_xticks(xs, [str(x) for x in xs])
         if len(xs) == 1:
             ax.set_xlim(xs[0] - 1, xs[0] + 1)
-        ax.legend(loc="lower left", fontsize=8, frameon=False)
+        ax.legend(loc="best", fontsize=8, frameon=False)
     else:
         _empty(ax, "no scored claims yet")
     ax.set_ylim(-0.02, 1.05)
