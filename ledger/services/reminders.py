@@ -233,7 +233,8 @@ def deliver(
     with ledger.write() as session:
         report.cancelled = session.execute(
             update(Reminder)
-            .where(Reminder.status.in_(UNDELIVERED), Reminder.claim_id.in_(select(Claim.id).where(Claim.status == "resolved")))
+            .where(Reminder.status.in_(UNDELIVERED))
+            .where(select(Claim.id).where(Claim.id == Reminder.claim_id, Claim.status == "resolved").exists())
             .values(status="cancelled", claimed_by=None, claimed_at=None)
             .execution_options(synchronize_session=False)
         ).rowcount
