@@ -404,6 +404,18 @@ def test_mistakes_are_one_line_errors(cli, args, status, message):
     assert result.out == ""
 
 
+def test_a_speaker_without_claims_in_scope_shows_zeros(cli):
+    speaker(cli, "New Voice")
+    speaker(cli, "Old Hand")
+    resolve(cli, add(cli, "Old Hand", "2020-01-01", "2020-12-31"), "true", "2020-05-05")
+    new = only(report(cli, "--as-of", AS_OF, "--speaker", "New Voice"))
+    assert (new["claims"], new["scored"], new["hit_rate"], new["hit_rate_ci"]) == (0, 0, None, [0.0, 1.0])
+    assert new["shrunk_hit_rate"] == approx(report(cli, "--as-of", AS_OF)["prior"]["mean"])
+    board = cli("report", "--leaderboard", "--speaker", "New Voice", "--min-resolved", "0", "--format", "json")
+    assert board.status == 0, board.err
+    assert [(s["speaker"], s["scored"], s["rank"]) for s in board.json["speakers"]] == [("New Voice", 0, 1)]
+
+
 def test_an_empty_ledger_reports_nobody(cli):
     data = report(cli, "--as-of", AS_OF)
     assert data["speakers"] == [] and data["prior"]["method"] == "uniform"

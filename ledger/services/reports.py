@@ -142,7 +142,7 @@ def leaderboard(ledger: Ledger, options: ReportOptions = ReportOptions(min_resol
         forecasts = _BySpeaker(_streamed(conn, _forecast_query(scope)))
         rows = []
         for speaker_id in ids:
-            counts = tallies.totals[speaker_id]
+            counts = tallies.totals.get(speaker_id) or _Counts()
             k, n = scope.credit.hits(counts), counts.scored
             scores = _forecast_summary(forecasts.take(speaker_id))
             rows.append({
