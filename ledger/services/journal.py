@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ledger.domain.chain import GENESIS, canonical_json, entry_hash
 from ledger.store.models import JournalEntry
-from ledger.store.snapshots import SNAPSHOTS, entity_of, snapshot
+from ledger.store.snapshots import SNAPSHOTS, entity_of
 from ledger.store.types import utcnow
 
 # Any fixed 64-bit number, so every claims process takes the same lock.
@@ -33,34 +33,9 @@ def _tail(session: Session) -> tuple[int, str]:
     return (last[0], last[1]) if last else (0, GENESIS)
 
 
-def record(session: Session, *, actor: str, action: str, row: Any) -> JournalEntry:
+def record(session: Session, *, actor: str, action: str, row: Any) -> None:
     """Journal ``row`` as it now is. Call after the change, in the same transaction."""
-    session.flush()
-    seq, prev = _tail(session)
-    seq += 1
-    entry = JournalEntry(
-        seq=seq,
-        at=utcnow(),
-        actor=actor,
-        action=action,
-        entity=entity_of(row),
-        entity_id=row.id,
-        payload=canonical_json(snapshot(row)),
-        prev_hash=prev,
-    )
-    entry.hash = entry_hash(
-        prev_hash=prev,
-        seq=seq,
-        at=entry.at.isoformat(),
-        actor=actor,
-        action=action,
-        entity=entry.entity,
-        entity_id=entry.entity_id,
-        payload=entry.payload,
-    )
-    session.add(entry)
-    session.flush()
-    return entry
+    record_many(session, actor=actor, changes=[(action, entity_of(row), row)])
 
 
 def record_many(session: Session, *, actor: str, changes: Iterable[tuple[str, str, Any]]) -> int:
