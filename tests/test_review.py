@@ -251,8 +251,9 @@ def test_bad_review_config_is_refused(musk, claim, tmp_path, body, mentions):
 
 
 def test_seed_outcomes_load_as_the_seed_reviewers_resolutions(cli, ledger):
-    from tests.conftest import SEEDS
     import csv
+
+    from conftest import SEEDS
 
     assert cli("seed", "load").status == 0
     rows = list(csv.DictReader((SEEDS / "claims.csv").open(encoding="utf-8")))
