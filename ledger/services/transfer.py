@@ -350,7 +350,7 @@ def _date(record: dict, key: str) -> date | None:
         raise InvalidInput(f"{key}: {exc}") from None
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=4096)
 def _deadline(expression: str, said: date, horizon: str | None) -> tuple:
     """resolve_deadline, remembered: big files repeat the same words on the same days."""
     d = resolve_deadline(expression, said, horizon)
