@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from ledger.domain.claims import ClaimDraft, clean_tag, clean_text, parse_probability, text_fingerprint
-from ledger.domain.deadlines import Deadline, assume_horizon, normalise
 from ledger.errors import Conflict, InvalidDeadline, InvalidInput, NotFound
 from ledger.services import journal
 from ledger.services.people import create_speaker, find_speaker, require_source, require_speaker, source_view
 from ledger.store.engine import Ledger
 from ledger.store.models import Claim, ClaimTag
+
+if TYPE_CHECKING:
+    from ledger.domain.deadlines import Deadline
 
 STATUSES = ("open", "due", "resolved", "disputed")
 
@@ -49,6 +52,9 @@ def claim_view(row: Claim) -> dict:
 
 def resolve_deadline(expression: str, said: date, horizon: str | None = None) -> Deadline:
     """The deadline a claim is held to; a vague one needs an explicit date or an assumed horizon."""
+    # Imported here: `claims list` and `show` never read deadlines, and start-up time is measured.
+    from ledger.domain.deadlines import assume_horizon, normalise
+
     deadline = normalise(expression, said)
     if deadline.vague:
         if horizon is None:
