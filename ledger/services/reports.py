@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 
 from sqlalchemy import Integer, and_, case, cast, extract, func, not_, or_, select, text
 from sqlalchemy.engine import Connection
@@ -327,7 +328,12 @@ class _Counts:
 
 
 def _rate(k: float, n: int) -> dict:
-    return {"hits": _whole(k), "hit_rate": k / n if n else None, "hit_rate_ci": list(scoring.wilson_interval(k, n))}
+    return {"hits": _whole(k), "hit_rate": k / n if n else None, "hit_rate_ci": list(_wilson(k, n))}
+
+
+# A big report asks for the interval of the same few small records (2 of 3, 1 of 4...) hundreds of
+# thousands of times, once per tag and year of every speaker.
+_wilson = lru_cache(maxsize=1 << 16)(scoring.wilson_interval)
 
 
 def _whole(x: float) -> float | int:
@@ -445,7 +451,7 @@ def _history(years: dict[int, _Counts], credit: _Credit, as_of: date) -> list[di
         total_k, total_n = total_k + k, total_n + n
         out.append({
             "year": year, "claims": counts.claims, "resolved": counts.resolved, "scored": n, "hits": _whole(k),
-            "rate": k / n if n else None, "rate_ci": list(scoring.wilson_interval(k, n)),
+            "rate": k / n if n else None, "rate_ci": list(_wilson(k, n)),
             "cumulative_scored": total_n, "cumulative_hits": _whole(total_k),
             "cumulative_rate": total_k / total_n if total_n else None,
         })
@@ -476,13 +482,17 @@ def _late_tag_query(scope: _Scope):
 
 
 def _tag_summary(rows: list, late_rows: list, credit: _Credit) -> list[dict]:
-    by_tag: dict[str, _Counts] = {}
-    for _, tag, state, n in rows:
-        (by_tag.get(tag) or by_tag.setdefault(tag, _Counts())).states[state] += n
+    """Each tag's record, in tag order: ``rows`` come one per tag and state, ordered by tag."""
+    late_days: dict[str, list[int]] = {}
     for _, tag, deadline, occurred in late_rows:
-        by_tag[tag].late_days.append((occurred - deadline).days)
+        late_days.setdefault(tag, []).append((occurred - deadline).days)
     out = []
-    for tag, counts in by_tag.items():
+    for tag, group in itertools.groupby(rows, itemgetter(1)):
+        counts = _Counts()
+        states = counts.states
+        for _, _, state, n in group:
+            states[state] = n
+        counts.late_days = late_days.get(tag, counts.late_days)
         k, n = credit.hits(counts), counts.scored
         out.append({"tag": tag, "claims": counts.claims, "resolved": counts.resolved, "scored": n, **_rate(k, n)})
     return out
@@ -523,18 +533,20 @@ def _forecast_query(scope: _Scope):
 def _forecast_summary(rows: list) -> dict:
     ps: dict[str, list[float]] = {"stated": [], "hedge": []}
     ys: dict[str, list[int]] = {"stated": [], "hedge": []}
+    stated_in: dict[int, int] = {}  # calibration bucket -> stated forecasts in it
     for _, stated, words, y, n in rows:
         kind, p = ("stated", stated) if stated is not None else ("hedge", _hedge(words))
         if p is None:  # words the hedge table cannot read: no probability to score
             continue
         ps[kind].extend([float(p)] * n)
         ys[kind].extend([int(y)] * n)
+        if kind == "stated":
+            bucket = _bucket(float(p))
+            stated_in[bucket] = stated_in.get(bucket, 0) + n
     by_kind = {kind: _scores(ps[kind], ys[kind]) for kind in ps}
-    both = _scores(ps["stated"] + ps["hedge"], ys["stated"] + ys["hedge"])
-    buckets = zip(
-        scoring.calibration(ps["stated"] + ps["hedge"], ys["stated"] + ys["hedge"]),
-        scoring.calibration(ps["stated"], ys["stated"]),
-    )
+    all_ps, all_ys = ps["stated"] + ps["hedge"], ys["stated"] + ys["hedge"]
+    # Most speakers give one kind only: then the totals are that kind's, not computed again.
+    both = by_kind["hedge"] if not ps["stated"] else by_kind["stated"] if not ps["hedge"] else _scores(all_ps, all_ys)
     return {
         "brier": both["brier"],
         "brier_n": both["n"],
@@ -542,10 +554,17 @@ def _forecast_summary(rows: list) -> dict:
         "forecasts": by_kind,
         "calibration": [
             {"bucket": b.bucket, "lo": b.lo, "hi": b.hi, "n": b.n, "observed": b.observed,
-             "mean_probability": b.mean_p, "stated": s.n, "hedge": b.n - s.n}
-            for b, s in buckets
+             "mean_probability": b.mean_p, "stated": stated_in.get(i, 0), "hedge": b.n - stated_in.get(i, 0)}
+            for i, b in enumerate(scoring.calibration(all_ps, all_ys))
         ],
     }
+
+
+@lru_cache(maxsize=1024)
+def _bucket(p: float) -> int:
+    """The calibration bucket of a probability, by scoring.calibration's own rule: the stated
+    forecasts in each bucket are counted per distinct probability, not calibrated a second time."""
+    return next(i for i, b in enumerate(scoring.calibration([p], [0])) if b.n)
 
 
 def _scores(ps: list[float], ys: list[int]) -> dict:
