@@ -258,7 +258,7 @@ class _BySpeaker:
         return out
 
 
-def _by_speaker(speaker_id):
+def _speaker_key(speaker_id):
     """A speaker id to group or order by that is not the bare column: ordered by the column,
     SQLite walks the speaker index and fetches every claim from the table in random order, several
     times slower on a large ledger than reading the table through and sorting the rows kept.
@@ -350,7 +350,7 @@ def _tallies(conn: Connection, scope: _Scope) -> _Tallies:
     inner = select(
         Claim.speaker_id, cast(extract("year", Claim.deadline), Integer).label("year"), scope.state.label("state")
     ).where(*scope.where).subquery()
-    # Not grouped speaker first: SQLite would then walk the speaker index (see _by_speaker).
+    # Not grouped speaker first: SQLite would then walk the speaker index (see _speaker_key).
     query = select(inner.c.speaker_id, inner.c.year, inner.c.state, func.count()).group_by(
         inner.c.state, inner.c.year, inner.c.speaker_id
     )
@@ -477,7 +477,7 @@ def _late_tag_query(scope: _Scope):
         select(Claim.speaker_id, ClaimTag.tag, Claim.deadline, Claim.occurred)
         .join(ClaimTag, ClaimTag.claim_id == Claim.id)
         .where(*scope.details(), scope.state == TRUE_LATE)
-        .order_by(_by_speaker(Claim.speaker_id), ClaimTag.tag)
+        .order_by(_speaker_key(Claim.speaker_id), ClaimTag.tag)
     )
 
 
@@ -525,8 +525,8 @@ def _forecast_query(scope: _Scope):
     return (
         select(inner.c.speaker_id, *keys, func.count())
         .where(inner.c.state.in_(_SCORED))
-        .group_by(_by_speaker(inner.c.speaker_id), inner.c.speaker_id, *keys)
-        .order_by(_by_speaker(inner.c.speaker_id), *keys)
+        .group_by(_speaker_key(inner.c.speaker_id), inner.c.speaker_id, *keys)
+        .order_by(_speaker_key(inner.c.speaker_id), *keys)
     )
 
 
@@ -587,7 +587,7 @@ def _lateness_query(scope: _Scope):
     return (
         select(inner.c.speaker_id, inner.c.said, inner.c.deadline, case((came_true, inner.c.occurred), else_=None))
         .where(inner.c.state != AMBIGUOUS, not_(and_(came_true, inner.c.occurred.is_(None))))
-        .order_by(_by_speaker(inner.c.speaker_id))
+        .order_by(_speaker_key(inner.c.speaker_id))
     )
 
 
