@@ -127,17 +127,26 @@ def claims_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "ledger"]
 
 
-def timed_process(args: list[str], **options) -> tuple[float, float]:
+# Linux starts a child's peak memory from its parent's size at fork, and this process grows large
+# (it reads whole reports), so each command runs under a small, fresh Python that times it and
+# reports its peak (getrusage of its children).
+_WRAPPER = """\
+import resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+elapsed = time.perf_counter() - start
+sys.stderr.buffer.write(done.stderr)
+print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)
+"""
+
+
+def timed_process(args: list[str]) -> tuple[float, float]:
     """Run a process to the end; return (wall seconds, peak resident MB) of it alone."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **options)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(args)} failed: {err.strip()}")
-    return elapsed, usage.ru_maxrss / 1024  # KB on Linux
+    done = subprocess.run([sys.executable, "-c", _WRAPPER, *args], capture_output=True, text=True)
+    seconds, kilobytes, status = done.stdout.split() if done.returncode == 0 else ("0", "0", "1")
+    if status != "0":
+        raise SystemExit(f"{' '.join(args)} failed: {done.stderr.strip()}")
+    return float(seconds), int(kilobytes) / 1024  # KB on Linux
 
 
 def in_process(args: list[str]) -> tuple[float, str]:
