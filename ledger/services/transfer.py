@@ -29,9 +29,11 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import IO, Any, NamedTuple
 
-from sqlalchemy import func, insert, select, tuple_
+from sqlalchemy import Date, Integer, String, bindparam, func, insert, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import TextClause
 
 from ledger.domain.chain import canonical_json
 from ledger.domain.claims import clean_tag, clean_text, name_key, parse_probability, text_fingerprint
@@ -702,10 +704,27 @@ def _sources(session: Session, batch: list[Checked], changes: list) -> tuple[dic
 
 
 def _present(session: Session, batch: list[Checked], speakers: dict[str, int]) -> set[tuple]:
-    """The natural keys of the batch's claims that the ledger already holds: one indexed query."""
-    keys = {(speakers[r.speaker_key], r.said, r.text_sha256) for r in batch}
-    natural = tuple_(Claim.speaker_id, Claim.said, Claim.text_sha256)
-    return {tuple(k) for k in session.execute(select(Claim.speaker_id, Claim.said, Claim.text_sha256).where(natural.in_(keys)))}
+    """The natural keys of the batch's claims that the ledger already holds: one query."""
+    keys = list({(speakers[r.speaker_key], r.said, r.text_sha256) for r in batch})
+    keys += keys[:1] * (BATCH - len(keys))  # always BATCH keys: one statement, compiled once
+    params = {f"{name}{i}": value for i, key in enumerate(keys) for name, value in zip("sdh", key)}
+    return {tuple(k) for k in session.execute(_present_query(), params)}
+
+
+@lru_cache(maxsize=1)
+def _present_query() -> TextClause:
+    # One probe of the natural-key index per key, as a correlated subquery: the planners cannot turn
+    # it into a scan. `(speaker_id, said, text_sha256) IN (...)` reads the whole index on SQLite,
+    # and a join lets PostgreSQL pick a hash join over the table while a bulk import has left its
+    # statistics behind; either makes each batch slower than the last.
+    keys = ", ".join(f"(:s{i}, :d{i}, :h{i})" for i in range(BATCH))
+    return sql_text(
+        f"WITH k (speaker_id, said, text_sha256) AS (VALUES {keys}) "
+        "SELECT k.speaker_id, k.said, k.text_sha256 FROM k WHERE (SELECT c.id FROM claims c WHERE "
+        "c.speaker_id = k.speaker_id AND c.said = k.said AND c.text_sha256 = k.text_sha256) IS NOT NULL"
+    ).bindparams(*(bindparam(f"d{i}", type_=Date) for i in range(BATCH))).columns(
+        speaker_id=Integer, said=Date, text_sha256=String
+    )
 
 
 def _resolve(session: Session, resolved: list[tuple[int, tuple]], actor: str) -> None:
