@@ -304,9 +304,10 @@ What each row compares (every baseline runs on the same data, in the same run):
   table, 1,000 rows per transaction like the import, timing only the inserts and commits.
 - **claims due**: `claims --db URL due --json` run in the benchmark's process (start-up is its own
   row), against a hand-written program: connect with the driver, the indexed `WHERE status IN
-  (...) AND deadline < today` query with the same joins and order, JSON out. The ledger has 1,000 lapsed claims at every size from 100,000 up, so the *growth*
-  row (due at 1M over due at 100k) shows how the command scales with the ledger, not with its
-  output. The hand-written program prints the same JSON, byte for byte (checked).
+  (...) AND deadline < today` query with the same joins and order, and the same JSON, byte for
+  byte (checked). The ledger has 1,000 lapsed claims at every size from 100,000 up, so the
+  *growth* row (due at 1M over due at 100k) shows how the command scales with the ledger, not
+  with its output.
 - **claims report --format json**: the whole report (hit rates with intervals, shrinkage, Brier,
   calibration, lateness, tags, years) in the benchmark's process, against one `GROUP BY` computing
   each speaker's hit rate; the report's hit rates must equal the SQL's.
