@@ -555,7 +555,7 @@ def _import_batch(session: Session, batch: list[Checked], actor: str) -> dict[st
     # A verdict that settles at once is written in its final state with the claim; the journal
     # still tells the story in order: added, then resolved (see _settled).
     verdicts = [_settled(r.resolution, actor, now) if r.resolution else None for r in fresh]
-    stored = [{**v, **final} if final else v for v, (_, final) in zip(added, (x or (None, None) for x in verdicts))]
+    stored = [{**v, **verdict[1]} if verdict and verdict[1] else v for v, verdict in zip(added, verdicts)]
     ids = _new_ids(session, Claim.__table__, len(stored))
     if stored:
         session.execute(insert(Claim.__table__), [{**v, "id": i} for i, v in zip(ids, stored)])
