@@ -322,7 +322,7 @@ baseline.
 """
 
 
-def write_markdown(path: Path, rows: list[Row], facts, command: str, notes: list[str]) -> None:
+def write_markdown(path: Path, rows: list[Row], facts, command: str) -> None:
     text = [
         "# Benchmarks",
         "",
@@ -340,8 +340,6 @@ def write_markdown(path: Path, rows: list[Row], facts, command: str, notes: list
         "",
         BASELINES,
     ]
-    if notes:
-        text += ["## Notes", "", *notes, ""]
     path.write_text("\n".join(text), encoding="utf-8")
 
 
@@ -401,10 +399,12 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
-    command = "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:])
+    # What was measured, without this machine's paths.
+    command = "python -m benchmarks" + "".join(f" --claims {n}" for n in sizes) + "".join(f" --backend {b}" for b in backends)
+    command += " --quick" if args.quick else ""
     lines = table(rows)
     print("\n".join(lines))
-    write_markdown(args.out, rows, machine(postgres), command.strip(), [])
+    write_markdown(args.out, rows, machine(postgres), command)
     log(f"written to {args.out}")
     return 1 if any(r.check for r in rows) else 0
 
