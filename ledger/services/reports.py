@@ -107,11 +107,16 @@ def open_report(ledger: Ledger, options: ReportOptions = ReportOptions(), *, cur
     options = options.checked()
     with _reading(ledger) as session:
         conn = session.connection()
-        scope = _scope(session, options)
-        tallies = _tallies(conn, scope)
-        prior = _prior(tallies, scope.credit)
-        ids = _shown(scope, tallies)
+        scope, tallies, prior, ids = _prepare(session, conn, options)
         yield Report(_header(options, prior), len(ids), _speakers(conn, scope, tallies, prior, ids, curves))
+
+
+def _prepare(session: Session, conn: Connection, options: ReportOptions):
+    """What both the report and the leaderboard start from: the scope, the tallies, the fitted
+    prior and the speakers to show."""
+    scope = _scope(session, options)
+    tallies = _tallies(conn, scope)
+    return scope, tallies, _prior(tallies, scope.credit), _shown(scope, tallies)
 
 
 def accuracy_report(ledger: Ledger, options: ReportOptions = ReportOptions(), *, curves: bool = False) -> dict:
@@ -136,10 +141,7 @@ def leaderboard(ledger: Ledger, options: ReportOptions = ReportOptions(min_resol
     options = options.checked()
     with _reading(ledger) as session:
         conn = session.connection()
-        scope = _scope(session, options)
-        tallies = _tallies(conn, scope)
-        prior = _prior(tallies, scope.credit)
-        ids = _shown(scope, tallies)
+        scope, tallies, prior, ids = _prepare(session, conn, options)
         names = _names(conn, ids)
         forecasts = _BySpeaker(_streamed(conn, _forecast_query(scope)))
         rows = []
