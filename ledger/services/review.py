@@ -185,12 +185,12 @@ def claim_resolutions(session: Session, claim_id: int) -> list[Resolution]:
 # Recording --------------------------------------------------------------------------------------
 
 
-def _clean(value: str | None) -> str | None:
+def clean_optional(value: str | None) -> str | None:
     cleaned = _SPACES.sub(" ", value or "").strip()
     return cleaned or None
 
 
-def _check_evidence(evidence: Sequence[str]) -> list[str]:
+def check_evidence(evidence: Sequence[str]) -> list[str]:
     urls: list[str] = []
     for raw in evidence:
         url = (raw or "").strip()
@@ -238,19 +238,19 @@ def record_resolution(
     outcome = (outcome or "").strip().lower()
     if outcome not in OUTCOMES:
         raise InvalidInput(f"unknown outcome {outcome!r}; use one of {', '.join(OUTCOMES)}")
-    reviewer_name = _clean(reviewer)
+    reviewer_name = clean_optional(reviewer)
     if reviewer_name is None:
         raise InvalidInput("no reviewer: give --reviewer NAME or set user.name in the config")
     if len(reviewer_name) > 200:
         raise InvalidInput("reviewer name is longer than 200 characters")
-    reason, note = _clean(reason), (note or "").strip() or None
+    reason, note = clean_optional(reason), (note or "").strip() or None
     if amend and reason is None:
         raise InvalidInput("an amendment needs a reason: add --reason saying why the verdict changes")
     if reason is not None and not amend:
         raise InvalidInput("--reason explains an amendment; use it with --amend (or --note for remarks)")
     if isinstance(quorum, bool) or not isinstance(quorum, int) or quorum < 1:
         raise InvalidInput("quorum must be a whole number of reviewers, 1 or more")
-    urls = _check_evidence(evidence)
+    urls = check_evidence(evidence)
 
     # Lock the claim (PostgreSQL: SELECT ... FOR UPDATE; SQLite already holds the write lock) and
     # read it afresh, so a concurrent reviewer's committed vote is seen, never overwritten.

@@ -406,7 +406,7 @@ def check_row(line: int, record: dict, horizon: str | None = None) -> Checked:
 def _check_resolution(record: dict, said: date) -> tuple | None:
     """The outcome columns, checked as `claims resolve` checks them, so that no row can fail later,
     half-way through the import."""
-    from ledger.services.review import _check_evidence
+    from ledger.services.review import check_evidence
 
     outcome = _text(record, "outcome")
     occurred = _date(record, "occurred")
@@ -429,7 +429,7 @@ def _check_resolution(record: dict, said: date) -> tuple | None:
     if reviewer is not None and len(" ".join(reviewer.split())) > 200:
         raise InvalidInput("reviewer: longer than 200 characters")
     try:
-        urls = tuple(_check_evidence(evidence))
+        urls = tuple(check_evidence(evidence))
     except LedgerError as exc:
         raise InvalidInput(f"evidence: {exc}") from None
     return (outcome, occurred, reviewer, urls, note)
@@ -616,11 +616,11 @@ def _settled(resolution: tuple, actor: str, now: datetime) -> tuple[dict, dict |
     changes if the vote settles the verdict at once (review.tally decides, under quorum 1).
     Settled votes are written in bulk; any other is left to record_resolution itself. A test
     holds both ways to the same rows and journal."""
-    from ledger.services.review import ReviewRules, _clean, tally
+    from ledger.services.review import ReviewRules, clean_optional, tally
 
     outcome, occurred, reviewer, evidence, note = resolution
     vote = {
-        "outcome": outcome, "occurred": occurred, "reviewer": _clean(reviewer or actor),
+        "outcome": outcome, "occurred": occurred, "reviewer": clean_optional(reviewer or actor),
         "evidence": canonical_json(list(evidence)), "note": note, "reason": None, "supersedes_id": None,
         "claim_version": 1, "round": 1, "recorded_at": now,
     }
