@@ -66,10 +66,14 @@ class Webhook:
     """An incoming-webhook endpoint. ``accepted`` holds the JSON bodies answered 200, in order.
 
     ``delay`` slows each answer; with ``hang`` set, requests are recorded in ``hung`` and never
-    answered, like a chat server that stalls, until the server stops.
+    answered, like a chat server that stalls, until the server stops. With ``redirect`` set, a POST
+    is answered ``redirect`` (a status) with a Location on this server, where a GET is answered 200
+    and recorded in ``followed``.
     """
 
-    def __init__(self, delay: float = 0.0):
+    def __init__(self, delay: float = 0.0, redirect: int | None = None):
+        self.redirect = redirect
+        self.followed: list[str] = []  # paths fetched after a redirect
         self.received: list[dict] = []  # every request, answered or not
         self.accepted: list[dict] = []
         self.hung: list[dict] = []
@@ -86,14 +90,27 @@ class Webhook:
                     hook.hung.append(body)
                     hook.closing.wait(30)
                     return
+                if hook.redirect:
+                    self.send_response(hook.redirect)
+                    self.send_header("Location", "/moved")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 time.sleep(hook.delay)
+                self._ok()
+                hook.accepted.append(body)
+
+            def do_GET(self):
+                hook.followed.append(self.path)
+                self._ok()
+
+            def _ok(self):
                 self.send_response(200)
                 self.send_header("Content-Type", "text/plain")
                 self.send_header("Content-Length", "2")
                 self.end_headers()
                 self.wfile.write(b"ok")
                 self.wfile.flush()
-                hook.accepted.append(body)
 
             def log_message(self, *args):
                 pass

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from http import HTTPStatus
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -112,6 +113,18 @@ def test_the_webhook_gets_text_for_chat_and_fields_for_programs(lapsed, musk, tm
     first = post["claims"][0]
     assert (first["speaker"], first["deadline"], first["days_overdue"], first["reminder"]) == ("Elon Musk", "2020-06-30", overdue("2020-06-30"), 1)
     assert first["quote"] == "We will have over a million robotaxis on the road"
+
+
+@pytest.mark.parametrize("status", [302, 307])  # 302 was followed as a GET; 307 would re-POST elsewhere
+def test_a_webhook_that_redirects_has_not_received_the_reminder(lapsed, musk, tmp_path, status):
+    with Webhook(redirect=status) as hook:
+        cfg = config(tmp_path, f'[channels.chat]\ntype = "webhook"\nurl = "{hook.url}"\n')
+        run = musk("--config", cfg, "scheduler", "run", "--once")
+        assert run.status == 1, run.err
+        assert len(hook.received) == 1 and hook.followed == []  # answered with a redirect, not followed
+    failed = musk("reminders", "list", "--failed", "--json").json
+    assert len(failed) == 3
+    assert {r["last_error"] for r in failed} == {f"webhook {hook.url} answered {status} {HTTPStatus(status).phrase}, redirecting to /moved (not followed)"}
 
 
 def test_reminded_again_every_n_days_until_resolved(lapsed, db_url):

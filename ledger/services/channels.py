@@ -107,12 +107,24 @@ class WebhookSender:
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with _NO_REDIRECTS.open(request, timeout=self.timeout) as response:
                 response.read()
         except urllib.error.HTTPError as exc:
-            raise DeliveryError(f"webhook {self.url} answered {exc.code} {exc.reason}") from None
+            moved = f", redirecting to {_one_line(exc.headers.get('Location', ''))[:200]} (not followed)" if 300 <= exc.code < 400 else ""
+            raise DeliveryError(f"webhook {self.url} answered {exc.code} {_one_line(str(exc.reason))}{moved}") from None
         except (urllib.error.URLError, OSError) as exc:
             raise DeliveryError(f"webhook {self.url}: {_reason(exc)}") from None
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not a delivery: following it would re-send the digest as a GET
+    without its body, or to a host nobody configured, and count that host's 200 as delivered."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None  # urllib then raises HTTPError with the 3xx status and its headers
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects)
 
 
 class LogSender:
@@ -145,9 +157,13 @@ def _reason(exc: BaseException) -> str:
         return "timed out"
     if isinstance(exc, smtplib.SMTPResponseException):  # the server's own words, not a bytes repr
         error = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
-        return f"{exc.smtp_code} {' '.join(error.split())}"
+        return f"{exc.smtp_code} {_one_line(error)}"
     text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-    return " ".join(str(text).split())
+    return _one_line(str(text))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def address_of(recipient: str) -> str | None:
