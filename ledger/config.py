@@ -1,22 +1,46 @@
-"""The TOML config file: who the user is, review rules, reminder channels.
+"""The TOML config file: who the user is, the ledger, review rules, reminder channels.
 
 Read from ``--config PATH`` or ``$XDG_CONFIG_HOME/claims/config.toml``; a missing default file is an
-empty config, a missing explicit one is an error. Each area validates its own section, so a bad
-value is reported at start-up in one line rather than when it is first used.
+empty config, a missing explicit one is an error. The whole file is checked when it is loaded, by
+every command: an unknown section or key (with the closest known one), a value of the wrong type
+or out of range is one ConfigError line naming the file, the key and what it expects. A typo
+must never silently fall back to a default (``quorom = 2`` would leave one vote enough).
 """
 
 from __future__ import annotations
 
+import difflib
 import getpass
+import ipaddress
+import math
 import os
+import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ledger.errors import ConfigError
+from ledger.domain.emails import mailbox
+from ledger.domain.urls import web_address
+from ledger.errors import ConfigError, InvalidInput
 
-KNOWN_SECTIONS = {"user", "review", "reminders", "channels", "scheduler", "database"}
+KEYS = {
+    "user": {"name"},
+    "database": {"url"},
+    "review": {"quorum", "independent"},
+    "reminders": {"every_days", "recipients", "channels"},
+    "scheduler": {"scan_minutes", "deliver_seconds", "lease_seconds", "retry_base_seconds", "retry_max_seconds"},
+    "channels": None,  # one table per channel, each checked by its type
+}
+CHANNEL_TYPES = ("smtp", "webhook", "log")
+CHANNEL_KEYS = {
+    "smtp": {"type", "host", "port", "security", "user", "password_env", "from", "to", "timeout"},
+    "webhook": {"type", "url", "timeout"},
+    "log": {"type"},
+}
+SECURITY = ("starttls", "tls", "none")
+DAY = 86400
 
 
 def default_path() -> Path:
@@ -41,10 +65,7 @@ class Config:
 
     @property
     def user_name(self) -> str | None:
-        name = self.section("user").get("name")
-        if name is not None and not isinstance(name, str):
-            raise ConfigError(f"{self.where}: user.name must be a string")
-        return name
+        return self.section("user").get("name")
 
     @property
     def database(self) -> str | None:
@@ -62,13 +83,27 @@ def load(path: str | os.PathLike | None = None) -> Config:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{file}: not UTF-8 text") from None
     except OSError as exc:
         raise ConfigError(f"cannot read config {file}: {exc.strerror}") from None
-    unknown = sorted(set(data) - KNOWN_SECTIONS)
-    if unknown:
-        raise ConfigError(f"{file}: unknown section [{unknown[0]}]; known: {', '.join(sorted(KNOWN_SECTIONS))}")
-    config = Config(file, data)
-    reminder_settings(config)  # a bad channel or schedule is reported now, not at 3 a.m.
+    return check(Config(file, data))
+
+
+def check(config: Config) -> Config:
+    """Every section and key of ``config`` checked now, not when (or if) a command reads it."""
+    for key in sorted(set(config.data) - set(KEYS)):
+        if isinstance(config.data[key], dict):
+            raise ConfigError(f"{config.where}: unknown section [{_shown(key)}]{_hint(key, KEYS, '[', ']')}; known: {', '.join(sorted(KEYS))}")
+        home = next((f" (did you mean [{s}] {key}?)" for s, keys in KEYS.items() if keys and key in keys), "")
+        raise ConfigError(f"{config.where}: unknown key {_shown(key)} outside any section{home}")
+    for name, keys in KEYS.items():
+        if keys is not None:
+            _known(config.where, name, config.section(name), keys)
+    _text(config, "user", "name", "a name")
+    _text(config, "database", "url", "a file path or database URL")
+    review_settings(config)
+    reminder_settings(config)
     return config
 
 
@@ -83,11 +118,16 @@ def identity(explicit: str | None, config: Config) -> str:
         return "unknown"
 
 
+def review_settings(config: Config) -> dict[str, Any]:
+    """[review]: ``quorum`` distinct reviewers must agree; ``independent``: one of them not the logger."""
+    section = config.section("review")
+    independent = section.get("independent", False)
+    if not isinstance(independent, bool):
+        raise _expected(config.where, "review.independent", "true or false", independent)
+    return {"quorum": _whole(config.where, "review.quorum", section.get("quorum", 1), 1, 100), "independent": independent}
+
+
 # [reminders], [channels.NAME] and [scheduler]: see docs/reminders.md -------------------------------
-
-CHANNEL_TYPES = ("smtp", "webhook", "log")
-SECURITY = ("starttls", "tls", "none")
-
 
 @dataclass(frozen=True)
 class Channel:
@@ -108,87 +148,175 @@ class ReminderSettings:
     retry_max_seconds: int = 6 * 3600
 
 
+# The upper bounds keep every date and retry time the scheduler computes representable.
+_SCHEDULER_RANGES = {
+    "scan_minutes": 7 * 24 * 60, "deliver_seconds": DAY, "lease_seconds": DAY,
+    "retry_base_seconds": DAY, "retry_max_seconds": 7 * DAY,
+}
+
+
 def reminder_settings(config: Config) -> ReminderSettings:
     """The reminder settings, checked whole: any mistake is one ConfigError naming the key."""
     where = config.where
     rem, sched = config.section("reminders"), config.section("scheduler")
-    _known(where, "reminders", rem, {"every_days", "recipients", "channels"})
-    _known(where, "scheduler", sched, {"scan_minutes", "deliver_seconds", "lease_seconds", "retry_base_seconds", "retry_max_seconds"})
-    recipients = rem.get("recipients", [])
-    if not isinstance(recipients, list) or not all(isinstance(r, str) and r.strip() for r in recipients):
-        raise ConfigError(f"{where}: reminders.recipients must be a list of names or addresses")
+    _known(where, "reminders", rem, KEYS["reminders"])
+    _known(where, "scheduler", sched, KEYS["scheduler"])
+    recipients = _list(where, "reminders.recipients", rem.get("recipients", []), "a list of names or email addresses", _recipient)
     configured = {name: _channel(where, name, value) for name, value in config.section("channels").items()}
     if not configured:  # nothing set up yet: reminders still show, in the scheduler's output
         configured = {"log": Channel("log", "log", {})}
-    chosen = rem.get("channels", list(configured))
-    if not isinstance(chosen, list) or not all(isinstance(c, str) for c in chosen):
-        raise ConfigError(f"{where}: reminders.channels must be a list of channel names")
+    chosen = _list(where, "reminders.channels", rem.get("channels", list(configured)), "a list of channel names", _name)
     for name in chosen:
         if name not in configured:
-            raise ConfigError(f"{where}: reminders.channels names {name!r}, but there is no [channels.{name}]")
+            raise ConfigError(f"{where}: reminders.channels names {name!r}, but there is no [channels.{name}]{_hint(name, configured, '[channels.', ']')}")
     channels = tuple(configured[n] for n in chosen)
     for ch in channels:
-        if ch.type == "smtp" and not ch.options.get("to") and not any("@" in r for r in recipients):
+        if ch.type == "smtp" and not ch.options["to"] and not any("@" in r for r in recipients):
             raise ConfigError(
                 f"{where}: [channels.{ch.name}] needs `to` addresses, or reminders.recipients with an address, "
                 "for claims that have no reviewer assigned"
             )
-    return ReminderSettings(
-        every_days=_positive(where, "reminders.every_days", rem.get("every_days", 7)),
-        recipients=tuple(r.strip() for r in recipients),
-        channels=channels,
-        **{k: _positive(where, f"scheduler.{k}", sched[k]) for k in sched},
+    timing = {k: _whole(where, f"scheduler.{k}", sched[k], 1, _SCHEDULER_RANGES[k]) for k in sched}
+    settings = ReminderSettings(
+        every_days=_whole(where, "reminders.every_days", rem.get("every_days", 7), 1, 365),
+        recipients=tuple(recipients), channels=channels, **timing,
     )
+    if settings.retry_base_seconds > settings.retry_max_seconds:
+        raise _expected(where, "scheduler.retry_base_seconds", f"at most retry_max_seconds ({settings.retry_max_seconds})", settings.retry_base_seconds)
+    return settings
 
 
 def _channel(where: str, name: str, value: Any) -> Channel:
-    key = f"[channels.{name}]"
+    key = f"channels.{name}"
     if not isinstance(value, dict):
-        raise ConfigError(f"{where}: {key} must be a table")
+        raise ConfigError(f"{where}: [{key}] must be a table")
     kind = value.get("type")
     if kind not in CHANNEL_TYPES:
-        raise ConfigError(f"{where}: {key} has unknown type {kind!r}; use one of {', '.join(CHANNEL_TYPES)}")
+        raise ConfigError(f"{where}: [{key}] has unknown type {kind!r}; use one of {', '.join(CHANNEL_TYPES)}")
+    _known(where, key, value, CHANNEL_KEYS[kind])
     options = {k: v for k, v in value.items() if k != "type"}
     if kind == "smtp":
-        _known(where, key[1:-1], options, {"host", "port", "security", "user", "password_env", "from", "to", "timeout"})
         if not isinstance(options.get("host"), str) or not options["host"].strip():
-            raise ConfigError(f"{where}: {key} needs host = \"smtp.example.org\"")
+            raise ConfigError(f"{where}: [{key}] needs host = \"smtp.example.org\"")
+        host = _host(where, f"{key}.host", options["host"])
         security = options.setdefault("security", "starttls")
         if security not in SECURITY:
-            raise ConfigError(f"{where}: {key} security must be one of {', '.join(SECURITY)}, not {security!r}")
-        port = options.setdefault("port", {"starttls": 587, "tls": 465, "none": 25}[security])
-        if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
-            raise ConfigError(f"{where}: {key} port must be a number from 1 to 65535, not {port!r}")
-        if not isinstance(options.get("from"), str) or "@" not in options["from"]:
-            raise ConfigError(f"{where}: {key} needs from = \"claims@example.org\"")
+            raise ConfigError(f"{where}: [{key}] security must be one of {', '.join(SECURITY)}, not {security!r}")
+        options["port"] = _whole(where, f"{key}.port", options.get("port", {"starttls": 587, "tls": 465, "none": 25}[security]), 1, 65535)
+        if "from" not in options:
+            raise ConfigError(f"{where}: [{key}] needs from = \"claims@example.org\"")
+        _address(where, f"{key}.from", options["from"])
         to = options.setdefault("to", [])
-        if isinstance(to, str):
-            options["to"] = to = [to]
-        if not isinstance(to, list) or not all(isinstance(a, str) and "@" in a for a in to):
-            raise ConfigError(f"{where}: {key} to must be a list of email addresses")
-        if options.get("user") is not None and not isinstance(options.get("password_env"), str):
-            raise ConfigError(f"{where}: {key} has a user but no password_env naming the variable with its password")
+        options["to"] = _list(where, f"{key}.to", [to] if isinstance(to, str) else to, "a list of email addresses", _address)
+        user = options.get("user")
+        if user is not None:
+            _header_text(where, f"{key}.user", user, "a login name")
+            if "password_env" not in options:
+                raise ConfigError(f"{where}: [{key}] has a user but no password_env naming the variable with its password")
+        if "password_env" in options:
+            variable = options["password_env"]
+            if not isinstance(variable, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", variable):
+                raise _expected(where, f"{key}.password_env", "the name of an environment variable, like CLAIMS_SMTP_PASSWORD", variable)
+            if user is None:
+                raise ConfigError(f"{where}: [{key}] has a password_env but no user to log in as")
+            if security == "none" and not _loopback(host):
+                raise ConfigError(
+                    f"{where}: [{key}] would send its password unencrypted to {host} (security = \"none\"); "
+                    "use security = \"starttls\" or \"tls\" (only a loopback host may go without)"
+                )
     elif kind == "webhook":
-        _known(where, key[1:-1], options, {"url", "timeout"})
-        url = options.get("url")
-        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-            raise ConfigError(f"{where}: {key} needs url = \"https://...\" (the incoming webhook's address)")
-    else:
-        _known(where, key[1:-1], options, set())
-    timeout = options.get("timeout", 20)
-    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
-        raise ConfigError(f"{where}: {key} timeout must be a positive number of seconds")
+        if "url" not in options:
+            raise ConfigError(f"{where}: [{key}] needs url = \"https://...\" (the incoming webhook's address)")
+        _checked(where, f"{key}.url", options["url"], "a web address like \"https://chat.example.org/hooks/...\"", web_address)
+    if kind != "log":
+        timeout = options.setdefault("timeout", 20)
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not (math.isfinite(timeout) and 0 < timeout <= 600):
+            raise _expected(where, f"{key}.timeout", "a number of seconds above 0 and at most 600", timeout)
     return Channel(name, kind, options)
 
 
+# Checks -------------------------------------------------------------------------------------------
+
+def _expected(where: str, key: str, expected: str, value: Any) -> ConfigError:
+    shown = repr(value)
+    return ConfigError(f"{where}: {key} must be {expected}, not {shown if len(shown) <= 80 else shown[:77] + '...'}")
+
+
 def _known(where: str, section: str, values: dict[str, Any], keys: set[str]) -> None:
-    unknown = sorted(set(values) - keys)
-    if unknown:
-        known = f"; known: {', '.join(sorted(keys))}" if keys else ""
-        raise ConfigError(f"{where}: unknown key {section}.{unknown[0]}{known}")
+    for key in sorted(set(values) - keys):
+        hint = _hint(key, keys, f"{section}.")
+        raise ConfigError(f"{where}: unknown key {section}.{_shown(key)}{hint}; known: {', '.join(sorted(keys))}")
 
 
-def _positive(where: str, key: str, value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ConfigError(f"{where}: {key} must be a whole number of at least 1, not {value!r}")
+def _hint(key: str, known, before: str = "", after: str = "") -> str:
+    """' (did you mean review.quorum?)' for the known name closest to a misspelt one, if any is close."""
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.5)
+    return f" (did you mean {before}{close[0]}{after}?)" if close else ""
+
+
+def _shown(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else repr(key)
+
+
+def _whole(where: str, key: str, value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise _expected(where, key, f"a whole number from {low} to {high}", value)
     return value
+
+
+def _checked(where: str, key: str, value: Any, expected: str, rule) -> Any:
+    if not isinstance(value, str):
+        raise _expected(where, key, expected, value)
+    try:
+        return rule(value)
+    except InvalidInput:
+        raise _expected(where, key, expected, value) from None
+
+
+def _address(where: str, key: str, value: Any) -> str:
+    _checked(where, key, value, "an email address like \"Claims <claims@example.org>\" on one line", mailbox)
+    return value.strip()
+
+
+def _recipient(where: str, key: str, value: Any) -> str:
+    if isinstance(value, str) and ("@" in value or "<" in value):
+        return _address(where, key, value)
+    return _header_text(where, key, value, "a name or an email address")
+
+
+def _name(where: str, key: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise _expected(where, key, "a channel name", value)
+    return value
+
+
+def _header_text(where: str, key: str, value: Any, expected: str) -> str:
+    if not isinstance(value, str) or not value.strip() or any(unicodedata.category(c)[0] == "C" for c in value):
+        raise _expected(where, key, f"{expected} on one line", value)
+    return value.strip()
+
+
+def _host(where: str, key: str, value: str) -> str:
+    if any(c.isspace() or unicodedata.category(c)[0] == "C" for c in value) or "/" in value:
+        raise _expected(where, key, "a host name like smtp.example.org", value)
+    return value
+
+
+def _list(where: str, key: str, value: Any, expected: str, each) -> list:
+    if not isinstance(value, list):
+        raise _expected(where, key, expected, value)
+    return [each(where, key, item) for item in value]
+
+
+def _text(config: Config, section: str, key: str, expected: str) -> str | None:
+    value = config.section(section).get(key)
+    return None if value is None else _header_text(config.where, f"{section}.{key}", value, expected)
+
+
+def _loopback(host: str) -> bool:
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

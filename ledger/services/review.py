@@ -30,9 +30,10 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from ledger.config import review_settings
 from ledger.domain.chain import canonical_json
 from ledger.domain.claims import name_key
-from ledger.errors import ConfigError, Conflict, InvalidInput
+from ledger.errors import Conflict, InvalidInput
 from ledger.services import journal
 from ledger.services.claims import get_claim
 from ledger.store.engine import Ledger
@@ -52,14 +53,7 @@ class ReviewRules:
 
     @classmethod
     def from_config(cls, config) -> ReviewRules:
-        section = config.section("review")
-        quorum = section.get("quorum", 1)
-        independent = section.get("independent", False)
-        if isinstance(quorum, bool) or not isinstance(quorum, int) or quorum < 1:
-            raise ConfigError(f"{config.where}: review.quorum must be a whole number of reviewers, 1 or more")
-        if not isinstance(independent, bool):
-            raise ConfigError(f"{config.where}: review.independent must be true or false")
-        return cls(quorum, independent)
+        return cls(**review_settings(config))
 
 
 # Views ------------------------------------------------------------------------------------------
