@@ -443,7 +443,7 @@ Elon Musk,Robotaxis in Austin,,2025-01-29,by June 2025,,likely,,,,,,,,,,
 def test_bulk_verdicts_match_record_resolution(db_url, other_db, tmp_path, monkeypatch):
     """The import writes a verdict that settles at once in bulk; record_resolution, one row at a
     time, must leave the same rows and the same journal."""
-    from ledger.services import transfer
+    from ledger.services.transfer import bulk as transfer
     from ledger.store.engine import open_ledger
 
     file = write(tmp_path / "c.csv", README_CSV + "Sam Altman,A partial one,2024-01-18,by 2025,,,partial,2024-06-01\n")

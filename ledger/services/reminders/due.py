@@ -1,0 +1,89 @@
+"""The due list: every lapsed, unresolved claim, and the unresolved claims a calendar shows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from ledger.store.engine import Ledger
+from ledger.store.models import Claim, JournalEntry, Source, Speaker
+
+UNRESOLVED = ("open", "due", "disputed")  # a disputed verdict still needs a reviewer
+
+
+def resolve_command(claim_id: int) -> str:
+    return f"claims resolve {claim_id} --outcome true|false|partial|ambiguous --evidence URL"
+
+
+
+def _lapsed(as_of: date):
+    """Lapsed and unresolved: the (status, deadline) index answers it, one range per status."""
+    return and_(Claim.status.in_(UNRESOLVED), Claim.deadline < as_of)
+
+
+def due_query(as_of: date):
+    """One statement for the whole due list: no ORM object per claim, so it scales with the index."""
+    return (
+        select(
+            Claim.id, Speaker.name, Claim.text, Claim.quote, Claim.deadline, Claim.deadline_text,
+            Claim.status, Source.url,
+        )
+        .join(Speaker, Speaker.id == Claim.speaker_id)
+        .outerjoin(Source, Source.id == Claim.source_id)
+        .where(_lapsed(as_of))
+        .order_by(Claim.deadline, Claim.id)
+    )
+
+
+def due_claims(ledger: Ledger, as_of: date | None = None) -> list[dict]:
+    """Every lapsed, unresolved claim, oldest deadline first, with its days overdue (README keys)."""
+    as_of = as_of or date.today()
+    with ledger.read() as session:
+        return [due_view(row, as_of) for row in session.execute(due_query(as_of))]
+
+
+def due_view(row, as_of: date) -> dict:
+    claim_id, speaker, text, quote, deadline, deadline_text, status, url = row
+    return {
+        "id": claim_id,
+        "speaker": speaker,
+        "text": text,
+        "quote": quote,
+        "deadline": deadline.isoformat(),
+        "deadline_text": deadline_text,
+        "days_overdue": (as_of - deadline).days,
+        "status": status,
+        "source": url,
+        "resolve": resolve_command(claim_id),
+    }
+
+
+
+def ledger_identity(session: Session) -> str:
+    """A name for this ledger that survives moves and copies: the start of its first journal hash."""
+    first = session.scalar(select(JournalEntry.hash).where(JournalEntry.seq == 1))
+    return f"ledger-{(first or '0' * 64)[:16]}.claims"
+
+
+def calendar_claims(ledger: Ledger) -> tuple[str, list[dict]]:
+    """Every unresolved claim with what a calendar event needs, and the ledger's identity."""
+    query = (
+        select(
+            Claim.id, Speaker.name, Claim.text, Claim.quote, Claim.deadline, Claim.deadline_text,
+            Claim.status, Source.url, Claim.version, Claim.logged_at,
+        )
+        .join(Speaker, Speaker.id == Claim.speaker_id)
+        .outerjoin(Source, Source.id == Claim.source_id)
+        .where(Claim.status.in_(UNRESOLVED))
+        .order_by(Claim.deadline, Claim.id)
+    )
+    with ledger.read() as session:
+        identity = ledger_identity(session)
+        claims = []
+        for row in session.execute(query):
+            view = due_view(row[:8], date.today())
+            view.update(version=row[8], logged_at=row[9])
+            claims.append(view)
+    return identity, claims

@@ -1,0 +1,209 @@
+"""The report's queries: the claims in scope, each with one state code computed by the database,
+grouped by speaker and year, tag, and stated probability, and streamed in speaker order."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Integer, and_, case, cast, extract, func, not_, or_, select, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from ledger.errors import NotFound
+from ledger.services.people import require_speaker
+from ledger.services.reports.figures import (
+    AMBIGUOUS, AWAITING, DISPUTED, FALSE, OPEN, OVERDUE, PARTIAL, SCORED, TRUE, TRUE_LATE, Counts, Credit,
+    ReportOptions, Tallies,
+)
+from ledger.store.engine import Ledger
+from ledger.store.models import Claim, ClaimTag, Speaker
+
+_BATCH = 10_000
+
+
+@dataclass
+class Scope:
+    options: ReportOptions
+    credit: Credit
+    state: object  # the SQL CASE giving each claim its state code
+    where: list  # the claims in scope, every speaker (the prior is fitted on them all)
+    speaker_ids: list[int] | None  # --speaker, in the order given; None: every speaker
+
+    def details(self) -> list:
+        """The claims whose details are shown: in scope and of the speakers asked for."""
+        if self.speaker_ids is None:
+            return self.where
+        return [*self.where, Claim.speaker_id.in_(self.speaker_ids)]
+
+
+@contextmanager
+def reading(ledger: Ledger) -> Iterator[Session]:
+    with ledger.read() as session:
+        if ledger.backend == "postgresql":
+            # Several queries make one report: they must read one snapshot.
+            conn = session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            # The queries are a few big scans and aggregates: compiling them to machine code (JIT)
+            # costs more than it saves, and the default 4 MB of sort memory spills them to disk.
+            conn.execute(text("SET LOCAL jit = off"))
+            conn.execute(text("SET LOCAL work_mem = '64MB'"))
+        yield session
+
+
+def state_of(as_of: date):
+    c = Claim
+    return case(
+        (c.status == "disputed", DISPUTED),
+        (or_(c.outcome.is_(None), c.occurred > as_of), case((c.deadline < as_of, OVERDUE), else_=OPEN)),
+        (c.outcome == "ambiguous", AMBIGUOUS),
+        (c.deadline >= as_of, AWAITING),
+        (c.outcome == "false", FALSE),
+        (c.outcome == "partial", PARTIAL),
+        (or_(c.occurred.is_(None), c.occurred <= c.deadline), TRUE),
+        else_=TRUE_LATE,
+    )
+
+
+def scope_of(session: Session, options: ReportOptions) -> Scope:
+    conn = session.connection()
+    where = [Claim.said <= options.as_of]
+    if options.since:
+        where.append(Claim.said >= options.since)
+    if options.until:
+        where.append(Claim.said <= options.until)
+    if options.tag is not None:
+        tagged = select(ClaimTag.claim_id).where(ClaimTag.tag == options.tag)
+        if conn.scalar(tagged.limit(1)) is None:
+            raise NotFound(f"no claim is tagged {options.tag!r} (see `claims list`)")
+        where.append(Claim.id.in_(tagged))
+    speaker_ids = None
+    if options.speakers:
+        speaker_ids = list(dict.fromkeys(require_speaker(session, name).id for name in options.speakers))
+    return Scope(options, Credit(options), state_of(options.as_of), where, speaker_ids)
+
+
+def speaker_names(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
+    wanted = set(ids)
+    query = select(Speaker.id, Speaker.name)
+    if len(wanted) <= 1000:
+        query = query.where(Speaker.id.in_(wanted))
+    return {i: name for i, name in conn.execute(query) if i in wanted}
+
+
+class BySpeaker:
+    """Rows of a query ordered by speaker id, handed out one speaker at a time, in id order."""
+
+    def __init__(self, rows: Iterable):
+        self._rows = iter(rows)
+        self._next = next(self._rows, None)
+
+    def take(self, speaker_id: int) -> list:
+        out = []
+        while self._next is not None and self._next[0] <= speaker_id:
+            if self._next[0] == speaker_id:
+                out.append(self._next)
+            self._next = next(self._rows, None)
+        return out
+
+
+def _speaker_key(speaker_id):
+    """A speaker id to group or order by that is not the bare column: ordered by the column,
+    SQLite walks the speaker index and fetches every claim from the table in random order, several
+    times slower on a large ledger than reading the table through and sorting the rows kept.
+    PostgreSQL scans and sorts either way."""
+    return speaker_id + 0
+
+
+def streamed(conn: Connection, query) -> Iterator:
+    """Rows as plain tuples, a batch at a time. Not through a server-side cursor: PostgreSQL runs a
+    cursor's query without parallel workers and each batch costs a round trip, while the results
+    here are aggregates or compact tuples that fit in memory."""
+    return itertools.chain.from_iterable(conn.execute(query).partitions(_BATCH))
+
+
+def tallies_of(conn: Connection, scope: Scope) -> Tallies:
+    inner = select(
+        Claim.speaker_id, cast(extract("year", Claim.deadline), Integer).label("year"), scope.state.label("state")
+    ).where(*scope.where).subquery()
+    # Not grouped speaker first: SQLite would then walk the speaker index (see _speaker_key).
+    query = select(inner.c.speaker_id, inner.c.year, inner.c.state, func.count()).group_by(
+        inner.c.state, inner.c.year, inner.c.speaker_id
+    )
+    totals: dict[int, Counts] = {}
+    years: dict[int, dict[int, Counts]] = {}
+    for speaker_id, year, state, n in streamed(conn, query):
+        total = totals.get(speaker_id) or totals.setdefault(speaker_id, Counts())
+        total.states[state] += n
+        by_year = years.get(speaker_id) or years.setdefault(speaker_id, {})
+        (by_year.get(year) or by_year.setdefault(year, Counts())).states[state] += n
+    if scope.options.policy == "decay":
+        late = select(Claim.speaker_id, Claim.deadline, Claim.occurred).where(*scope.where, scope.state == TRUE_LATE)
+        for speaker_id, deadline, occurred in streamed(conn, late):
+            days = (occurred - deadline).days
+            totals[speaker_id].late_days.append(days)
+            years[speaker_id][deadline.year].late_days.append(days)
+    return Tallies(totals, years)
+
+
+def tag_query(scope: Scope):
+    inner = (
+        select(Claim.speaker_id, ClaimTag.tag, scope.state.label("state"))
+        .join(ClaimTag, ClaimTag.claim_id == Claim.id)
+        .where(*scope.details())
+        .subquery()
+    )
+    keys = (inner.c.speaker_id, inner.c.tag, inner.c.state)
+    return select(*keys, func.count()).group_by(*keys).order_by(*keys)
+
+
+def late_tag_query(scope: Scope):
+    return (
+        select(Claim.speaker_id, ClaimTag.tag, Claim.deadline, Claim.occurred)
+        .join(ClaimTag, ClaimTag.claim_id == Claim.id)
+        .where(*scope.details(), scope.state == TRUE_LATE)
+        .order_by(_speaker_key(Claim.speaker_id), ClaimTag.tag)
+    )
+
+
+
+def forecast_query(scope: Scope):
+    """Scored claims by speaker, stated probability (or else hedge words) and outcome.
+
+    A stated probability wins over hedge words on the same claim, so each claim is scored once.
+    The outcome is the claim as stated, the thing by the deadline (1), or not (0: false, late,
+    partial), whatever the policy: a probability forecasts one event.
+    """
+    inner = select(
+        Claim.speaker_id,
+        Claim.probability,
+        case((Claim.probability.is_(None), Claim.confidence), else_=None).label("words"),
+        scope.state.label("state"),
+    ).where(*scope.details(), or_(Claim.probability.isnot(None), Claim.confidence.isnot(None))).subquery()
+    happened = case((inner.c.state == TRUE, 1), else_=0).label("y")
+    keys = (inner.c.probability, inner.c.words, happened)
+    return (
+        select(inner.c.speaker_id, *keys, func.count())
+        .where(inner.c.state.in_(SCORED))
+        .group_by(_speaker_key(inner.c.speaker_id), inner.c.speaker_id, *keys)
+        .order_by(_speaker_key(inner.c.speaker_id), *keys)
+    )
+
+
+def lateness_query(scope: Scope):
+    """Claims whose deadline has passed, with the date they came true, if they did.
+
+    Ambiguous claims, and true ones recorded without a date, say nothing about timing.
+    """
+    as_of = scope.options.as_of
+    inner = select(
+        Claim.speaker_id, Claim.said, Claim.deadline, Claim.occurred, scope.state.label("state")
+    ).where(*scope.details(), Claim.deadline < as_of).subquery()
+    came_true = inner.c.state.in_((TRUE, TRUE_LATE))
+    return (
+        select(inner.c.speaker_id, inner.c.said, inner.c.deadline, case((came_true, inner.c.occurred), else_=None))
+        .where(inner.c.state != AMBIGUOUS, not_(and_(came_true, inner.c.occurred.is_(None))))
+        .order_by(_speaker_key(inner.c.speaker_id))
+    )

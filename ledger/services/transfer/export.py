@@ -1,0 +1,133 @@
+"""Export: the ledger's claims in the canonical format `claims import` reads back."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ledger.errors import InvalidInput
+from ledger.services.people import require_speaker
+from ledger.services.transfer.rows import BATCH, COLUMNS
+from ledger.store.engine import Ledger
+from ledger.store.models import Claim, ClaimTag, Resolution, Source, Speaker
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _export_rows(session: Session, speaker: str | None) -> Iterator[dict[str, Any]]:
+    c = Claim.__table__.c
+    query = (
+        select(
+            c.id, Speaker.name, c.text, c.quote, c.said, c.deadline, c.deadline_text, c.deadline_assumed,
+            c.probability, c.confidence, Source.url, Source.title, Source.publisher, Source.published,
+            c.outcome, c.occurred,
+        )
+        .join(Speaker, c.speaker_id == Speaker.id)
+        .outerjoin(Source, c.source_id == Source.id)
+        .order_by(c.id)
+    )
+    if speaker:
+        query = query.where(c.speaker_id == require_speaker(session, speaker).id)
+    for chunk in session.execute(query.execution_options(yield_per=BATCH)).partitions():
+        ids = [row.id for row in chunk]
+        verdicts = _verdicts(session, ids)
+        tags: dict[int, list[str]] = {}
+        for claim_id, tag in session.execute(
+            select(ClaimTag.claim_id, ClaimTag.tag).where(ClaimTag.claim_id.in_(ids)).order_by(ClaimTag.claim_id, ClaimTag.tag)
+        ):
+            tags.setdefault(claim_id, []).append(tag)
+        for row in chunk:
+            reviewer, evidence, note = verdicts.get(row.id, (None, None, None))
+            yield {
+                "speaker": row.name,
+                "text": row.text,
+                "quote": row.quote,
+                "said": row.said.isoformat(),
+                # An assumed deadline was chosen at logging time, not said: its date is what holds.
+                "deadline": row.deadline.isoformat() if row.deadline_assumed else row.deadline_text,
+                "probability": row.probability,
+                "confidence": row.confidence,
+                "tags": tags.get(row.id, []),
+                "source_url": row.url,
+                "source_title": row.title,
+                "source_publisher": row.publisher,
+                "source_published": _iso(row.published),
+                "outcome": row.outcome,
+                "occurred": _iso(row.occurred),
+                "reviewer": reviewer,
+                "evidence": json.loads(evidence) if evidence else [],
+                "note": note,
+            }
+
+
+def _verdicts(session: Session, claim_ids: list[int]) -> dict[int, tuple]:
+    """(reviewer, evidence, note) of the resolution behind each claim's current verdict: the latest
+    one with the claim's outcome."""
+    latest: dict[int, tuple] = {}
+    for row in session.execute(
+        select(Resolution.claim_id, Resolution.reviewer, Resolution.evidence, Resolution.note)
+        .join(Claim, Claim.id == Resolution.claim_id)
+        .where(Resolution.claim_id.in_(claim_ids), Resolution.outcome == Claim.outcome)
+        .order_by(Resolution.id)
+    ):
+        latest[row.claim_id] = (row.reviewer, row.evidence, row.note)
+    return latest
+
+
+def _csv_cell(key: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if key == "tags":
+        return ";".join(value)
+    if key == "evidence":
+        return " ".join(value)
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def export_claims(ledger: Ledger, out: IO[str], *, fmt: str = "csv", speaker: str | None = None) -> int:
+    """Write the ledger's claims (or one speaker's) to ``out``, oldest first; return how many."""
+    if fmt not in ("csv", "jsonl"):
+        raise InvalidInput(f"unknown export format {fmt!r}; use csv or jsonl")
+    count = 0
+    with ledger.read() as session:
+        if fmt == "csv":
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(COLUMNS)
+            for row in _export_rows(session, speaker):
+                writer.writerow([_csv_cell(k, row[k]) for k in COLUMNS])
+                count += 1
+        else:
+            for row in _export_rows(session, speaker):
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                count += 1
+    return count
+
+
+def export_to_file(ledger: Ledger, path: str | Path, *, fmt: str = "csv", speaker: str | None = None) -> int:
+    """Export to ``path`` whole or not at all: written beside it, then moved into place."""
+    target = Path(path)
+    try:
+        handle = tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", newline="", dir=target.parent, prefix=f".{target.name}.", delete=False
+        )
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {target}: {exc.strerror}") from None
+    try:
+        with handle:
+            count = export_claims(ledger, handle, fmt=fmt, speaker=speaker)
+        os.replace(handle.name, target)
+    except BaseException:
+        os.unlink(handle.name)
+        raise
+    return count
