@@ -31,6 +31,7 @@ class Scheduler:
         self.worker = worker_id()
         self.stop = threading.Event()
         self.failed = 0
+        self.scan_error: LedgerError | None = None  # the last scan's, for run_once's exit status
         self._scheduler = None
 
     # The jobs ---------------------------------------------------------------------------------
@@ -39,7 +40,9 @@ class Scheduler:
             report = scan.run(self.ledger, self.settings)
         except LedgerError as exc:  # e.g. the database is down: say so, try again next time
             log.error("scan failed: %s", exc)
+            self.scan_error = exc
             return
+        self.scan_error = None
         if report.reminders and self._scheduler is not None and not self.stop.is_set():
             self._scheduler.modify_job(DELIVER_JOB, next_run_time=datetime.now(timezone.utc))
 
@@ -54,16 +57,20 @@ class Scheduler:
 
     # Running ----------------------------------------------------------------------------------
     def run_once(self) -> None:
-        """Each job once, in order: for cron and systemd timers."""
+        """Each job once, in order: for cron and systemd timers, so any job that failed fails the run."""
         with _signals(self._stop_requested):
             self.scan()
             if not self.stop.is_set():
                 self.deliver()
+        undelivered = (
+            f"{self.failed} reminder(s) could not be delivered; they are kept and retried "
+            "(see `claims reminders list --failed`)"
+        )
+        if self.scan_error is not None:  # with its own exit status: 6 for a locked or unreachable ledger
+            error = self.scan_error
+            raise type(error)(f"the scan for lapsed claims failed: {error}" + (f"; {undelivered}" if self.failed else ""))
         if self.failed:
-            raise DeliveryError(
-                f"{self.failed} reminder(s) could not be delivered; they are kept and retried "
-                "(see `claims reminders list --failed`)"
-            )
+            raise DeliveryError(undelivered)
 
     def run_forever(self) -> None:
         from apscheduler.executors.pool import ThreadPoolExecutor

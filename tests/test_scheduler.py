@@ -4,9 +4,11 @@ keeps running while the mail server is down, and two of them on one ledger send 
 from __future__ import annotations
 
 import configparser
+import logging
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -181,6 +183,36 @@ retry_max_seconds = 1
     assert [rcpt for rcpt, _ in mailbox.messages] == [["desk@example.org"]], (log, [m.get_content() for _, m in mailbox.messages])
     body = mailbox.messages[0][1].get_content()
     assert all(f"claims resolve {claim} --outcome" in body for claim in (1, 2, 3))
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # a busy SQLite file is how a scan finds the ledger locked
+def test_once_fails_when_its_scan_failed_on_a_locked_ledger(cli, db_url, monkeypatch):
+    seed(db_url, 2, reviewers=0)
+    monkeypatch.setattr("ledger.store.engine.BUSY_TIMEOUT_MS", 100)
+    holder = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # another writer, e.g. a long import, holds the ledger
+
+    released = []
+
+    class ReleaseOnceTheScanFailed(logging.Handler):  # so delivery, which runs next, finds it free
+        def emit(self, record):
+            if record.getMessage().startswith("scan failed") and not released:
+                holder.execute("ROLLBACK")
+                released.append(record.getMessage())
+
+    release = ReleaseOnceTheScanFailed()
+    logging.getLogger("ledger.jobs.scheduler").addHandler(release)
+    try:
+        run = cli("scheduler", "run", "--once")
+    finally:
+        logging.getLogger("ledger.jobs.scheduler").removeHandler(release)
+        holder.close()
+    assert len(released) == 1  # the scan did meet the lock
+    assert run.status == 6, run.err
+    assert run.err.splitlines()[-1] == f"claims: error: the scan for lapsed claims failed: database error on {db_url}: database is locked"
+    assert count_flagged(db_url) == 0
+    assert cli("scheduler", "run", "--once").status == 0  # the next run catches up
+    assert count_flagged(db_url) == 2
 
 
 def test_two_schedulers_send_each_reminder_exactly_once(db_url, tmp_path):
