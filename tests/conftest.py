@@ -2,16 +2,26 @@
 helper that runs the real `claims` command line in-process.
 
 PostgreSQL tests need ``CLAIMS_TEST_POSTGRES_URL`` (a server URL whose user may create databases,
-e.g. postgresql://postgres@127.0.0.1:5432/postgres). Each test session creates its own databases
-and drops them afterwards; no other database's data is touched. Outside CI they skip without the
-URL; in CI (``CI`` set) a missing URL is a failure.
+e.g. postgresql://postgres@127.0.0.1:5432/postgres). Outside CI they skip without the URL; in CI
+(``CI`` set) a missing URL, or any skipped PostgreSQL test, is a failure.
+
+Speed: the suite runs on every core (``-n auto`` from pytest-xdist, see pyproject.toml; a run of
+named tests only, ``pytest tests/test_x.py::test_y``, stays in one process so ``--pdb`` and
+prints behave as usual). Migrating a ledger costs more than most tests, so each test process
+migrates once: ``db_url`` is a copy of a migrated SQLite file, or a PostgreSQL database cloned
+from a migrated template (``CREATE DATABASE ... TEMPLATE``). Every name is unique to its process,
+so parallel runs, even from several checkouts on one server, never share a database, and no other
+database's data is touched. Each test's database is dropped as the test ends. Tests of the
+schema's own history ask for ``empty_db_url`` instead.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +29,14 @@ import pytest
 
 PG_ENV = "CLAIMS_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config) -> int | None:
+    """Named tests (``path::test``) run in this process: starting workers would cost more."""
+    if config.args and all("::" in arg for arg in config.args):
+        return 0
+    return None  # xdist's own count: one worker per core
 
 
 def pg_server_url() -> str:
@@ -31,7 +49,7 @@ def pg_server_url() -> str:
 
 
 class PostgresServer:
-    """Creates and drops throwaway databases on the configured server."""
+    """Creates and drops throwaway databases on the configured server, all named ``claims_test_*``."""
 
     def __init__(self, url: str):
         from sqlalchemy import create_engine
@@ -39,31 +57,83 @@ class PostgresServer:
 
         self.base = make_url(url).set(drivername="postgresql+psycopg")
         self.admin = create_engine(self.base, isolation_level="AUTOCOMMIT")
-        self.created: list[str] = []
+        self.template: str | None = None
+        self.dropper = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dropdb")
+        self.dropping: list[Future] = []
 
-    def create(self) -> str:
-        from sqlalchemy import text
-
-        name = f"claims_test_{uuid.uuid4().hex[:12]}"
-        with self.admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        self.created.append(name)
+    def url(self, name: str) -> str:
         return self.base.set(database=name).render_as_string(hide_password=False)
 
-    def drop_all(self) -> None:
+    def _execute(self, sql: str) -> None:
         from sqlalchemy import text
 
         with self.admin.connect() as conn:
-            for name in self.created:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(sql))
+
+    def create(self, *, migrated: bool = False) -> str:
+        """A new database: empty, or a copy of this process's migrated template."""
+        name = f"claims_test_{uuid.uuid4().hex[:12]}"
+        if migrated and self.template is None:
+            template = f"{name}_template"
+            self._execute(f'CREATE DATABASE "{template}"')
+            try:
+                migrate(self.url(template))  # and closed: no connection may stay open on a template
+            except BaseException:
+                self.drop(template)
+                raise
+            self.template = template
+        self._execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{self.template}"' if migrated else ""))
+        return name
+
+    def drop(self, name: str) -> None:
+        self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def drop_soon(self, name: str) -> None:
+        """Drop in the background: each DROP DATABASE waits for a server checkpoint (about a
+        second, more on a busy server), which the next test need not wait for."""
+        self.dropping.append(self.dropper.submit(self.drop, name))
+
+    def close(self) -> None:
+        self.dropper.shutdown(wait=True)
+        for done in self.dropping:
+            done.result()  # a database that could not be dropped is an error, not a leftover
+        if self.template:
+            self.drop(self.template)
         self.admin.dispose()
+
+
+def migrate(url: str) -> None:
+    from ledger.store.engine import open_ledger
+
+    open_ledger(url).dispose()  # an empty ledger is migrated to the head revision when opened
 
 
 @pytest.fixture(scope="session")
 def pg_server():
     server = PostgresServer(pg_server_url())
     yield server
-    server.drop_all()
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """One migrated SQLite ledger per test process; tests get copies of it."""
+    path = tmp_path_factory.mktemp("template") / "ledger.db"
+    migrate(f"sqlite:///{path}")  # closing the last connection folds the WAL into the file
+    return path
+
+
+def _database(backend, tmp_path, request, *, migrated: bool):
+    if backend == "sqlite":
+        path = tmp_path / "ledger.db"
+        if migrated:
+            shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    server = request.getfixturevalue("pg_server")
+    name = server.create(migrated=migrated)
+    yield server.url(name)
+    server.drop_soon(name)
 
 
 @pytest.fixture(autouse=True)
@@ -82,11 +152,15 @@ def backend(request) -> str:
 
 
 @pytest.fixture
-def db_url(backend, tmp_path, request) -> str:
-    """A fresh, empty ledger URL on the backend under test."""
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'ledger.db'}"
-    return request.getfixturevalue("pg_server").create()
+def db_url(backend, tmp_path, request):
+    """A new ledger URL on the backend under test, migrated to the head revision and empty of data."""
+    yield from _database(backend, tmp_path, request, migrated=True)
+
+
+@pytest.fixture
+def empty_db_url(backend, tmp_path, request):
+    """A database with no tables at all, for tests of the schema's own history."""
+    yield from _database(backend, tmp_path, request, migrated=False)
 
 
 @pytest.fixture
@@ -134,8 +208,13 @@ def musk(cli):
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
-# In CI a skipped PostgreSQL test is a failure: the point is that they ran.
+# In CI a skipped PostgreSQL test is a failure: the point is that they ran. Under xdist the
+# workers' reports all reach the controlling process, which alone decides the exit status.
 _skipped_postgres: list[str] = []
+
+
+def _in_worker(config) -> bool:
+    return hasattr(config, "workerinput")
 
 
 def pytest_runtest_logreport(report):
@@ -143,7 +222,13 @@ def pytest_runtest_logreport(report):
         _skipped_postgres.append(report.nodeid)
 
 
+def pytest_terminal_summary(terminalreporter, config):
+    if os.environ.get("CI") and _skipped_postgres and not _in_worker(config):
+        terminalreporter.write_line(
+            f"CI: {len(_skipped_postgres)} PostgreSQL tests were skipped, e.g. {_skipped_postgres[0]}", red=True
+        )
+
+
 def pytest_sessionfinish(session, exitstatus):
-    if os.environ.get("CI") and _skipped_postgres:
-        print(f"\nCI: {len(_skipped_postgres)} PostgreSQL tests were skipped, e.g. {_skipped_postgres[0]}")
+    if os.environ.get("CI") and _skipped_postgres and not _in_worker(session.config):
         session.exitstatus = 1

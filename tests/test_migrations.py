@@ -12,6 +12,12 @@ from ledger.store.models import Base
 from ledger.store.schema_revision import SCHEMA_REVISION
 
 
+@pytest.fixture
+def db_url(empty_db_url):
+    """These tests walk the schema's history, so they start from a database with no tables."""
+    return empty_db_url
+
+
 def test_code_expects_the_head_revision():
     assert SCHEMA_REVISION == schema.head()
 

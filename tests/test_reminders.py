@@ -5,9 +5,8 @@ config is refused in one line."""
 from __future__ import annotations
 
 import json
-import time
-from http import HTTPStatus
 from datetime import date, datetime, timedelta, timezone
+from http import HTTPStatus
 
 import pytest
 from sqlalchemy import insert, select, update
@@ -18,7 +17,7 @@ from ledger.services.reminders import backoff, flag_lapsed, preview_digest, scan
 from ledger.store.engine import open_ledger
 from ledger.store.models import Claim, JournalEntry
 from ledger.store.models.reminders import Reminder
-from loopback import Mailbox, Webhook, free_port
+from loopback import Mailbox, Webhook, free_port, wait_for
 
 RESOLVE = "--outcome true|false|partial|ambiguous --evidence URL"
 
@@ -182,10 +181,24 @@ def test_a_claim_resolved_before_delivery_is_not_reminded(lapsed, musk, db_url, 
     assert statuses == {lapsed["level5"]: "sent", lapsed["agi"]: "sent", lapsed["robotaxis"]: "cancelled"}
 
 
+def retry_time(cli) -> datetime:
+    """When the failed reminders may next be tried, as the ledger stored it (one time per digest)."""
+    times = {r["next_attempt_at"] for r in cli("reminders", "list", "--failed", "--json").json}
+    assert len(times) == 1, times
+    at = datetime.fromisoformat(times.pop())
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+
+
+def wait_for_retry(cli) -> None:
+    """Wait, however slow the machine, until the stored retry time has passed on the clock."""
+    due = retry_time(cli)
+    wait_for(lambda: datetime.now(timezone.utc) >= due, timeout=60)
+
+
 def test_mail_server_down_errors_are_kept_and_retried_with_backoff(lapsed, musk, tmp_path):
     port = free_port()  # nothing listens here yet
     cfg = smtp_config(tmp_path, port, "\n[scheduler]\nretry_base_seconds = 3\n")
-    started = time.monotonic()
+    before = datetime.now(timezone.utc)
     down = musk("--config", cfg, "scheduler", "run", "--once")
     assert down.status == 1
     assert down.err.strip().splitlines()[-1] == (
@@ -196,13 +209,15 @@ def test_mail_server_down_errors_are_kept_and_retried_with_backoff(lapsed, musk,
     assert all(r["attempts"] == 1 and f"127.0.0.1:{port}" in r["last_error"] and "refused" in r["last_error"].lower() for r in failed)
     table = musk("--config", cfg, "reminders", "list", "--failed")
     assert "failed" in table.out and "refused" in table.out.lower()
+    due = retry_time(musk)
+    assert before.replace(microsecond=0) + timedelta(seconds=3) <= due <= datetime.now(timezone.utc) + timedelta(seconds=3)
 
     with Mailbox(port) as mailbox:
         musk("--config", cfg, "scheduler", "run", "--once")  # too early: the backoff holds it
-        if time.monotonic() - started < 3:
+        if datetime.now(timezone.utc) < due:  # (unless the machine was too slow to get here in time)
             assert mailbox.messages == []
             assert [r["attempts"] for r in musk("reminders", "list", "--failed", "--json").json] == [1, 1, 1]
-        time.sleep(max(0.0, 3.2 - (time.monotonic() - started)))
+        wait_for_retry(musk)
         again = musk("--config", cfg, "scheduler", "run", "--once")
         assert again.status == 0, again.err
         assert [rcpt for rcpt, _ in mailbox.messages] == [["desk@example.org"]]
@@ -220,7 +235,7 @@ def test_email_logs_in_with_the_password_from_the_environment(lapsed, musk, tmp_
         assert musk("--config", cfg, "scheduler", "run", "--once").status == 1 and mailbox.messages == []
         assert all("535" in r["last_error"] for r in musk("reminders", "list", "--failed", "--json").json)  # auth failed
         monkeypatch.setenv("CLAIMS_TEST_SMTP_PASSWORD", "s3cret")
-        time.sleep(1.1)  # the retry's backoff
+        wait_for_retry(musk)
         assert musk("--config", cfg, "scheduler", "run", "--once").status == 0
         assert mailbox.logins[-1] == ("claims-bot", True) and not any(ok for _, ok in mailbox.logins[:-1])
         assert [rcpt for rcpt, _ in mailbox.messages] == [["desk@example.org"]]
