@@ -3,7 +3,8 @@
 One all-day event per claim on its deadline, with an alarm the day before. The UID is fixed per
 claim and ledger, and SEQUENCE is the claim's version, so importing the file again updates the
 events instead of duplicating them. Written with the standard library: the format needs only
-escaping and line folding, not a dependency.
+escaping (``ledger.render.escape``: every stored value is TEXT-escaped, the source URL
+percent-encoded and given as URL only if it is http(s)) and line folding, not a dependency.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
 
 from ledger import __version__
+from ledger.render.escape import ical_text, ical_uri
 
 
 def calendar(claims: Iterable[dict], identity: str, now: datetime | None = None) -> str:
@@ -41,33 +43,27 @@ def _event(c: dict, identity: str, stamp: str) -> list[str]:
     description.append(f"Close it: {c['resolve']}")
     event = [
         "BEGIN:VEVENT",
-        f"UID:claim-{c['id']}@{identity}",
+        "UID:" + ical_text(f"claim-{c['id']}@{identity}"),
         f"DTSTAMP:{stamp}",
         f"SEQUENCE:{c.get('version', 0)}",
         f"DTSTART;VALUE=DATE:{deadline:%Y%m%d}",
         f"DTEND;VALUE=DATE:{deadline + timedelta(days=1):%Y%m%d}",
-        "SUMMARY:" + _text(f"Deadline: {c['speaker']}: {c['text']}"),
-        "DESCRIPTION:" + _text("\n".join(description)),
+        "SUMMARY:" + ical_text(f"Deadline: {c['speaker']}: {c['text']}"),
+        "DESCRIPTION:" + ical_text("\n".join(description)),
         "TRANSP:TRANSPARENT",
     ]
-    if c.get("source"):
-        event.append(f"URL:{c['source']}")
+    url = ical_uri(c["source"]) if c.get("source") else None
+    if url:
+        event.append(f"URL:{url}")
     event += [
         "BEGIN:VALARM",
         "ACTION:DISPLAY",
         "TRIGGER:-P1D",
-        "DESCRIPTION:" + _text(f"Claim #{c['id']} reaches its deadline tomorrow"),
+        "DESCRIPTION:" + ical_text(f"Claim #{c['id']} reaches its deadline tomorrow"),
         "END:VALARM",
         "END:VEVENT",
     ]
     return event
-
-
-def _text(value: str) -> str:
-    """TEXT escaping (RFC 5545 3.3.11)."""
-    return (
-        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
-    )
 
 
 def _fold(line: str) -> str:
