@@ -3,7 +3,6 @@ into exit codes: a user's mistake is one line on stderr, a traceback only with -
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import traceback
@@ -14,6 +13,7 @@ import click
 
 from ledger import __version__
 from ledger.errors import ExitStatus, LedgerError
+from ledger.render.escape import json_text, styled, terminal
 
 
 class App:
@@ -47,15 +47,17 @@ class App:
             self.ledger.dispose()
 
     # Output -----------------------------------------------------------------------------------
+    # Stored text may hold terminal commands: everything printed goes through escape.terminal,
+    # and only then gets the tool's own colour.
     def json(self, value: Any) -> None:
-        click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+        click.echo(json_text(value, indent=2))
 
     def echo(self, text: str = "", **style) -> None:
-        click.echo(click.style(text, **style) if self.color and style else text)
+        click.echo(styled(text, **style) if self.color else terminal(text))
 
     def note(self, text: str) -> None:
         """Narration and hints go to stderr, so stdout stays clean for pipes."""
-        click.echo(text, err=True)
+        click.echo(terminal(text), err=True)
 
 
 pass_app = click.make_pass_decorator(App)
@@ -88,7 +90,7 @@ def run(args: list[str], debug: bool = False) -> int:
     except LedgerError as exc:
         if debug:
             traceback.print_exc()
-        click.echo(f"claims: error: {exc}", err=True)
+        click.echo(f"claims: error: {terminal(exc)}", err=True)
         return exc.exit_status
     except click.exceptions.Exit as exc:
         return exc.exit_code
@@ -109,5 +111,5 @@ def run(args: list[str], debug: bool = False) -> int:
         if debug:
             traceback.print_exc()
         else:
-            click.echo(f"claims: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", err=True)
+            click.echo(f"claims: internal error: {type(exc).__name__}: {terminal(exc)} (rerun with --debug for details)", err=True)
         return ExitStatus.ERROR

@@ -27,8 +27,9 @@ POLICIES = ("strict", "partial", "lenient", "decay")  # ledger.domain.scoring.PO
 @click.option("--leaderboard", is_flag=True, help="Rank speakers by their shrunk hit rate instead.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH", help="Write to this file instead of standard output.")
+@click.option("--raw", is_flag=True, help="CSV: write text cells as they are, without the ' that stops a spreadsheet running =, +, -, @.")
 @pass_app
-def report(app: App, speakers, tag, since, until, as_of, policy, half_life, min_resolved, leaderboard, fmt, out) -> None:
+def report(app: App, speakers, tag, since, until, as_of, policy, half_life, min_resolved, leaderboard, fmt, out, raw) -> None:
     """How often each speaker's predictions came true, how late, on which topics, and the trend.
 
     Only claims whose deadline has passed are scored; see docs/report.md for every figure.
@@ -41,7 +42,7 @@ def report(app: App, speakers, tag, since, until, as_of, policy, half_life, min_
         half_life=half_life, min_resolved=default_minimum if min_resolved is None else min_resolved,
     )
     color = app.color and out is None
-    chunks = _leaderboard(app, options, fmt, color) if leaderboard else _report(app, options, fmt, color)
+    chunks = _leaderboard(app, options, fmt, color, raw) if leaderboard else _report(app, options, fmt, color, raw)
     if out is None:
         for chunk in chunks:
             click.echo(chunk, nl=False)
@@ -57,7 +58,7 @@ def _lines(lines):
         yield line + "\n"
 
 
-def _report(app: App, options, fmt: str, color: bool):
+def _report(app: App, options, fmt: str, color: bool, raw: bool):
     from ledger.render import report as render
     from ledger.services.reports import open_report
 
@@ -65,7 +66,7 @@ def _report(app: App, options, fmt: str, color: bool):
         if fmt == "json":
             yield from render.as_json(report.header, report.speakers, report.count)
         elif fmt == "csv":
-            yield from render.as_csv(report.header, report.speakers)
+            yield from render.as_csv(report.header, report.speakers, raw=raw)
         elif fmt == "markdown":
             yield from _lines(render.as_markdown(report.header, report.speakers))
         elif fmt == "html":
@@ -76,17 +77,16 @@ def _report(app: App, options, fmt: str, color: bool):
             yield from _lines(render.as_table(report.header, report.speakers, color=color))
 
 
-def _leaderboard(app: App, options, fmt: str, color: bool):
-    import json
-
+def _leaderboard(app: App, options, fmt: str, color: bool, raw: bool):
     from ledger.render import report as render
+    from ledger.render.escape import json_text
     from ledger.services.reports import leaderboard
 
     board = leaderboard(app.ledger, options)
     if fmt == "json":
-        yield json.dumps(board, indent=2, ensure_ascii=False) + "\n"
+        yield json_text(board, indent=2) + "\n"
     elif fmt == "csv":
-        yield from render.leaderboard_csv(board)
+        yield from render.leaderboard_csv(board, raw=raw)
     elif fmt == "markdown":
         yield from _lines(render.leaderboard_markdown(board))
     elif fmt == "html":

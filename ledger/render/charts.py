@@ -7,9 +7,10 @@ font, and every chart gets its own id prefix, so several can share one HTML page
 
 from __future__ import annotations
 
-import html
 import io
 import re
+
+from ledger.render.escape import html as escape_html
 
 INK, ACCENT, MUTED, GRID = "#1f2933", "#1b6ac9", "#7b8794", "#e4e7eb"
 
@@ -38,7 +39,7 @@ def _svg(fig, title: str, key: str) -> str:
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()
     svg = re.sub(r"<metadata>.*?</metadata>", "", text[text.index("<svg"):], flags=re.S)
-    label = html.escape(title, quote=True)
+    label = escape_html(title)
     svg = re.sub(r"<svg\b", f'<svg role="img" aria-label="{label}" class="chart"', svg, count=1)
     # Clip-path and glyph ids must not collide between the charts of one page.
     prefix = re.sub(r"\W", "_", key)
@@ -46,7 +47,7 @@ def _svg(fig, title: str, key: str) -> str:
     svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}_\1)", svg)
     svg = re.sub(r'xlink:href="#([^"]+)"', rf'xlink:href="#{prefix}_\1"', svg)
     head_end = svg.index(">") + 1
-    return svg[:head_end] + f"<title>{html.escape(title)}</title>" + svg[head_end:]
+    return svg[:head_end] + f"<title>{escape_html(title)}</title>" + svg[head_end:]
 
 
 def _empty(ax, message: str) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from html import escape
 from pathlib import Path
 
 from ledger.render import report as text
+from ledger.render.escape import html as escape
 
 # Charts cost a fraction of a second each; past this many speakers the page shows tables only.
 CHARTED_SPEAKERS = 20

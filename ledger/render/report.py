@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ledger.render.escape import csv_cell, json_text, markdown, terminal
 from ledger.render.table import table
 
 # Up to this many speakers JSON is indented for reading; beyond it each speaker is one line.
@@ -167,7 +167,7 @@ def as_table(header: dict, speakers: Iterable[dict], *, color: bool = False) -> 
     if len(rows) <= DETAILED_SPEAKERS:
         for s in rows:
             yield ""
-            yield s["speaker"]
+            yield terminal(s["speaker"])
             yield fields(facts(s), color=color)
             yield ""
             yield table(CALIBRATION_HEADERS, calibration_rows(s), color=color)
@@ -178,7 +178,7 @@ def as_table(header: dict, speakers: Iterable[dict], *, color: bool = False) -> 
                 yield ""
                 yield table(TAG_HEADERS, tag_rows(s), color=color)
     yield ""
-    yield from notes(header)
+    yield from map(terminal, notes(header))
 
 
 # --- JSON ----------------------------------------------------------------------------------------
@@ -187,11 +187,11 @@ def as_table(header: dict, speakers: Iterable[dict], *, color: bool = False) -> 
 def as_json(header: dict, speakers: Iterable[dict], size: int) -> Iterator[str]:
     """The report as one JSON object, written speaker by speaker."""
     pretty = size <= PRETTY_JSON_SPEAKERS
-    head = json.dumps(header, indent=2, ensure_ascii=False)
+    head = json_text(header, indent=2)
     yield head[:-2] + ',\n  "speakers": ['
     first = True
     for s in speakers:
-        text = json.dumps(s, indent=2, ensure_ascii=False).replace("\n", "\n    ") if pretty else json.dumps(s, ensure_ascii=False)
+        text = json_text(s, indent=2).replace("\n", "\n    ") if pretty else json_text(s)
         yield ("\n    " if first else ",\n    ") + text
         first = False
     yield "\n  ]\n}\n" if not first else "]\n}\n"
@@ -224,12 +224,17 @@ def csv_row(header: dict, s: dict) -> dict:
     return row
 
 
-def as_csv(header: dict, speakers: Iterable[dict]) -> Iterator[str]:
+def _cells(row: dict, raw: bool) -> dict:
+    """Text cells guarded against formulas (``escape.csv_cell``) unless ``raw``; numbers stay numbers."""
+    return row if raw else {k: csv_cell(v) for k, v in row.items()}
+
+
+def as_csv(header: dict, speakers: Iterable[dict], *, raw: bool = False) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for s in speakers:
-        writer.writerow(csv_row(header, s))
+        writer.writerow(_cells(csv_row(header, s), raw))
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -244,14 +249,10 @@ def heading(label: str) -> str:
     return label.capitalize().replace(" ci", " CI").replace("(n)", "(n)")
 
 
-def _md_cell(value: str) -> str:
-    return value.replace("|", "\\|").replace("\n", " ")
-
-
 def md_table(headers: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(_md_cell(heading(h)) for h in headers) + " |"]
+    lines = ["| " + " | ".join(markdown(heading(h)) for h in headers) + " |"]
     lines.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(headers))) + "|")
-    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(markdown(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
 
 
@@ -264,8 +265,8 @@ def as_markdown(header: dict, speakers: Iterable[dict]) -> Iterator[str]:
         yield md_table(SUMMARY_HEADERS, [summary_row(s) for s in rows]) + "\n"
     if len(rows) <= DETAILED_SPEAKERS:
         for s in rows:
-            yield f"### {_md_cell(s['speaker'])}\n"
-            yield "\n".join(f"- **{label}:** {_md_cell(value)}" for label, value in facts(s)) + "\n"
+            yield f"### {markdown(s['speaker'])}\n"
+            yield "\n".join(f"- **{label}:** {markdown(value)}" for label, value in facts(s)) + "\n"
             yield "Calibration (forecasts grouped to the nearest 10%):\n"
             yield md_table(CALIBRATION_HEADERS, calibration_rows(s)) + "\n"
             if s["by_year"]:
@@ -304,7 +305,7 @@ def leaderboard_table(board: dict, *, color: bool = False) -> Iterator[str]:
     else:
         yield f"No speaker has {board['filters']['min_resolved']} scored claims yet (lower it with --min-resolved N)."
     yield ""
-    yield from leaderboard_notes(board)
+    yield from map(terminal, leaderboard_notes(board))
 
 
 def leaderboard_markdown(board: dict) -> Iterator[str]:
@@ -318,13 +319,13 @@ LEADERBOARD_CSV = ["rank", "speaker", "speaker_id", "claims", "resolved", "score
                    "prior_alpha", "prior_beta", "prior_method"]
 
 
-def leaderboard_csv(board: dict) -> Iterator[str]:
+def leaderboard_csv(board: dict, *, raw: bool = False) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, LEADERBOARD_CSV, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     prior = board["prior"]
     for s in board["speakers"]:
-        writer.writerow(s | {
+        writer.writerow(_cells(s, raw) | {
             "hit_rate_low": s["hit_rate_ci"][0], "hit_rate_high": s["hit_rate_ci"][1], "as_of": board["as_of"],
             "policy": board["policy"], "prior_alpha": prior["alpha"], "prior_beta": prior["beta"], "prior_method": prior["method"],
         })
