@@ -189,3 +189,135 @@ def test_a_consistently_rewritten_journal_needs_the_published_head(cli, ledger, 
     tamper(ledger, "UPDATE claims SET outcome = 'false' WHERE id = :id", id=world.target)
     assert cli("verify").status == 0
     assert_tampered(cli, f"journal entry #{world.entries} is not the published head", head=world.head)
+
+
+# Keys and digests derived from a row's own fields: the journal need not hold them to catch a change.
+DERIVED = {
+    # A speaker's lookup key pointed at another name would file new claims under the wrong speaker.
+    "speaker name_key": ("UPDATE speakers SET name_key = 'bill gates' WHERE id = 1", ["speaker #1", "name_key is \"bill gates\""]),
+    "alias alias_key": ("UPDATE speaker_aliases SET alias_key = 'gates' WHERE alias = 'Musk'", ["speaker #1", "alias_key of alias 'Musk'"]),
+    "reviewer name_key": ("UPDATE reviewers SET name_key = 'mallory' WHERE id = 1", ["reviewer #1", "name_key"]),
+    "claim text_sha256": ("UPDATE claims SET text_sha256 = 'x' WHERE id = :fresh", ["claim #{fresh}", "text_sha256"]),
+    "source stored text": ("UPDATE sources SET text = 'Nothing was said.' WHERE text IS NOT NULL", ["source #", "text_sha256", "where its text gives"]),
+}
+
+
+@pytest.mark.parametrize("case", list(DERIVED))
+def test_a_derived_key_changed_behind_the_tools_back_is_named(cli, ledger, world, case):
+    assert cli("reviewer", "add", "Ada Reviewer", "--email", "ada@example.org").status == 0
+    sql, mentions = DERIVED[case]
+    ids = vars(world)
+    tamper(ledger, sql, **{k: v for k, v in ids.items() if f":{k}" in sql})
+    assert_tampered(cli, *(m.format(**ids) for m in mentions))
+
+
+def test_a_redirected_name_key_is_caught_before_it_misfiles_claims(cli, ledger, world):
+    """The attack as reported: point Musk's key at another name, then log that name's claims."""
+    tamper(ledger, "UPDATE speakers SET name_key = 'bill gates' WHERE id = 1")
+    result = assert_tampered(cli, "speaker #1", "name_key")
+    assert "bill gates" in result.err
+
+
+TIMESTAMPS = {
+    "speaker created_at": "UPDATE speakers SET created_at = '2001-01-01 00:00:00' WHERE id = 1",
+    "source created_at": "UPDATE sources SET created_at = '2001-01-01 00:00:00' WHERE id = 1",
+    "reviewer created_at": "UPDATE reviewers SET created_at = '2001-01-01 00:00:00' WHERE id = 1",
+    "assignment assigned_at": "UPDATE claim_reviewers SET assigned_at = '2001-01-01 00:00:00'",
+}
+
+
+@pytest.mark.parametrize("case", list(TIMESTAMPS))
+def test_a_timestamp_changed_behind_the_tools_back_is_named(cli, ledger, world, case):
+    assert cli("reviewer", "add", "Ada Reviewer", "--email", "ada@example.org").status == 0
+    assert cli("assign", world.fresh, "Ada Reviewer").status == 0
+    assert cli("verify").status == 0
+    tamper(ledger, TIMESTAMPS[case])
+    entity, column = case.split()
+    assert_tampered(cli, f"{entity} #", column)
+
+
+def _append_forged(ledger, *, entity: str, entity_id: int, payload: str | None, actor: str = "mallory", action: str = "resolution.recorded"):
+    """Append an entry with a valid chain, as anyone who knows the (public) hash rule can."""
+    from datetime import datetime, timezone
+
+    with ledger.engine.connect() as conn:
+        seq, prev = conn.execute(text("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1")).one()
+    at = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    digest = entry_hash(prev_hash=prev, seq=seq + 1, at=at.isoformat(), actor=actor, action=action,
+                        entity=entity, entity_id=entity_id, payload=payload)
+    tamper(ledger, "INSERT INTO journal (seq, at, actor, action, entity, entity_id, payload, prev_hash, hash)"
+           " VALUES (:seq, :at, :actor, :action, :entity, :id, :payload, :prev, :hash)",
+           seq=seq + 1, at=at.replace(tzinfo=None), actor=actor, action=action, entity=entity, id=entity_id,
+           payload=payload, prev=prev, hash=digest)
+    return seq + 1
+
+
+@pytest.mark.parametrize("payload", ["null", "{not json", "[1, 2]", "{\"id\": 999}"])
+def test_a_journal_entry_that_does_not_decode_is_tampering(cli, ledger, world, payload):
+    seq = _append_forged(ledger, entity="claim", entity_id=world.fresh, payload=payload)
+    result = assert_tampered(cli, f"journal entry #{seq}")
+    assert "internal error" not in result.err
+
+
+def test_a_null_payload_written_over_an_entry_is_tampering(cli, ledger, world):
+    tamper(ledger, "UPDATE journal SET payload = 'null' WHERE seq = 2")
+    assert_tampered(cli, "journal entry #2")
+
+
+def test_entries_appended_after_a_published_head_are_listed(cli, ledger, world):
+    """A forged verdict appended with a valid chain and matching rows passes the chain: what a
+    chain cannot prove. Against the head published before, verify lists it: who, when, what."""
+    from ledger.store.models import JournalEntry
+
+    with ledger.read() as s:
+        claim = json.loads(s.query(JournalEntry).filter_by(entity="claim", entity_id=world.fresh)
+                           .order_by(JournalEntry.seq.desc()).first().payload)
+    claim.update(outcome="true", status="resolved")
+    forged = json.dumps(claim, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    seq = _append_forged(ledger, entity="claim", entity_id=world.fresh, payload=forged, action="claim.resolved")
+    tamper(ledger, "UPDATE claims SET outcome = 'true', status = 'resolved' WHERE id = :id", id=world.fresh)
+
+    assert cli("verify").status == 0  # the chain and the rows agree: nothing to see without a head
+    result = cli("verify", "--head", world.head)
+    assert result.status == 0, result.err
+    assert "Appended since the published head: 1 entry" in result.out
+    line = next(line for line in result.out.splitlines() if line.startswith(f"#{seq}"))
+    assert "mallory" in line and "claim.resolved" in line and f"claim #{world.fresh}" in line and "2025-01-01" in line
+    report = cli("verify", "--head", world.head, "--json").json
+    assert report["appended_count"] == 1
+    assert report["appended"] == [{"seq": seq, "at": "2025-01-01T00:00:00+00:00", "actor": "mallory",
+                                   "action": "claim.resolved", "entity": "claim", "id": world.fresh}]
+
+
+def test_a_current_head_lists_nothing_appended(cli, world):
+    result = cli("verify", "--head", world.head)
+    assert result.status == 0 and "Nothing was appended since the published head." in result.out
+    assert cli("verify", "--head", world.head, "--json").json["appended_count"] == 0
+    assert cli("verify", "--json").json["appended"] is None  # no head given: nothing to compare with
+
+
+def test_a_ledger_journaled_before_timestamps_were_recorded_still_verifies(cli, ledger, world):
+    """Entries written before a snapshot gained a field lack it; verify compares those rows without it."""
+    from datetime import datetime, timezone
+
+    from ledger.domain.chain import canonical_json
+
+    # Rewrite the whole chain as an older release wrote it: speaker snapshots without created_at.
+    with ledger.engine.connect() as conn:
+        entries = conn.execute(text("SELECT seq, at, actor, action, entity, entity_id, payload FROM journal ORDER BY seq")).all()
+    prev = "0" * 64
+    for e in entries:
+        payload = json.loads(e.payload)
+        if e.entity == "speaker":
+            payload.pop("created_at")
+        payload = canonical_json(payload)
+        at = e.at if isinstance(e.at, str) else e.at.isoformat()
+        at = datetime.fromisoformat(at).replace(tzinfo=timezone.utc).isoformat()
+        digest = entry_hash(prev_hash=prev, seq=e.seq, at=at, actor=e.actor, action=e.action,
+                            entity=e.entity, entity_id=e.entity_id, payload=payload)
+        tamper(ledger, "UPDATE journal SET payload = :p, prev_hash = :prev, hash = :h WHERE seq = :s",
+               p=payload, prev=prev, h=digest, s=e.seq)
+        prev = digest
+    assert cli("verify").status == 0
+    tamper(ledger, "UPDATE speakers SET name = 'Elon M.' WHERE id = 1")  # other fields are still checked
+    assert_tampered(cli, "speaker #1 differs", "name")

@@ -141,3 +141,24 @@ def verify(app: App, head: str | None, as_json: bool) -> None:
         h = report["head"]
         app.echo(f"Intact: {report['entries']} journal entries, {report['rows']} rows match.")
         app.echo(f"Head: {h['seq']}:{h['hash']}" if h else "Head: empty journal")
+        if report["checked_head"] is not None:
+            _print_appended(app, report)
+
+
+APPENDED_SHOWN = 20
+
+
+def _print_appended(app: App, report: dict) -> None:
+    """A valid chain proves nothing about entries added after the published head: list them, so the
+    publisher can read through what changed since."""
+    from ledger.render.table import table
+
+    count, entries = report["appended_count"], report["appended"]
+    if not count:
+        app.echo("Nothing was appended since the published head.")
+        return
+    app.echo(f"Appended since the published head: {count} entr{'y' if count == 1 else 'ies'} (who, when, what):")
+    rows = [(f"#{e['seq']}", e["at"], e["actor"], e["action"], f"{e['entity']} #{e['id']}") for e in entries[:APPENDED_SHOWN]]
+    app.echo(table(["SEQ", "AT", "ACTOR", "ACTION", "ROW"], rows, color=app.color))
+    if count > APPENDED_SHOWN:
+        app.echo(f"... and {count - APPENDED_SHOWN} more (`claims verify --head ... --json` lists the first {len(entries)}).")

@@ -19,10 +19,11 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from ledger.domain.chain import GENESIS, canonical_json, entry_hash
+from ledger.domain.derived import mismatches
 from ledger.errors import InvalidInput
 from ledger.store.engine import Ledger
 from ledger.store.models import JournalEntry
-from ledger.store.snapshots import SNAPSHOTS
+from ledger.store.snapshots import ADDED_LATER, SNAPSHOTS
 
 BATCH = 2000
 MAX_SHOWN = 100  # problems listed; all are counted
@@ -57,12 +58,27 @@ def _short(value) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
+def _decodes(payload: str | None, entity: str, entity_id: int) -> bool:
+    """Whether an entry's payload is a snapshot of the row it names: a JSON object with its id.
+    The hash alone cannot tell: anyone can append an entry with a valid hash."""
+    if entity not in SNAPSHOTS:
+        return False
+    try:
+        value = json.loads(payload)  # type: ignore[arg-type]
+    except (TypeError, ValueError, RecursionError):
+        return False
+    return isinstance(value, dict) and value.get("id") == entity_id
+
+
 def _check_chain(session: Session, head: tuple[int | None, str] | None, problems: _Problems):
-    """Walk the journal in order; return the last entry, its count, and {entity: {id: digest}}."""
+    """Walk the journal in order; return the last entry, its count, {entity: {id: digest}}, and the
+    entries appended after the published ``head`` (all counted, the first MAX_SHOWN kept)."""
     latest: dict[str, dict[int, bytes]] = {name: {} for name in SNAPSHOTS}
     expected_seq, prev, count, last = 1, GENESIS, 0, None
     head_seq, head_hash = head if head else (None, None)
     head_found = False
+    appended: list[dict] = []
+    appended_count = 0
     columns = (
         JournalEntry.seq, JournalEntry.at, JournalEntry.actor, JournalEntry.action, JournalEntry.entity,
         JournalEntry.entity_id, JournalEntry.payload, JournalEntry.prev_hash, JournalEntry.hash,
@@ -70,28 +86,40 @@ def _check_chain(session: Session, head: tuple[int | None, str] | None, problems
     rows = session.execute(select(*columns).order_by(JournalEntry.seq).execution_options(yield_per=BATCH))
     for seq, at, actor, action, entity, entity_id, payload, prev_hash, stored in rows:
         count += 1
+        if head_found:
+            appended_count += 1
+            if len(appended) < MAX_SHOWN:
+                appended.append({
+                    "seq": seq, "at": at.isoformat() if at else None, "actor": actor, "action": action,
+                    "entity": entity, "id": entity_id,
+                })
         if seq != expected_seq:
             gap = f"#{expected_seq}" if seq == expected_seq + 1 else f"#{expected_seq} to #{seq - 1}"
             problems.add("journal", f"journal entry {gap} is missing: deleted from the journal", seq=expected_seq)
         elif prev_hash != prev:
             problems.add("journal", f"journal entry #{seq} does not follow entry #{seq - 1}: the chain was rewritten", seq=seq)
-        recomputed = entry_hash(
-            prev_hash=prev_hash, seq=seq, at=at.isoformat(), actor=actor, action=action,
-            entity=entity, entity_id=entity_id, payload=payload,
-        )
+        try:
+            recomputed = entry_hash(
+                prev_hash=prev_hash, seq=seq, at=at.isoformat(), actor=actor, action=action,
+                entity=entity, entity_id=entity_id, payload=payload,
+            )
+        except (AttributeError, TypeError, ValueError):  # a NULL or mistyped field, written by hand
+            recomputed = None
         if recomputed != stored:
             problems.add("journal", f"journal entry #{seq} was altered: its content no longer matches its hash", seq=seq)
+        elif not _decodes(payload, entity, entity_id):
+            problems.add("journal", f"journal entry #{seq} was tampered with: its payload is not a snapshot of {entity} #{entity_id}", seq=seq)
         if head_hash is not None and stored == head_hash and head_seq in (None, seq):
             head_found = True
         elif head_seq == seq:
             problems.add(
                 "head",
-                f"journal entry #{seq} is not the published head ({stored[:12]}… instead of {head_hash[:12]}…): "
+                f"journal entry #{seq} is not the published head ({(stored or '')[:12]}… instead of {head_hash[:12]}…): "
                 "the journal was rewritten",
                 seq=seq,
             )
             head_found = True  # reported
-        if entity in latest:
+        if entity in latest and payload is not None:
             latest[entity][entity_id] = _digest(payload)
         expected_seq, prev, last = seq + 1, stored, (seq, stored)
     if head_hash is not None and not head_found:
@@ -102,7 +130,7 @@ def _check_chain(session: Session, head: tuple[int | None, str] | None, problems
             )
         else:
             problems.add("head", f"the published head {head_hash[:12]}… is not in the journal: it was cut off or rewritten")
-    return last, count, latest
+    return last, count, latest, (appended_count, appended)
 
 
 def _journaled(session: Session, entity: str, row_id: int) -> tuple[int, dict] | None:
@@ -112,7 +140,13 @@ def _journaled(session: Session, entity: str, row_id: int) -> tuple[int, dict] |
         .order_by(JournalEntry.seq.desc())
         .limit(1)
     ).first()
-    return (entry[0], json.loads(entry[1])) if entry else None
+    if entry is None:
+        return None
+    try:
+        recorded = json.loads(entry[1])
+    except (TypeError, ValueError, RecursionError):
+        recorded = None
+    return entry[0], recorded if isinstance(recorded, dict) else {}
 
 
 def _records(session: Session, model: type) -> Iterator[list[SimpleNamespace]]:
@@ -145,6 +179,20 @@ def _records(session: Session, model: type) -> Iterator[list[SimpleNamespace]]:
         yield records
 
 
+def _derived_mismatches(entity: str, row) -> list[tuple[str, str, object, object]]:
+    """Derived columns that are not what their fields give; a speaker's aliases' included."""
+    found = mismatches(entity, row)
+    if entity == "speaker":
+        for alias in row.aliases:
+            found += [(f"{column} of alias {alias.alias!r}", *rest) for column, *rest in mismatches("alias", alias)]
+    return found
+
+
+def _legacy(entity: str, current: dict) -> dict:
+    """The snapshot as an entry journaled before ADDED_LATER's fields existed recorded it."""
+    return {k: v for k, v in current.items() if k not in ADDED_LATER.get(entity, ())}
+
+
 def _check_rows(session: Session, latest: dict[str, dict[int, bytes]], problems: _Problems) -> dict[str, int]:
     counts = {}
     for entity, (model, snapshot) in SNAPSHOTS.items():
@@ -156,10 +204,18 @@ def _check_rows(session: Session, latest: dict[str, dict[int, bytes]], problems:
                 n += 1
                 current = snapshot(row)
                 want = expected.pop(row.id, None)
+                for column, field, stored, derived in _derived_mismatches(entity, row):
+                    found.append((
+                        row.id,
+                        f"{entity} #{row.id} was changed behind the tool's back: {column} is {_short(stored)}, "
+                        f"where its {field} gives {_short(derived)}",
+                    ))
                 if want is None:
                     found.append((row.id, f"{entity} #{row.id} is not in the journal: inserted behind the tool's back"))
-                elif _digest(canonical_json(current)) != want:
+                elif _digest(canonical_json(current)) != want and _digest(canonical_json(_legacy(entity, current))) != want:
                     seq, recorded = _journaled(session, entity, row.id)
+                    if not all(k in recorded for k in ADDED_LATER.get(entity, ())):
+                        current = _legacy(entity, current)
                     field = next((k for k in sorted(current.keys() | recorded.keys()) if current.get(k) != recorded.get(k)), "?")
                     found.append((
                         row.id,
@@ -186,7 +242,7 @@ def verify(ledger: Ledger, head: str | None = None) -> dict:
     with ledger.read() as session:
         if ledger.backend == "postgresql":  # one snapshot for both passes, as SQLite's read transaction is
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        last, entries, latest = _check_chain(session, published, problems)
+        last, entries, latest, (appended_count, appended) = _check_chain(session, published, problems)
         tables = _check_rows(session, latest, problems)
     return {
         "intact": problems.count == 0,
@@ -195,6 +251,10 @@ def verify(ledger: Ledger, head: str | None = None) -> dict:
         "rows": sum(tables.values()),
         "tables": tables,
         "checked_head": {"seq": published[0], "hash": published[1]} if published else None,
+        # What a hash chain cannot prove by itself: entries appended since the published head
+        # (who, when, what), for the publisher to read through.
+        "appended_count": appended_count if published else None,
+        "appended": appended if published else None,
         "problem_count": problems.count,
         "problems": problems.shown,
     }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import hashlib
 from datetime import date
 
 from sqlalchemy import select
@@ -11,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ledger.domain.claims import clean_text, name_key
+from ledger.domain.derived import text_sha256
 from ledger.errors import Conflict, InvalidInput, NotFound
 from ledger.services import journal
 from ledger.store.engine import Ledger
@@ -130,7 +130,7 @@ def add_source(
         raise InvalidInput(f"source URL {url!r} has no scheme; use e.g. https://example.org/article")
     if url is None and not title:
         raise InvalidInput("a source needs a URL or a --title")
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest() if text is not None else None
+    digest = text_sha256(text)
     try:
         with ledger.write() as session:
             if url is not None and (taken := find_source(session, url)) is not None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -12,6 +11,7 @@ from sqlalchemy import select
 
 from ledger.domain.claims import ClaimDraft, text_fingerprint
 from ledger.domain.dates import parse_date
+from ledger.domain.derived import text_sha256
 from ledger.errors import InvalidInput
 from ledger.services import journal
 from ledger.services.claims import new_claim
@@ -120,7 +120,7 @@ def _add_source(session, folder: Path, url: str, details: dict, venue: str | Non
         publisher=details.get("publisher") or None,
         published=parse_date(details["published"]) if details.get("published") else None,
         text=text,
-        text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest() if text is not None else None,
+        text_sha256=text_sha256(text),
     )
     session.add(row)
     journal.record(session, actor=actor, action="source.added", row=row)

@@ -16,7 +16,9 @@ def _iso(value: date | datetime | None) -> str | None:
 
 
 def speaker(row: Speaker) -> dict[str, Any]:
-    return {"id": row.id, "name": row.name, "aliases": sorted(a.alias for a in row.aliases)}
+    return {
+        "id": row.id, "name": row.name, "aliases": sorted(a.alias for a in row.aliases), "created_at": _iso(row.created_at),
+    }
 
 
 def source(row: Source) -> dict[str, Any]:
@@ -27,6 +29,7 @@ def source(row: Source) -> dict[str, Any]:
         "publisher": row.publisher,
         "published": _iso(row.published),
         "text_sha256": row.text_sha256,
+        "created_at": _iso(row.created_at),
     }
 
 
@@ -60,7 +63,7 @@ def claim(row: Claim) -> dict[str, Any]:
 
 
 def reviewer(row: Reviewer) -> dict[str, Any]:
-    return {"id": row.id, "name": row.name, "email": row.email}
+    return {"id": row.id, "name": row.name, "email": row.email, "created_at": _iso(row.created_at)}
 
 
 def resolution(row: Resolution) -> dict[str, Any]:
@@ -81,7 +84,10 @@ def resolution(row: Resolution) -> dict[str, Any]:
 
 
 def assignment(row: ClaimReviewer) -> dict[str, Any]:
-    return {"id": row.id, "claim_id": row.claim_id, "reviewer_id": row.reviewer_id, "assigned_by": row.assigned_by}
+    return {
+        "id": row.id, "claim_id": row.claim_id, "reviewer_id": row.reviewer_id, "assigned_by": row.assigned_by,
+        "assigned_at": _iso(row.assigned_at),
+    }
 
 
 # entity name -> (model, snapshot). Later areas register their own journaled tables here.
@@ -92,6 +98,17 @@ SNAPSHOTS: dict[str, tuple[type, Callable[[Any], dict[str, Any]]]] = {
     "reviewer": (Reviewer, reviewer),
     "resolution": (Resolution, resolution),
     "assignment": (ClaimReviewer, assignment),
+}
+
+
+# Fields added to a snapshot after ledgers were already journaling it. A journal entry written
+# before a field existed does not hold it, so verify compares such a row without that field; every
+# entry written since holds it, and it is checked like the rest.
+ADDED_LATER: dict[str, tuple[str, ...]] = {
+    "speaker": ("created_at",),
+    "source": ("created_at",),
+    "reviewer": ("created_at",),
+    "assignment": ("assigned_at",),
 }
 
 

@@ -279,7 +279,7 @@ def _speakers(session: Session, batch: list[Checked], changes: list) -> tuple[di
         session.execute(insert(Speaker.__table__), [{"id": i, "name": names[k], "name_key": k, "created_at": now} for i, k in zip(ids, new)])
         for key, i in zip(new, ids):
             found[key] = i
-            changes.append(("speaker.added", "speaker", SimpleNamespace(id=i, name=names[key], aliases=[])))
+            changes.append(("speaker.added", "speaker", SimpleNamespace(id=i, name=names[key], aliases=[], created_at=now)))
     return found, len(new)
 
 
