@@ -382,14 +382,16 @@ def test_record_many_appends_exactly_what_record_would(db_url, other_db, monkeyp
     from ledger.store.engine import open_ledger
     from ledger.store.models import Source, Speaker
 
-    monkeypatch.setattr(journal, "utcnow", lambda: datetime(2024, 5, 6, 7, 8, 9, tzinfo=timezone.utc))
+    now = datetime(2024, 5, 6, 7, 8, 9, tzinfo=timezone.utc)
+    monkeypatch.setattr(journal, "utcnow", lambda: now)
     for url, batch in ((db_url, False), (other_db, True)):
         ledger = open_ledger(url)
         with ledger.write() as s:
-            journal.record(s, actor="setup", action="source.added", row=_add(s, Source(url="https://x.example", published=date(2023, 1, 1))))
+            journal.record(s, actor="setup", action="source.added",
+                           row=_add(s, Source(url="https://x.example", published=date(2023, 1, 1), created_at=now)))
         with ledger.write() as s:
-            rows = [_add(s, Speaker(name=f"Speaker {i}", name_key=f"speaker {i}")) for i in range(3)]
-            rows.append(_add(s, Source(title="Untitled", publisher="Example")))
+            rows = [_add(s, Speaker(name=f"Speaker {i}", name_key=f"speaker {i}", created_at=now)) for i in range(3)]
+            rows.append(_add(s, Source(title="Untitled", publisher="Example", created_at=now)))
             changes = [("speaker.added", "speaker", r) for r in rows[:3]] + [("source.added", "source", rows[3])]
             if batch:
                 assert journal.record_many(s, actor="ann", changes=changes) == 4
