@@ -30,7 +30,7 @@ KEYS = {
     "database": {"url"},
     "review": {"quorum", "independent"},
     "reminders": {"every_days", "recipients", "channels"},
-    "scheduler": {"scan_minutes", "deliver_seconds", "lease_seconds", "retry_base_seconds", "retry_max_seconds"},
+    "scheduler": {"scan_minutes", "deliver_seconds", "lease_seconds", "retry_base_seconds", "retry_max_seconds", "max_attempts"},
     "channels": None,  # one table per channel, each checked by its type
 }
 CHANNEL_TYPES = ("smtp", "webhook", "log")
@@ -146,12 +146,13 @@ class ReminderSettings:
     lease_seconds: int = 600  # a worker that took longer than this to send is presumed dead
     retry_base_seconds: int = 60
     retry_max_seconds: int = 6 * 3600
+    max_attempts: int = 12  # then a reminder is parked: by default after retries over about 20 hours
 
 
 # The upper bounds keep every date and retry time the scheduler computes representable.
 _SCHEDULER_RANGES = {
     "scan_minutes": 7 * 24 * 60, "deliver_seconds": DAY, "lease_seconds": DAY,
-    "retry_base_seconds": DAY, "retry_max_seconds": 7 * DAY,
+    "retry_base_seconds": DAY, "retry_max_seconds": 7 * DAY, "max_attempts": 1000,
 }
 
 

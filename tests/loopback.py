@@ -30,15 +30,23 @@ def wait_for(predicate, timeout: float = 15.0, every: float = 0.05):
 class Mailbox:
     """An SMTP server; ``messages`` holds each accepted message as (envelope recipients, email)."""
 
-    def __init__(self, port: int | None = None, password: str | None = None):
+    def __init__(self, port: int | None = None, password: str | None = None, refuse: frozenset[str] = frozenset()):
         from aiosmtpd.controller import Controller
         from aiosmtpd.smtp import AuthResult
 
         self.port = port or free_port()
         self.messages: list[tuple[list[str], object]] = []
+        self.refused: list[str] = []  # RCPT TO addresses answered 550 because they are in ``refuse``
         mailbox = self
 
         class Handler:
+            async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+                if address in refuse:
+                    mailbox.refused.append(address)
+                    return f"550 5.1.1 <{address}>: no such user"
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
             async def handle_DATA(self, server, session, envelope):
                 mailbox.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default)))
                 return "250 Message accepted for delivery"

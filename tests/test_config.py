@@ -72,6 +72,7 @@ def claims(capsys, *args: str) -> tuple[int, str, str]:
     ('[reminders]\nchannels = ["chta"]\n' + HOOK, "reminders.channels names 'chta', but there is no [channels.chta] (did you mean [channels.chat]?)"),
     ("[scheduler]\nscan_every = 5\n", "unknown key scheduler.scan_every (did you mean scheduler.scan_minutes?)"),
     ("[scheduler]\nretry_max_seconds = 1e30\n", "scheduler.retry_max_seconds must be a whole number from 1 to 604800, not 1e+30"),
+    ("[scheduler]\nmax_attempts = 0\n", "scheduler.max_attempts must be a whole number from 1 to 1000, not 0"),
     ("[scheduler]\nretry_base_seconds = 600\nretry_max_seconds = 60\n", "scheduler.retry_base_seconds must be at most retry_max_seconds (60), not 600"),
     ("[review\n", "not valid TOML"),
 ])

@@ -227,6 +227,64 @@ def test_mail_server_down_errors_are_kept_and_retried_with_backoff(lapsed, musk,
     assert musk("reminders", "list", "--failed").err.strip() == "No failed reminders."
 
 
+def test_a_reviewer_whose_address_is_refused_is_told_why_then_parked(lapsed, musk, tmp_path, caplog):
+    assert musk("reviewer", "add", "Ada Reviewer", "--email", "ada@example.org").status == 0
+    assert musk("assign", lapsed["agi"], "Ada Reviewer").status == 0
+    with Mailbox(refuse=frozenset({"ada@example.org"})) as mailbox:
+        cfg = smtp_config(tmp_path, mailbox.port, "\n[scheduler]\nmax_attempts = 2\nretry_base_seconds = 1\n")
+        why = f"SMTP 127.0.0.1:{mailbox.port}, email to ada@example.org: 550 5.1.1 <ada@example.org>: no such user"
+        assert musk("--config", cfg, "scheduler", "run", "--once").status == 1
+        assert [rcpt for rcpt, _ in mailbox.messages] == [["desk@example.org"]]  # everyone else has theirs
+        failed = musk("reminders", "list", "--failed", "--json").json
+        assert [(r["claim_id"], r["recipient"], r["status"], r["attempts"], r["last_error"]) for r in failed] == [
+            (lapsed["agi"], "Ada Reviewer <ada@example.org>", "failed", 1, why)
+        ]
+        assert f"delivery to Ada Reviewer <ada@example.org> on email failed (attempt 1 of 2), will retry at " in caplog.text
+        assert caplog.text.rstrip().endswith(why)
+
+        def parked():
+            caplog.clear()
+            return musk("--config", cfg, "scheduler", "run", "--once").status == 1 and caplog.text
+
+        log = wait_for(parked, timeout=10)  # once the backoff has passed, the second and last try
+        assert mailbox.refused == ["ada@example.org"] * 2
+        assert f"delivery to Ada Reviewer <ada@example.org> on email failed 2 times, parked (no more retries; see `claims reminders list --failed`): {why}" in log
+        again = musk("--config", cfg, "scheduler", "run", "--once")
+        assert again.status == 0 and mailbox.refused == ["ada@example.org"] * 2  # parked: not tried again
+    failed = musk("reminders", "list", "--failed", "--json").json
+    assert [(r["status"], r["attempts"], r["next_attempt_at"], r["last_error"]) for r in failed] == [("parked", 2, None, why)]
+    table = musk("reminders", "list", "--failed").out
+    assert "parked" in table and "no such user" in table
+
+
+def test_parked_reminders_are_kept_as_failed_below_their_schema_revision_and_back(lapsed, musk, db_url, tmp_path):
+    cfg = smtp_config(tmp_path, free_port(), "\n[scheduler]\nmax_attempts = 1\n")  # the mail server is down
+    assert musk("--config", cfg, "scheduler", "run", "--once").status == 1
+    before = musk("reminders", "list", "--json").json
+    assert [r["status"] for r in before] == ["parked"] * 3
+    kept = lambda rows: [(r["id"], r["claim_id"], r["attempts"], r["last_error"]) for r in rows]  # noqa: E731
+    ledger = open_ledger(db_url, check_schema=False)
+    try:
+        assert musk("db", "downgrade", "0003").status == 0
+        with ledger.read() as s:
+            rows = s.execute(select(Reminder.id, Reminder.claim_id, Reminder.attempts, Reminder.last_error, Reminder.status).order_by(Reminder.id)).all()
+        assert [tuple(r[:4]) for r in rows] == kept(before) and {r[4] for r in rows} == {"failed"}
+        with pytest.raises(IntegrityError), ledger.write() as s:  # 0003 does not know the state
+            s.execute(update(Reminder).values(status="parked"))
+    finally:
+        ledger.dispose()
+    assert musk("db", "upgrade").status == 0
+    after = musk("reminders", "list", "--failed", "--json").json
+    assert kept(after) == kept(before) and [r["status"] for r in after] == ["failed"] * 3
+
+
+@pytest.mark.parametrize("email", ["ada@exämple.org", "ada@example..org", "@example.org", "Ada <ada@example.org>", "ada@example.org\r\nBcc: x@example.org"])
+def test_a_reviewer_address_no_mail_server_takes_is_refused(musk, email):
+    added = musk("reviewer", "add", "Ada Reviewer", "--email", email)
+    assert added.status == 2 and added.err.count("\n") == 1, added.err
+    assert musk("reviewer", "list", "--json").json == []
+
+
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 def test_email_logs_in_with_the_password_from_the_environment(lapsed, musk, tmp_path, monkeypatch):
     with Mailbox(password="s3cret") as mailbox:

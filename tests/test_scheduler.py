@@ -179,7 +179,7 @@ retry_max_seconds = 1
             wait_for(lambda: all(r[2] == "sent" for r in reminders(db_url)), timeout=20)
             assert run.stop() == 0
         log = run.log()
-    assert "delivery failed, will retry: SMTP 127.0.0.1:" in log, (seen, port)
+    assert "delivery to desk@example.org on email failed (attempt 1 of 12), will retry at " in log and f": SMTP 127.0.0.1:{port}, email to desk@example.org: " in log, (seen, port)
     assert [rcpt for rcpt, _ in mailbox.messages] == [["desk@example.org"]], (log, [m.get_content() for _, m in mailbox.messages])
     body = mailbox.messages[0][1].get_content()
     assert all(f"claims resolve {claim} --outcome" in body for claim in (1, 2, 3))

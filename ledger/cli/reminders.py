@@ -113,7 +113,7 @@ def reminders() -> None:
 
 
 @reminders.command("list")
-@click.option("--failed", is_flag=True, help="Only reminders whose last delivery failed (they are retried).")
+@click.option("--failed", is_flag=True, help="Only reminders whose delivery failed, with the whole error: failed (retried) or parked (tried scheduler.max_attempts times).")
 @json_option
 @pass_app
 def reminders_list(app: App, failed: bool, as_json: bool) -> None:
@@ -131,7 +131,8 @@ def reminders_list(app: App, failed: bool, as_json: bool) -> None:
          v["sent_at"] or v["next_attempt_at"], v["last_error"])
         for v in views
     ]
-    app.echo(table(["ID", "CLAIM", "NO.", "CHANNEL", "RECIPIENT", "STATUS", "TRIES", "SENT / NEXT TRY", "LAST ERROR"], rows, color=app.color, max_width=60))
+    # Failed rows are listed to be fixed, so their error is shown whole: the reason is at its end.
+    app.echo(table(["ID", "CLAIM", "NO.", "CHANNEL", "RECIPIENT", "STATUS", "TRIES", "SENT / NEXT TRY", "LAST ERROR"], rows, color=app.color, max_width=400 if failed else 60))
 
 
 @cli.command()

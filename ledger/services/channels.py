@@ -53,6 +53,9 @@ class EmailSender:
                 )
 
     def send(self, digest: Digest) -> None:
+        to = address_of(digest.recipient)
+        if to is None or not to.isascii():  # e.g. a reviewer added before addresses were checked
+            raise DeliveryError(f"email to {digest.recipient}: not an address a mail server takes")
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = digest.recipient
@@ -69,13 +72,11 @@ class EmailSender:
                     client.starttls(context=ssl.create_default_context())
                 if self.user:
                     client.login(self.user, self.password or "")
-                refused = client.send_message(message)
+                client.send_message(message, to_addrs=[to])  # the envelope: never re-read from the header
             finally:
                 _hang_up(client)
         except (smtplib.SMTPException, OSError) as exc:
-            raise DeliveryError(f"SMTP {self.host}:{self.port}: {_reason(exc)}") from None
-        if refused:
-            raise DeliveryError(f"email to {digest.recipient} refused by {self.host}: {refused}")
+            raise DeliveryError(f"SMTP {self.host}:{self.port}, email to {to}: {_reason(exc)}") from None
 
 
 def _hang_up(client: smtplib.SMTP) -> None:
@@ -155,6 +156,8 @@ def _reason(exc: BaseException) -> str:
         exc = exc.reason if isinstance(exc.reason, BaseException) else exc
     if isinstance(exc, TimeoutError):
         return "timed out"
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):  # {address: (code, reply)}: the server's reply
+        exc = smtplib.SMTPResponseException(*next(iter(exc.recipients.values())))
     if isinstance(exc, smtplib.SMTPResponseException):  # the server's own words, not a bytes repr
         error = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
         return f"{exc.smtp_code} {_one_line(error)}"

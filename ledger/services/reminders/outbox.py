@@ -20,16 +20,29 @@ from ledger.store.models import Claim
 from ledger.store.models.reminders import Reminder
 from ledger.store.types import utcnow
 
-UNDELIVERED = ("pending", "failed")
+UNDELIVERED = ("pending", "failed")  # what delivery still tries
+FAILED = ("failed", "parked")  # parked: failed settings.max_attempts times, no longer tried
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One digest that could not be delivered, for the scheduler's log."""
+
+    channel: str
+    recipient: str
+    attempts: int  # tries so far, this one included
+    error: str
+    retry_at: datetime | None  # None: parked after the last attempt allowed
 
 
 @dataclass
 class DeliveryReport:
     sent: int = 0  # reminders (outbox rows) delivered
     digests: int = 0
-    failed: int = 0
+    failed: int = 0  # reminders, retried later or parked
+    parked: int = 0
     cancelled: int = 0
-    errors: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
 
 
 def worker_id() -> str:
@@ -86,9 +99,10 @@ def deliver(
             senders[channel].send(digest)
         except Exception as exc:  # noqa: BLE001  any failure is kept on the rows and retried
             message = " ".join(str(exc).split()) or type(exc).__name__
-            _failed(ledger, settings, worker, ids, message)
+            failure = _failed(ledger, settings, worker, ids, channel, recipient, message)
             report.failed += len(ids)
-            report.errors.append(message)
+            report.parked += len(ids) if failure.retry_at is None else 0
+            report.failures.append(failure)
             continue
         _sent(ledger, worker, ids)
         report.sent += len(ids)
@@ -139,20 +153,25 @@ def _sent(ledger: Ledger, worker: str, ids: list[int]) -> None:
         )
 
 
-def _failed(ledger: Ledger, settings: ReminderSettings, worker: str, ids: list[int], error: str) -> None:
+def _failed(
+    ledger: Ledger, settings: ReminderSettings, worker: str, ids: list[int], channel: str, recipient: str, error: str
+) -> Failure:
+    """Keep the error on the rows; retry them after the backoff, or park them after the last attempt."""
     with ledger.write() as session:
         mine = and_(Reminder.id.in_(ids), Reminder.claimed_by == worker)
         attempts = session.scalar(select(func.max(Reminder.attempts)).where(mine)) or 1
+        retry_at = utcnow() + timedelta(seconds=backoff(settings, attempts)) if attempts < settings.max_attempts else None
         # One retry time for the whole digest keeps its reminders together on the next try.
         session.execute(
             update(Reminder)
             .where(mine)
             .values(
-                status="failed", last_error=error[:2000], claimed_by=None, claimed_at=None,
-                next_attempt_at=utcnow() + timedelta(seconds=backoff(settings, attempts)),
+                status="failed" if retry_at else "parked", last_error=error[:2000], claimed_by=None, claimed_at=None,
+                **({"next_attempt_at": retry_at} if retry_at else {}),
             )
             .execution_options(synchronize_session=False)
         )
+    return Failure(channel, recipient, attempts, error, retry_at)
 
 
 def backoff(settings: ReminderSettings, attempts: int) -> int:
@@ -171,8 +190,9 @@ def reminder_view(row: Reminder) -> dict:
 
 
 def list_reminders(ledger: Ledger, *, failed: bool = False) -> list[dict]:
+    """The outbox, oldest first; ``failed``: only what failed, still retried or parked."""
     query = select(Reminder).order_by(Reminder.id)
     if failed:
-        query = query.where(Reminder.status == "failed")
+        query = query.where(Reminder.status.in_(FAILED))
     with ledger.read() as session:
         return [reminder_view(r) for r in session.scalars(query)]

@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ledger.domain.claims import clean_text, name_key
-from ledger.errors import Conflict, InvalidInput, NotFound
+from ledger.domain.emails import address
+from ledger.errors import Conflict, NotFound
 from ledger.services import journal
-from ledger.services.channels import address_of
 from ledger.store.engine import Ledger
 from ledger.store.models import Claim, Reviewer
 from ledger.store.models.reminders import ClaimReviewer
@@ -24,9 +24,7 @@ def reviewer_view(row: Reviewer, claims: int | None = None) -> dict:
 def add_reviewer(ledger: Ledger, name: str, email: str | None, actor: str) -> dict:
     name = clean_text(name, "reviewer name")
     if email is not None:
-        email = email.strip()
-        if address_of(email) != email:
-            raise InvalidInput(f"{email!r} is not an email address (e.g. ada@example.org)")
+        email = address(email)
     try:
         with ledger.write() as session:
             taken = session.scalar(select(Reviewer).where(Reviewer.name_key == name_key(name)))

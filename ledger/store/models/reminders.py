@@ -1,5 +1,5 @@
 """Reminder tables: who reviews which claim, each lapsed claim's reminder schedule, and the outbox
-of reminders waiting to be delivered (see migrations/versions/0003_reminders.py).
+of reminders waiting to be delivered (see migrations/versions/0003_reminders.py and 0004_parked_reminders.py).
 
 The outbox is written in the same transaction that flags a claim, so a crash can never lose a
 reminder; its unique key (claim, recipient, channel, number) makes sending one twice impossible
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ledger.store.models.base import Base
 from ledger.store.types import UTCDateTime, utcnow
 
-REMINDER_STATUSES = ("pending", "sent", "failed", "cancelled")
+REMINDER_STATUSES = ("pending", "sent", "failed", "parked", "cancelled")  # parked: failed too often, not retried
 
 
 class ClaimReviewer(Base):
@@ -50,7 +50,7 @@ class Reminder(Base):
     __tablename__ = "reminders"
     __table_args__ = (
         UniqueConstraint("claim_id", "recipient", "channel", "number"),
-        CheckConstraint("status IN ('pending', 'sent', 'failed', 'cancelled')", name="status"),
+        CheckConstraint("status IN ('pending', 'sent', 'failed', 'parked', 'cancelled')", name="status"),
         # What a delivery worker asks for: undelivered rows whose next attempt is due.
         Index("ix_reminders_status_next_attempt_at", "status", "next_attempt_at"),
     )
