@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ledger.domain.emails import mailbox
+from ledger.domain.emails import MAX_LENGTH, mailbox
 from ledger.domain.urls import web_address
 from ledger.errors import ConfigError, InvalidInput
 
@@ -188,7 +188,9 @@ def reminder_settings(config: Config) -> ReminderSettings:
 
 
 def _channel(where: str, name: str, value: Any) -> Channel:
-    key = f"channels.{name}"
+    key = f"channels.{_shown(name)}"
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,100}", name):  # stored on every reminder it carries
+        raise ConfigError(f"{where}: [{key}]: a channel name is 1 to 100 letters, digits, - or _")
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: [{key}] must be a table")
     kind = value.get("type")
@@ -282,7 +284,10 @@ def _address(where: str, key: str, value: Any) -> str:
 def _recipient(where: str, key: str, value: Any) -> str:
     if isinstance(value, str) and ("@" in value or "<" in value):
         return _address(where, key, value)
-    return _header_text(where, key, value, "a name or an email address")
+    name = _header_text(where, key, value, "a name or an email address")
+    if len(name) > MAX_LENGTH:  # what the outbox stores for a recipient
+        raise _expected(where, key, f"a name of at most {MAX_LENGTH} characters", value)
+    return name
 
 
 def _name(where: str, key: str, value: Any) -> str:
