@@ -10,10 +10,9 @@ window for a duplicate is a crash after the channel accepted a digest and before
 marked, when the lease runs out and the digest is sent again.
 """
 
+from ledger.domain.reminders import resolve_command
 from ledger.services.reminders.digest import preview_digest, render_digest
-from ledger.services.reminders.due import (
-    UNRESOLVED, calendar_claims, due_claims, due_query, due_view, ledger_identity, resolve_command,
-)
+from ledger.services.reminders.due import UNRESOLVED, calendar_claims, due_claims, due_query, due_view, ledger_identity
 from ledger.services.reminders.outbox import (
     UNDELIVERED, DeliveryReport, backoff, deliver, list_reminders, reminder_view, worker_id,
 )

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from ledger.config import ReminderSettings
+from ledger.domain.reminders import DueClaim, digest_subject, digest_text
 from ledger.services.channels import Digest
 from ledger.services.reminders.due import due_claims, due_view
 from ledger.store.engine import Ledger
@@ -37,30 +38,12 @@ def digest_for(ledger: Ledger, ids: list[int], recipient: str, today: date, ever
     return render_digest(recipient, claims, today, every_days)
 
 
-def render_digest(recipient: str, claims: list[dict], as_of: date, every_days: int = 7) -> Digest:
-    """The digest a recipient reads: each claim, how late it is, and the command that closes it."""
-    n = len(claims)
-    subject = f"claims: {n} lapsed prediction{'s' if n != 1 else ''} awaiting a verdict"
-    if not n:  # only a preview can be empty; a digest is sent for claims
-        return Digest(recipient, subject, f"No lapsed claim awaits a verdict (as of {as_of.isoformat()}).", [], as_of.isoformat())
-    lines = [
-        f"{n} claim{'s have' if n != 1 else ' has'} passed {'their' if n != 1 else 'its'} deadline "
-        f"and await{'' if n != 1 else 's'} your verdict (as of {as_of.isoformat()}).",
-        "",
-    ]
-    for c in claims:
-        days = c["days_overdue"]
-        number = f", reminder {c['reminder']}" if c.get("reminder") else ""
-        lines.append(f"#{c['id']} {c['speaker']}: {c['text']}")
-        if c["quote"]:
-            lines.append(f"  \u201c{c['quote']}\u201d")
-        lines.append(f"  Deadline {c['deadline']} ({c['deadline_text']}), {days} day{'s' if days != 1 else ''} overdue{number}")
-        if c["source"]:
-            lines.append(f"  Source: {c['source']}")
-        lines.append(f"  Close it: {c['resolve']}")
-        lines.append("")
-    lines.append(f"You will be reminded again every {every_days} days until each claim is resolved.")
-    return Digest(recipient=recipient, subject=subject, text="\n".join(lines), claims=claims, as_of=as_of.isoformat())
+def render_digest(recipient: str, claims: list[DueClaim], as_of: date, every_days: int = 7) -> Digest:
+    """The digest a recipient reads (its text: ``ledger.domain.reminders.digest_text``)."""
+    return Digest(
+        recipient=recipient, subject=digest_subject(len(claims)), text=digest_text(claims, as_of, every_days),
+        claims=list(claims), as_of=as_of.isoformat(),
+    )
 
 
 def preview_digest(

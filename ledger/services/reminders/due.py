@@ -7,15 +7,11 @@ from datetime import date
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from ledger.domain.reminders import CalendarClaim, DueClaim, due_claim
 from ledger.store.engine import Ledger
 from ledger.store.models import Claim, JournalEntry, Source, Speaker
 
 UNRESOLVED = ("open", "due", "disputed")  # a disputed verdict still needs a reviewer
-
-
-def resolve_command(claim_id: int) -> str:
-    return f"claims resolve {claim_id} --outcome true|false|partial|ambiguous --evidence URL"
-
 
 
 def _lapsed(as_of: date):
@@ -37,28 +33,17 @@ def due_query(as_of: date):
     )
 
 
-def due_claims(ledger: Ledger, as_of: date | None = None) -> list[dict]:
+def due_claims(ledger: Ledger, as_of: date | None = None) -> list[DueClaim]:
     """Every lapsed, unresolved claim, oldest deadline first, with its days overdue (README keys)."""
     as_of = as_of or date.today()
     with ledger.read() as session:
         return [due_view(row, as_of) for row in session.execute(due_query(as_of))]
 
 
-def due_view(row, as_of: date) -> dict:
+def due_view(row, as_of: date) -> DueClaim:
+    """A row of ``due_query`` as the due list shows it."""
     claim_id, speaker, text, quote, deadline, deadline_text, status, url = row
-    return {
-        "id": claim_id,
-        "speaker": speaker,
-        "text": text,
-        "quote": quote,
-        "deadline": deadline.isoformat(),
-        "deadline_text": deadline_text,
-        "days_overdue": (as_of - deadline).days,
-        "status": status,
-        "source": url,
-        "resolve": resolve_command(claim_id),
-    }
-
+    return due_claim(claim_id, speaker, text, quote, deadline, deadline_text, status, url, as_of)
 
 
 def ledger_identity(session: Session) -> str:
@@ -67,7 +52,7 @@ def ledger_identity(session: Session) -> str:
     return f"ledger-{(first or '0' * 64)[:16]}.claims"
 
 
-def calendar_claims(ledger: Ledger) -> tuple[str, list[dict]]:
+def calendar_claims(ledger: Ledger) -> tuple[str, list[CalendarClaim]]:
     """Every unresolved claim with what a calendar event needs, and the ledger's identity."""
     query = (
         select(
@@ -81,9 +66,8 @@ def calendar_claims(ledger: Ledger) -> tuple[str, list[dict]]:
     )
     with ledger.read() as session:
         identity = ledger_identity(session)
-        claims = []
-        for row in session.execute(query):
-            view = due_view(row[:8], date.today())
-            view.update(version=row[8], logged_at=row[9])
-            claims.append(view)
+        today = date.today()
+        claims = [
+            CalendarClaim(**due_view(row[:8], today), version=row[8], logged_at=row[9]) for row in session.execute(query)
+        ]
     return identity, claims

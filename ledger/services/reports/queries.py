@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from ledger.errors import NotFound
 from ledger.services.people import require_speaker
-from ledger.services.reports.figures import (
-    AMBIGUOUS, AWAITING, DISPUTED, FALSE, OPEN, OVERDUE, PARTIAL, SCORED, TRUE, TRUE_LATE, Counts, Credit,
-    ReportOptions, Tallies,
+from ledger.domain.report import (
+    AMBIGUOUS, AWAITING, DISPUTED, FALSE, OPEN, OVERDUE, PARTIAL, SCORED, TRUE, TRUE_LATE, Credit, ReportOptions,
+    Tallies, add_late_days, count_states,
 )
 from ledger.store.engine import Ledger
 from ledger.store.models import Claim, ClaimTag, Speaker
@@ -132,20 +132,11 @@ def tallies_of(conn: Connection, scope: Scope) -> Tallies:
     query = select(inner.c.speaker_id, inner.c.year, inner.c.state, func.count()).group_by(
         inner.c.state, inner.c.year, inner.c.speaker_id
     )
-    totals: dict[int, Counts] = {}
-    years: dict[int, dict[int, Counts]] = {}
-    for speaker_id, year, state, n in streamed(conn, query):
-        total = totals.get(speaker_id) or totals.setdefault(speaker_id, Counts())
-        total.states[state] += n
-        by_year = years.get(speaker_id) or years.setdefault(speaker_id, {})
-        (by_year.get(year) or by_year.setdefault(year, Counts())).states[state] += n
+    tallies = count_states(streamed(conn, query))
     if scope.options.policy == "decay":
         late = select(Claim.speaker_id, Claim.deadline, Claim.occurred).where(*scope.where, scope.state == TRUE_LATE)
-        for speaker_id, deadline, occurred in streamed(conn, late):
-            days = (occurred - deadline).days
-            totals[speaker_id].late_days.append(days)
-            years[speaker_id][deadline.year].late_days.append(days)
-    return Tallies(totals, years)
+        add_late_days(tallies, streamed(conn, late))
+    return tallies
 
 
 def tag_query(scope: Scope):
@@ -166,7 +157,6 @@ def late_tag_query(scope: Scope):
         .where(*scope.details(), scope.state == TRUE_LATE)
         .order_by(_speaker_key(Claim.speaker_id), ClaimTag.tag)
     )
-
 
 
 def forecast_query(scope: Scope):

@@ -1,0 +1,553 @@
+"""The accuracy report's figures, made from the grouped rows its queries return (docs/report.md
+documents every key and rule): counts per state, hit rates and their intervals, the prior fitted
+across speakers, the record by year and by tag, Brier and log scores, calibration, lateness, and
+the leaderboard's ranking. No database here: ``ledger.services.reports`` runs the queries and
+hands the rows over; the statistics are ``ledger.domain.scoring``'s.
+
+The shapes the report is read in (``SpeakerReport``, ``LeaderboardRow``, ...) are defined here
+once; the renderers and ``--json`` read them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import lru_cache
+from operator import itemgetter
+from typing import Final, NotRequired, TypedDict
+
+from ledger.domain import scoring
+from ledger.domain.claims import clean_tag
+from ledger.domain.hedges import SOURCE as HEDGE_SOURCE
+from ledger.domain.hedges import hedge_probability
+from ledger.errors import InvalidInput
+
+LEADERBOARD_MIN_RESOLVED: Final = 5
+
+# A claim's state on the report date: one code per claim, computed once by the database.
+OPEN, OVERDUE, DISPUTED, AMBIGUOUS, AWAITING, FALSE, TRUE, TRUE_LATE, PARTIAL = range(9)
+STATES: Final = 9
+SCORED: Final = (FALSE, TRUE, TRUE_LATE, PARTIAL)
+
+# The rows the queries return, one tuple each (speaker id first: every query is ordered by it).
+StateRow = tuple[int, int, int, int]  # speaker, deadline year, state, claims
+LateRow = tuple[int, date, date]  # speaker, deadline, occurred: a claim that came true late
+TagRow = tuple[int, str, int, int]  # speaker, tag, state, claims
+LateTagRow = tuple[int, str, date, date]  # speaker, tag, deadline, occurred
+ForecastRow = tuple[int, "float | None", "str | None", int, int]  # speaker, stated p, hedge words, came true, claims
+LatenessRow = tuple[int, date, date, "date | None"]  # speaker, said, deadline, the date it came true
+
+
+# --- the shapes the report is read in ----------------------------------------------------------
+
+
+class Filters(TypedDict):
+    speakers: list[str]
+    tag: str | None
+    since: str | None
+    until: str | None
+    min_resolved: int
+
+
+class PriorView(TypedDict):
+    alpha: float
+    beta: float
+    mean: float
+    strength: float
+    method: str
+    speakers: int
+    fitted_on: str
+
+
+class ReportHeader(TypedDict):
+    as_of: str
+    policy: str
+    half_life_days: float | None
+    filters: Filters
+    prior: PriorView
+    hedge_scale: str
+
+
+class Scores(TypedDict):
+    n: int
+    brier: float | None
+    log_score: float | None
+
+
+class CalibrationBucket(TypedDict):
+    bucket: float
+    lo: float
+    hi: float
+    n: int
+    observed: float | None
+    mean_probability: float | None
+    stated: int
+    hedge: int
+
+
+class ForecastSummary(TypedDict):
+    brier: float | None
+    brier_n: int
+    log_score: float | None
+    forecasts: dict[str, Scores]  # "stated" and "hedge"
+    calibration: list[CalibrationBucket]
+
+
+class Lateness(TypedDict):
+    n: int
+    delivered: int
+    on_time: int
+    on_time_share: float | None
+    median_ratio: float | None
+    curve: NotRequired[list[list[float]]]  # [time, survival] points, with ``curves``
+
+
+class Record(TypedDict):
+    """A group's record (a speaker's, a tag's): claims counted and scored, and the hit rate."""
+
+    claims: int
+    resolved: int
+    scored: int
+    hits: float
+    hit_rate: float | None
+    hit_rate_ci: list[float]
+
+
+class TagRecord(Record):
+    tag: str
+
+
+class YearRecord(TypedDict):
+    year: int
+    claims: int
+    resolved: int
+    scored: int
+    hits: float
+    rate: float | None
+    rate_ci: list[float]
+    cumulative_scored: int
+    cumulative_hits: float
+    cumulative_rate: float | None
+
+
+class SpeakerRecord(Record):
+    speaker: str
+    speaker_id: int
+    shrunk_hit_rate: float
+    brier: float | None
+    brier_n: int
+
+
+class SpeakerReport(SpeakerRecord):
+    """One speaker in `claims report`."""
+
+    open: int
+    overdue: int
+    disputed: int
+    ambiguous: int
+    awaiting_deadline: int
+    log_score: float | None
+    forecasts: dict[str, Scores]
+    calibration: list[CalibrationBucket]
+    lateness: Lateness
+    by_tag: list[TagRecord]
+    by_year: list[YearRecord]
+
+
+class AccuracyReport(ReportHeader):
+    speakers: list[SpeakerReport]
+
+
+class LeaderboardRow(SpeakerRecord):
+    """One speaker in `claims leaderboard`."""
+
+    rank: int
+    brier_rank: int | None
+
+
+class Leaderboard(ReportHeader):
+    ranked_by: str
+    speakers: list[LeaderboardRow]
+
+
+# --- options -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What to report on and how to score it: the options of `claims report`."""
+
+    speakers: tuple[str, ...] = ()
+    tag: str | None = None
+    since: date | None = None
+    until: date | None = None
+    as_of: date | None = None
+    policy: str = "strict"
+    half_life: float | None = None  # days; only with the decay policy
+    min_resolved: int = 0  # leave out speakers with fewer scored claims
+
+    def checked(self) -> ReportOptions:
+        if self.policy not in scoring.POLICIES:
+            raise InvalidInput(f"unknown scoring policy {self.policy!r}; use one of {', '.join(scoring.POLICIES)}")
+        if self.half_life is not None and self.policy != "decay":
+            raise InvalidInput("--half-life applies only to --policy decay")
+        if self.half_life is not None and not self.half_life > 0:
+            raise InvalidInput(f"the half-life must be a positive number of days, got {self.half_life:g}")
+        if self.min_resolved < 0:
+            raise InvalidInput(f"--min-resolved must be 0 or more, got {self.min_resolved}")
+        as_of = self.as_of or date.today()
+        if self.since and self.until and self.since > self.until:
+            raise InvalidInput(f"--since {self.since} is after --until {self.until}")
+        if self.since and self.since > as_of:
+            raise InvalidInput(f"--since {self.since} is after the report date {as_of} (--as-of)")
+        tag = clean_tag(self.tag) if self.tag is not None else None
+        return replace(self, as_of=as_of, tag=tag)
+
+    @property
+    def report_date(self) -> date:
+        """The report date of checked options."""
+        if self.as_of is None:
+            raise ValueError("options not checked: call checked() first")
+        return self.as_of
+
+    @property
+    def decay_half_life(self) -> float:
+        return self.half_life if self.half_life is not None else scoring.DEFAULT_HALF_LIFE
+
+
+# --- counts ------------------------------------------------------------------------------------
+
+
+class Counts:
+    """Claims in each state for one group (a speaker, a year, a tag), and how late the late trues were."""
+
+    __slots__ = ("states", "late_days")
+
+    def __init__(self) -> None:
+        self.states = [0] * STATES
+        self.late_days: list[int] = []  # filled only under the decay policy
+
+    @property
+    def claims(self) -> int:
+        return sum(self.states)
+
+    @property
+    def resolved(self) -> int:
+        s = self.states
+        return s[AMBIGUOUS] + s[AWAITING] + s[FALSE] + s[TRUE] + s[TRUE_LATE] + s[PARTIAL]
+
+    @property
+    def scored(self) -> int:
+        s = self.states
+        return s[FALSE] + s[TRUE] + s[TRUE_LATE] + s[PARTIAL]
+
+
+class Credit:
+    """What each scored outcome earns under the report's policy, as ``scoring.credit`` says."""
+
+    def __init__(self, options: ReportOptions) -> None:
+        self.policy, self.half_life = options.policy, options.decay_half_life
+        self.on_time = self._credit("true", 0)
+        self.partial = self._credit("partial", 0)
+        # Only under decay does a late claim's credit depend on how late: then it is summed per claim.
+        self.by_days = self.policy == "decay"
+        self.late = self._credit("true", 1)
+
+    def _credit(self, outcome: str, days_late: int) -> float:
+        earned = scoring.credit(outcome, days_late, self.policy, self.half_life)
+        assert earned is not None  # only an ambiguous outcome earns nothing, and it is never scored
+        return earned
+
+    def hits(self, counts: Counts) -> float:
+        s = counts.states
+        k = s[TRUE] * self.on_time + s[PARTIAL] * self.partial
+        if self.by_days:
+            return k + sum(self._credit("true", days) for days in counts.late_days)
+        return k + s[TRUE_LATE] * self.late
+
+
+@dataclass
+class Tallies:
+    totals: dict[int, Counts]  # every speaker with claims in scope
+    years: dict[int, dict[int, Counts]]  # speaker -> deadline year -> counts
+
+
+def count_states(rows: Iterable[StateRow]) -> Tallies:
+    """Each speaker's claims per state, in all and per deadline year, from rows grouped by
+    speaker, year and state (in any order)."""
+    totals: dict[int, Counts] = {}
+    years: dict[int, dict[int, Counts]] = {}
+    for speaker_id, year, state, n in rows:
+        total = totals.get(speaker_id) or totals.setdefault(speaker_id, Counts())
+        total.states[state] += n
+        by_year = years.get(speaker_id) or years.setdefault(speaker_id, {})
+        (by_year.get(year) or by_year.setdefault(year, Counts())).states[state] += n
+    return Tallies(totals, years)
+
+
+def add_late_days(tallies: Tallies, rows: Iterable[LateRow]) -> None:
+    """How late each late true claim came, for the decay policy, whose credit depends on it."""
+    for speaker_id, deadline, occurred in rows:
+        days = (occurred - deadline).days
+        tallies.totals[speaker_id].late_days.append(days)
+        tallies.years[speaker_id][deadline.year].late_days.append(days)
+
+
+def _whole(x: float) -> float:
+    return int(x) if float(x).is_integer() else x
+
+
+# A big report asks for the interval of the same few small records (2 of 3, 1 of 4...) hundreds of
+# thousands of times, once per tag and year of every speaker.
+_interval = lru_cache(maxsize=1 << 16)(scoring.wilson_interval)
+
+
+def _wilson(k: float, n: int) -> list[float]:
+    return list(_interval(k, n))
+
+
+# --- the prior and the speakers shown ----------------------------------------------------------
+
+
+@dataclass
+class Prior:
+    beta_prior: scoring.BetaPrior
+    speakers: int
+
+
+def fit_prior(tallies: Tallies, credit: Credit) -> Prior:
+    """The beta prior of hit rates, fitted by empirical Bayes across every speaker in scope."""
+    # In speaker order, so the fit does not depend on the order the database grouped rows in.
+    records = [(credit.hits(c), c.scored) for _, c in sorted(tallies.totals.items()) if c.scored]
+    fitted = scoring.fit_beta_prior([k for k, _ in records], [n for _, n in records])
+    return Prior(fitted, len(records))
+
+
+def shown(tallies: Tallies, speaker_ids: Sequence[int] | None, minimum: int) -> list[int]:
+    """The speakers the report is about (those asked for, or every one with claims in scope) with at
+    least ``minimum`` scored claims, in id order (the order every query streams them in)."""
+    ids = speaker_ids if speaker_ids is not None else list(tallies.totals)
+    return sorted(i for i in ids if (tallies.totals.get(i) or Counts()).scored >= minimum)
+
+
+def header(options: ReportOptions, prior: Prior) -> ReportHeader:
+    p = prior.beta_prior
+    return {
+        "as_of": options.report_date.isoformat(),
+        "policy": options.policy,
+        "half_life_days": options.decay_half_life if options.policy == "decay" else None,
+        "filters": {
+            "speakers": list(options.speakers),
+            "tag": options.tag,
+            "since": options.since.isoformat() if options.since else None,
+            "until": options.until.isoformat() if options.until else None,
+            "min_resolved": options.min_resolved,
+        },
+        "prior": {
+            "alpha": p.alpha, "beta": p.beta, "mean": p.mean, "strength": p.strength, "method": p.method,
+            "speakers": prior.speakers,
+            "fitted_on": "the scored claims of every speaker in the ledger within the report's dates and tag",
+        },
+        "hedge_scale": f"hedge words are scored as the midpoints of {HEDGE_SOURCE}; see docs/hedges.md",
+    }
+
+
+# --- one speaker -------------------------------------------------------------------------------
+
+
+def speaker_report(
+    speaker: str,
+    speaker_id: int,
+    tallies: Tallies,
+    credit: Credit,
+    prior: Prior,
+    as_of: date,
+    *,
+    forecasts: Sequence[ForecastRow],
+    lateness: Sequence[LatenessRow],
+    tags: Sequence[TagRow],
+    late_tags: Sequence[LateTagRow] = (),
+    curves: bool = False,
+) -> SpeakerReport:
+    """One speaker's figures from their rows of each query."""
+    counts = tallies.totals.get(speaker_id) or Counts()
+    k, n = credit.hits(counts), counts.scored
+    s = counts.states
+    scores = forecast_summary(forecasts)
+    return {
+        "speaker": speaker,
+        "speaker_id": speaker_id,
+        "claims": counts.claims, "open": s[OPEN], "overdue": s[OVERDUE], "disputed": s[DISPUTED],
+        "resolved": counts.resolved, "ambiguous": s[AMBIGUOUS], "awaiting_deadline": s[AWAITING],
+        "scored": n,
+        "hits": _whole(k), "hit_rate": k / n if n else None, "hit_rate_ci": _wilson(k, n),
+        "shrunk_hit_rate": scoring.shrunk_rate(k, n, prior.beta_prior),
+        "brier": scores["brier"], "brier_n": scores["brier_n"], "log_score": scores["log_score"],
+        "forecasts": scores["forecasts"], "calibration": scores["calibration"],
+        "lateness": lateness_summary(lateness, as_of, curves),
+        "by_tag": tag_summary(tags, late_tags, credit),
+        "by_year": history(tallies.years.get(speaker_id, {}), credit, as_of),
+    }
+
+
+def history(years: dict[int, Counts], credit: Credit, as_of: date) -> list[YearRecord]:
+    """Claims by the year their deadline fell in, up to the report date, with the record as it
+    stood at the end of each year (cumulative)."""
+    out: list[YearRecord] = []
+    total_k, total_n = 0.0, 0
+    for year in sorted(y for y in years if y <= as_of.year):
+        counts = years[year]
+        k, n = credit.hits(counts), counts.scored
+        total_k, total_n = total_k + k, total_n + n
+        out.append({
+            "year": year, "claims": counts.claims, "resolved": counts.resolved, "scored": n, "hits": _whole(k),
+            "rate": k / n if n else None, "rate_ci": _wilson(k, n),
+            "cumulative_scored": total_n, "cumulative_hits": _whole(total_k),
+            "cumulative_rate": total_k / total_n if total_n else None,
+        })
+    return out
+
+
+def tag_summary(rows: Iterable[TagRow], late_rows: Iterable[LateTagRow], credit: Credit) -> list[TagRecord]:
+    """Each tag's record, in tag order: ``rows`` come one per tag and state, ordered by tag."""
+    late_days: dict[str, list[int]] = {}
+    for _, tag, deadline, occurred in late_rows:
+        late_days.setdefault(tag, []).append((occurred - deadline).days)
+    out: list[TagRecord] = []
+    for tag, group in itertools.groupby(rows, itemgetter(1)):
+        counts = Counts()
+        states = counts.states
+        for _, _, state, n in group:
+            states[state] = n
+        counts.late_days = late_days.get(tag, counts.late_days)
+        k, scored = credit.hits(counts), counts.scored
+        out.append({
+            "tag": tag, "claims": counts.claims, "resolved": counts.resolved, "scored": scored,
+            "hits": _whole(k), "hit_rate": k / scored if scored else None, "hit_rate_ci": _wilson(k, scored),
+        })
+    return out
+
+
+# --- probabilities: Brier, log score, calibration ---------------------------------------------
+
+
+@lru_cache(maxsize=8192)
+def _hedge(words: str) -> float | None:
+    found = hedge_probability(words)
+    return found.probability if found else None
+
+
+def forecast_summary(rows: Iterable[ForecastRow]) -> ForecastSummary:
+    """Brier and log scores and calibration of a speaker's scored forecasts, from rows of (stated
+    probability or else hedge words, whether it came true by the deadline, how many claims)."""
+    ps: dict[str, list[float]] = {"stated": [], "hedge": []}
+    ys: dict[str, list[int]] = {"stated": [], "hedge": []}
+    stated_in: dict[int, int] = {}  # calibration bucket -> stated forecasts in it
+    for _, stated, words, y, n in rows:
+        p: float | None
+        if stated is not None:
+            kind, p = "stated", float(stated)
+        else:
+            kind, p = "hedge", _hedge(words) if words is not None else None
+        if p is None:  # words the hedge table cannot read: no probability to score
+            continue
+        ps[kind].extend([p] * n)
+        ys[kind].extend([int(y)] * n)
+        if kind == "stated":
+            bucket = _bucket(p)
+            stated_in[bucket] = stated_in.get(bucket, 0) + n
+    by_kind = {kind: _scores(ps[kind], ys[kind]) for kind in ps}
+    all_ps, all_ys = ps["stated"] + ps["hedge"], ys["stated"] + ys["hedge"]
+    # Most speakers give one kind only: then the totals are that kind's, not computed again.
+    both = by_kind["hedge"] if not ps["stated"] else by_kind["stated"] if not ps["hedge"] else _scores(all_ps, all_ys)
+    return {
+        "brier": both["brier"],
+        "brier_n": both["n"],
+        "log_score": both["log_score"],
+        "forecasts": by_kind,
+        "calibration": [
+            {"bucket": b.bucket, "lo": b.lo, "hi": b.hi, "n": b.n, "observed": b.observed,
+             "mean_probability": b.mean_p, "stated": stated_in.get(i, 0), "hedge": b.n - stated_in.get(i, 0)}
+            for i, b in enumerate(scoring.calibration(all_ps, all_ys))
+        ],
+    }
+
+
+@lru_cache(maxsize=1024)
+def _bucket(p: float) -> int:
+    """The calibration bucket of a probability, by scoring.calibration's own rule: the stated
+    forecasts in each bucket are counted per distinct probability, not calibrated a second time."""
+    return next(i for i, b in enumerate(scoring.calibration([p], [0])) if b.n)
+
+
+def _scores(ps: list[float], ys: list[int]) -> Scores:
+    return {"n": len(ps), "brier": scoring.brier(ps, ys), "log_score": scoring.log_score(ps, ys)}
+
+
+# --- lateness ----------------------------------------------------------------------------------
+
+
+def lateness_summary(rows: Iterable[LatenessRow], as_of: date, curves: bool) -> Lateness:
+    """Time taken as a multiple of the time promised, over claims whose deadline has passed: a
+    claim that came true is an event at its ratio; any other (false, partial, overdue, disputed)
+    has not delivered and is censored at its ratio on the report date."""
+    rows = list(rows)
+    times = [scoring.lateness_ratio(said, deadline, occurred or as_of) for _, said, deadline, occurred in rows]
+    events = [0 if occurred is None else 1 for *_, occurred in rows]
+    share = scoring.on_time_share(times, events)
+    summary: Lateness = {
+        "n": len(times),
+        "delivered": sum(events),
+        "on_time": share.count,
+        "on_time_share": share.rate,
+        "median_ratio": scoring.km_median(times, events),
+    }
+    if curves:
+        summary["curve"] = [[p.time, p.survival] for p in scoring.kaplan_meier(times, events)]
+    return summary
+
+
+# --- the leaderboard ---------------------------------------------------------------------------
+
+RANKED_BY: Final = (
+    "shrunk_hit_rate, highest first: each record pulled toward the prior fitted across all speakers, "
+    "so a few lucky claims cannot top the table; never the raw hit rate. brier_rank ranks the speakers "
+    "who gave probabilities (stated or hedge words) by Brier score, lowest first."
+)
+
+
+def leaderboard_row(
+    speaker: str, speaker_id: int, tallies: Tallies, credit: Credit, prior: Prior, forecasts: Sequence[ForecastRow]
+) -> LeaderboardRow:
+    """One speaker's row, unranked (``rank`` sets the ranks)."""
+    counts = tallies.totals.get(speaker_id) or Counts()
+    k, n = credit.hits(counts), counts.scored
+    scores = forecast_summary(forecasts)
+    return {
+        "speaker": speaker, "speaker_id": speaker_id,
+        "claims": counts.claims, "resolved": counts.resolved, "scored": n,
+        "hits": _whole(k), "hit_rate": k / n if n else None, "hit_rate_ci": _wilson(k, n),
+        "shrunk_hit_rate": scoring.shrunk_rate(k, n, prior.beta_prior),
+        "brier": scores["brier"], "brier_n": scores["brier_n"], "rank": 0, "brier_rank": None,
+    }
+
+
+def rank(rows: list[LeaderboardRow]) -> list[LeaderboardRow]:
+    """The rows by shrunk hit rate, highest first (ties: the better Brier score, then the name),
+    each with its ``rank``, and ``brier_rank`` among those with a Brier score, lowest first.
+
+    Never by the raw rate: 2 out of 2 is not a better record than 45 out of 50."""
+    ranked = sorted(rows, key=lambda r: (-r["shrunk_hit_rate"], _or_worst(r["brier"]), r["speaker"].casefold()))
+    for place, row in enumerate(ranked, start=1):
+        row["rank"] = place
+        row["brier_rank"] = None
+    scored = sorted((r for r in ranked if r["brier"] is not None), key=lambda r: (_or_worst(r["brier"]), r["rank"]))
+    for place, row in enumerate(scored, start=1):
+        row["brier_rank"] = place
+    return ranked
+
+
+def _or_worst(brier: float | None) -> float:
+    return 2.0 if brier is None else brier
