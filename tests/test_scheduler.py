@@ -11,9 +11,8 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from importlib.resources import files
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from ledger.services.claims import new_claim
 from ledger.store.engine import open_ledger
 from ledger.store.models import JournalEntry, Reviewer
 from ledger.store.models.reminders import ClaimReviewer, Reminder
+from ledger.store.types import utcnow
 from loopback import Mailbox, Webhook, free_port, wait_for
 
 SAID = date(2020, 1, 1)
@@ -80,7 +80,7 @@ class Scheduler:
         self.err.seek(0)
         return self.err.read()
 
-    def stop(self, sig=signal.SIGTERM, timeout: float = 15) -> int:
+    def stop(self, sig=signal.SIGTERM, timeout: float = 60) -> int:
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
         return self.proc.wait(timeout)
@@ -112,6 +112,21 @@ def count_flagged(db_url: str) -> int:
     return n
 
 
+def wait_for_leases_to_lapse(db_url: str, lease_seconds: int) -> None:
+    """Wait until every lease is older than ``lease_seconds`` by the ledger's clock (whole seconds)."""
+    ledger = open_ledger(db_url)
+    with ledger.read() as s:
+        taken = s.scalar(select(func.max(Reminder.claimed_at)))
+    ledger.dispose()
+    assert taken is not None  # someone holds a lease
+    wait_for(lambda: utcnow() - timedelta(seconds=lease_seconds) > taken, timeout=60)
+
+
+def deliveries(run: "Scheduler") -> int:
+    """How many delivery jobs the scheduler has finished, from its log."""
+    return len(re.findall(r'Job "deliver reminders.*executed successfully', run.log()))
+
+
 def delivered(posts: list[dict]) -> Counter:
     return Counter((post["recipient"], claim["id"]) for post in posts for claim in post["claims"])
 
@@ -130,7 +145,7 @@ def test_sigterm_finishes_the_digest_in_flight_and_stops(db_url, tmp_path):
         assert sorted(r[2] for r in rows) == ["pending", "pending", "sent", "sent"]
         assert all(r[4] is None for r in rows)  # no lease left behind
         with Scheduler(tmp_path, db_url, cfg, "--once", name="again") as again:
-            assert again.proc.wait(30) == 0, again.log()
+            assert again.proc.wait(120) == 0, again.log()
     assert delivered(hook.accepted) == Counter({(f"Reviewer {i % 2:02d}", claim): 1 for i, claim in enumerate(ids)})
 
 
@@ -147,9 +162,9 @@ def test_kill_9_between_flagging_and_delivery_loses_nothing_and_repeats_nothing(
         assert hook.accepted == []
         assert all(r[2] == "pending" for r in reminders(db_url))
         hook.hang.clear()
-        time.sleep(3.1)  # the dead worker's lease runs out
+        wait_for_leases_to_lapse(db_url, lease_seconds=2)  # the dead worker's lease runs out
         with Scheduler(tmp_path, db_url, cfg, "--once", name="restart") as again:
-            assert again.proc.wait(30) == 0, again.log()
+            assert again.proc.wait(120) == 0, again.log()
     assert delivered(hook.accepted) == Counter({(f"Reviewer {i % 2:02d}", claim): 1 for i, claim in enumerate(ids)})
     assert count_flagged(db_url) == 6  # the restart's scan flagged nothing again
     assert all(r[2] == "sent" for r in reminders(db_url))
@@ -173,10 +188,10 @@ retry_base_seconds = 1
 retry_max_seconds = 1
 """)
     with Scheduler(tmp_path, db_url, cfg) as run:
-        seen = wait_for(lambda: (rows := reminders(db_url)) and all(r[2] == "failed" and r[3] >= 2 for r in rows) and rows, timeout=20)
+        seen = wait_for(lambda: (rows := reminders(db_url)) and all(r[2] == "failed" and r[3] >= 2 for r in rows) and rows, timeout=60)
         assert run.proc.poll() is None  # still running, retrying
         with Mailbox(port) as mailbox:
-            wait_for(lambda: all(r[2] == "sent" for r in reminders(db_url)), timeout=20)
+            wait_for(lambda: all(r[2] == "sent" for r in reminders(db_url)), timeout=60)
             assert run.stop() == 0
         log = run.log()
     assert "delivery to desk@example.org on email failed (attempt 1 of 12), will retry at " in log and f": SMTP 127.0.0.1:{port}, email to desk@example.org: " in log, (seen, port)
@@ -220,8 +235,10 @@ def test_two_schedulers_send_each_reminder_exactly_once(db_url, tmp_path):
     with Webhook(delay=0.1) as hook:  # 30 digests take 3 s: long enough for both to be at it
         cfg = webhook_config(tmp_path, hook)
         with Scheduler(tmp_path, db_url, cfg, name="a") as a, Scheduler(tmp_path, db_url, cfg, name="b") as b:
-            wait_for(lambda: (rows := reminders(db_url)) and len(rows) == 300 and all(r[2] == "sent" for r in rows), timeout=25)
-            time.sleep(1.5)  # a window for any duplicate to show up at the server
+            wait_for(lambda: (rows := reminders(db_url)) and len(rows) == 300 and all(r[2] == "sent" for r in rows), timeout=60)
+            # A window for any duplicate to show up at the server: each runs one more whole delivery.
+            done = [deliveries(run) for run in (a, b)]
+            wait_for(lambda: all(deliveries(run) > n for run, n in zip((a, b), done)), timeout=60)
             assert a.stop() == 0, a.log()
             assert b.stop() == 0, b.log()
             sent_by = [sum(map(int, re.findall(r"delivery: sent (\d+)", run.log()))) for run in (a, b)]

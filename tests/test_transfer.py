@@ -494,7 +494,7 @@ def _big_file(path: Path, rows: int) -> Path:
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
 def test_an_interrupted_import_leaves_whole_batches_and_reruns_to_completion(db_url, cli, tmp_path, how):
-    rows = 12 * BATCH
+    rows = 6 * BATCH  # enough batches that the signal lands while the import is still running
     file = _big_file(tmp_path / "big.csv", rows)
     assert cli("list").status == 0  # create the schema first, so the import starts writing at once
     proc = subprocess.Popen(
