@@ -12,15 +12,19 @@ migrates once: ``db_url`` is a copy of a migrated SQLite file, or a PostgreSQL d
 from a migrated template (``CREATE DATABASE ... TEMPLATE``). Every name is unique to its process,
 so parallel runs, even from several checkouts on one server, never share a database, and no other
 database's data is touched. Each test's database is dropped as the test ends. Tests of the
-schema's own history ask for ``empty_db_url`` instead.
+schema's own history ask for ``empty_db_url`` instead. A ledger that many tests start from is
+built once the same way and copied for each test (``ledger_state``).
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
+import sqlite3
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,7 +61,7 @@ class PostgresServer:
 
         self.base = make_url(url).set(drivername="postgresql+psycopg")
         self.admin = create_engine(self.base, isolation_level="AUTOCOMMIT")
-        self.template: str | None = None
+        self.templates: list[str] = []  # the migrated template first, then built ledgers (ledger_state)
         self.dropper = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dropdb")
         self.dropping: list[Future] = []
 
@@ -70,20 +74,28 @@ class PostgresServer:
         with self.admin.connect() as conn:
             conn.execute(text(sql))
 
-    def create(self, *, migrated: bool = False) -> str:
-        """A new database: empty, or a copy of this process's migrated template."""
+    def create(self, template: str | None = None) -> str:
+        """A new database: empty, or a copy of ``template``."""
         name = f"claims_test_{uuid.uuid4().hex[:12]}"
-        if migrated and self.template is None:
-            template = f"{name}_template"
-            self._execute(f'CREATE DATABASE "{template}"')
-            try:
-                migrate(self.url(template))  # and closed: no connection may stay open on a template
-            except BaseException:
-                self.drop(template)
-                raise
-            self.template = template
-        self._execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{self.template}"' if migrated else ""))
+        self._execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
         return name
+
+    def migrated(self) -> str:
+        """This process's migrated template, made on first use."""
+        if not self.templates:
+            name = self.create()
+            try:
+                migrate(self.url(name))
+            except BaseException:
+                self.drop(name)
+                raise
+            self.templates.append(name)
+        return self.templates[0]
+
+    def keep_as_template(self, name: str) -> None:
+        """A database is copied only while nobody is connected to it: close what a test left open."""
+        self._execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()")
+        self.templates.append(name)
 
     def drop(self, name: str) -> None:
         self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -97,8 +109,8 @@ class PostgresServer:
         self.dropper.shutdown(wait=True)
         for done in self.dropping:
             done.result()  # a database that could not be dropped is an error, not a leftover
-        if self.template:
-            self.drop(self.template)
+        for name in self.templates:
+            self.drop(name)
         self.admin.dispose()
 
 
@@ -124,16 +136,69 @@ def sqlite_template(tmp_path_factory) -> Path:
 
 
 def _database(backend, tmp_path, request, *, migrated: bool):
+    built = _built_state(backend, request) if migrated else None
     if backend == "sqlite":
         path = tmp_path / "ledger.db"
         if migrated:
-            shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+            shutil.copyfile(built or request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
     server = request.getfixturevalue("pg_server")
-    name = server.create(migrated=migrated)
+    name = server.create(built or (server.migrated() if migrated else None))
     yield server.url(name)
     server.drop_soon(name)
+
+
+# Ledgers that many tests start from, built once per process and backend (see ledger_state).
+_STATES: dict[tuple[str, str], Callable] = {}
+_BUILT: dict[tuple[str, str, str], tuple] = {}  # (module, fixture, backend) -> (where, value)
+
+
+def ledger_state(build: Callable):
+    """Make ``build(cli)`` a fixture of the same name for a ledger that many tests start from.
+
+    ``build`` runs once per test process and backend, on a ledger of its own; each test that asks
+    for the fixture then starts from a copy of that ledger (its own, to change at will) and gets
+    what ``build`` returned, or its ``cli`` when ``build`` returns nothing. The test's ``db_url``,
+    ``cli`` and ``ledger`` are that copy.
+    """
+    key = (build.__module__, build.__name__)
+    _STATES[key] = build
+
+    @pytest.fixture(name=build.__name__)
+    def state(cli, backend):
+        value = _BUILT[(*key, backend)][1]
+        return cli if value is None else copy.deepcopy(value)
+
+    state.__doc__ = build.__doc__
+    return state
+
+
+def _built_state(backend: str, request):
+    """Where the built ledger asked for by this test lives (building it the first time), or None."""
+    keys = [k for k in _STATES if k[0] == request.module.__name__ and k[1] in request.fixturenames]
+    if not keys:
+        return None
+    assert len(keys) == 1, f"a test can start from one built ledger, not {keys}"
+    key = (*keys[0], backend)
+    if key not in _BUILT:
+        capsys = request.getfixturevalue("capsys")
+        if backend == "sqlite":
+            folder = request.getfixturevalue("tmp_path_factory").mktemp("built")
+            shutil.copyfile(request.getfixturevalue("sqlite_template"), folder / "build.db")
+            value = _STATES[keys[0]](_invoker(f"sqlite:///{folder / 'build.db'}", capsys))
+            src, dst = sqlite3.connect(folder / "build.db"), sqlite3.connect(folder / "built.db")
+            src.backup(dst)  # one self-contained file, whatever is still in the write-ahead log
+            src.close()
+            dst.close()
+            _BUILT[key] = (folder / "built.db", value)
+        else:
+            server = request.getfixturevalue("pg_server")
+            name = server.create(server.migrated())
+            value = _STATES[keys[0]](_invoker(server.url(name), capsys))
+            server.keep_as_template(name)
+            _BUILT[key] = (name, value)
+    return _BUILT[key][0]
 
 
 @pytest.fixture(autouse=True)
@@ -183,26 +248,37 @@ class Result:
         return json.loads(self.out)
 
 
-@pytest.fixture
-def cli(db_url, capsys):
-    """Run `claims --db <ledger> ARGS...` in-process; returns exit status, stdout and stderr."""
+def _invoker(url: str, capsys):
+    """Run `claims --db <url> ARGS...` in-process; returns exit status, stdout and stderr."""
     from ledger.cli.app import run
 
-    def invoke(*args: str, db: str | None = db_url) -> Result:
+    def invoke(*args: str, db: str | None = url) -> Result:
         capsys.readouterr()
         status = run((["--db", db] if db else []) + [str(a) for a in args])
         captured = capsys.readouterr()
         return Result(int(status), captured.out, captured.err)
 
+    invoke.url = url
     return invoke
+
+
+@pytest.fixture
+def cli(db_url, capsys):
+    """Run `claims --db <ledger> ARGS...` in-process; returns exit status, stdout and stderr."""
+    return _invoker(db_url, capsys)
+
+
+def add_musk(cli):
+    """The speaker of the seed article and its source."""
+    assert cli("speaker", "add", "Elon Musk", "--alias", "Musk").status == 0
+    assert cli("source", "add", "https://example.org/waic-2023", "--title", "WAIC 2023 opening", "--publisher", "Example News", "--published", "2023-07-06").status == 0
+    return cli
 
 
 @pytest.fixture
 def musk(cli):
     """A ledger with the speaker of the seed article and its source."""
-    assert cli("speaker", "add", "Elon Musk", "--alias", "Musk").status == 0
-    assert cli("source", "add", "https://example.org/waic-2023", "--title", "WAIC 2023 opening", "--publisher", "Example News", "--published", "2023-07-06").status == 0
-    return cli
+    return add_musk(cli)
 
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

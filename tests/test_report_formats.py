@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ledger_state
 from test_report import AS_OF, add, resolve, speaker
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "report.md"
@@ -22,7 +23,7 @@ REQUIRED_KEYS = {
 }
 
 
-@pytest.fixture
+@ledger_state
 def two_speakers(cli):
     """Ada gives numbers (3 of 4 came true on time); Bo uses hedge words (1 of 2) and has one open."""
     speaker(cli, "Ada Forecaster")
@@ -33,7 +34,6 @@ def two_speakers(cli):
     resolve(cli, add(cli, "Bo Pundit", "2019-01-01", "2019-12-31", confidence="very likely", tags=("space",)), "true", "2019-03-01")
     resolve(cli, add(cli, "Bo Pundit", "2021-01-01", "2021-12-31", confidence="I doubt it"), "true", "2021-03-01")
     add(cli, "Bo Pundit", "2024-01-01", "2031-12-31")
-    return cli
 
 
 def test_table(two_speakers):

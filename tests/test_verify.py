@@ -9,8 +9,10 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import text
 
+from conftest import add_musk, ledger_state
 from ledger.domain.chain import entry_hash
 from ledger.errors import ExitStatus
+from ledger.store.engine import open_ledger
 
 
 @dataclass
@@ -24,8 +26,9 @@ class World:
     head: str  # SEQ:HASH as verify printed it
 
 
-@pytest.fixture
-def world(musk, ledger) -> World:
+@ledger_state
+def world(cli) -> World:
+    musk = add_musk(cli)
     assert musk("seed", "load").status == 0
     fresh = musk("add", "Robotaxis in ten cities", "--speaker", "Musk", "--said", "2025-01-29", "--deadline", "2026-12-31",
                  "--tag", "robotaxi", "--tag", "tesla", "--json").json["id"]
@@ -37,8 +40,10 @@ def world(musk, ledger) -> World:
     intact = musk("verify")
     assert intact.status == 0, intact.err
     head = intact.out.split("Head: ")[1].strip()
+    ledger = open_ledger(cli.url)
     with ledger.engine.connect() as conn:
         last = conn.execute(text("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1")).one()
+    ledger.dispose()
     assert head == f"{last[0]}:{last[1]}"  # the head printed is the journal's last entry
     return World(waic, fresh, target, first["resolution"]["id"], amended["resolution"]["id"], last[0], head)
 
