@@ -12,6 +12,7 @@ import math
 
 import pytest
 
+from conftest import ledger_state
 from ledger.errors import ExitStatus
 
 AS_OF = "2030-01-01"  # every deadline below has passed by then
@@ -64,13 +65,12 @@ FORECASTS = [0.9, 0.9, 0.9, 0.7, 0.7, 0.7, 0.5, 0.3, 0.3, 0.1]
 OUTCOMES = [1, 1, 0, 1, 1, 0, 1, 0, 1, 0]
 
 
-@pytest.fixture
+@ledger_state
 def section_a(cli):
     speaker(cli, "Ada Forecaster")
     for p, y in zip(FORECASTS, OUTCOMES):
         claim = add(cli, "Ada Forecaster", "2020-01-01", "2020-12-31", probability=p)
         resolve(cli, claim, "true" if y else "false", "2020-06-01" if y else None)
-    return cli
 
 
 def test_section_a_brier_and_log_score(section_a):
@@ -97,7 +97,7 @@ def test_section_a_calibration_puts_each_forecast_in_its_nearest_bucket(section_
 # --- B. Ten claims without probabilities, under each policy -----------------------------------------
 
 
-@pytest.fixture
+@ledger_state
 def section_b(cli):
     """true, true, false, true, partial, false, true, true-but-180-days-late, ambiguous, true."""
     speaker(cli, "Bo Pundit")
@@ -108,7 +108,6 @@ def section_b(cli):
                 ("ambiguous", None), ("true", "2020-11-11")]
     for outcome, occurred in outcomes:
         resolve(cli, add(cli, "Bo Pundit", "2020-07-01", deadline), outcome, occurred)
-    return cli
 
 
 @pytest.mark.parametrize(
@@ -141,7 +140,7 @@ def test_decay_half_life_is_an_option(section_b):
 # --- C. Lateness with claims still open ----------------------------------------------------------------
 
 
-@pytest.fixture
+@ledger_state
 def section_c(cli):
     """Six claims, each promised six days; r = (happened - said) / (deadline - said).
 
@@ -156,7 +155,6 @@ def section_c(cli):
         resolve(cli, add(cli, "Cy Promiser", said, deadline), "true", occurred)
     add(cli, "Cy Promiser", "2024-02-18", "2024-02-24")  # open: (03-01 - 02-18) / 6 = 12 / 6 = 2.0
     add(cli, "Cy Promiser", "2024-02-21", "2024-02-27")  # open: 9 / 6 = 1.5
-    return cli
 
 
 def test_section_c_median_lateness_by_kaplan_meier(section_c):
