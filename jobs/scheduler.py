@@ -106,7 +106,9 @@ class Scheduler:
         log.info("%s: finishing the digest in flight, then stopping", signal.Signals(signum).name)
         self.stop.set()
         if self._scheduler is not None and self._scheduler.running:
-            self._scheduler.shutdown(wait=False)
+            # Not from the handler itself: the signal may interrupt the main thread inside the
+            # executor's submit, which holds the lock that shutdown takes (a deadlock).
+            threading.Thread(target=self._scheduler.shutdown, kwargs={"wait": False}, daemon=True).start()
 
 
 class _signals:
