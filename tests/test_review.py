@@ -263,7 +263,7 @@ def test_seed_outcomes_load_as_the_seed_reviewers_resolutions(cli, ledger):
         assert len(resolutions) == len(judged)
         for res, row in zip(resolutions, judged):
             claim = s.get(Claim, res.claim_id)
-            assert claim.text == row["claim"]
+            assert claim.text == row["text"]
             assert (res.reviewer, res.outcome, res.note) == ("seed", row["outcome"], row["note"])
             assert res.occurred == (date.fromisoformat(row["occurred"]) if row["occurred"] else None)
             assert json.loads(res.evidence) == [row["source_url"]]

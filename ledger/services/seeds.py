@@ -68,7 +68,7 @@ def _load_row(session, folder: Path, row: dict, sources: dict, actor: str, repor
         report.speakers_added += 1
     existing = session.scalar(
         select(Claim.id).where(
-            Claim.speaker_id == speaker.id, Claim.said == said, Claim.text_sha256 == text_fingerprint(row["claim"])
+            Claim.speaker_id == speaker.id, Claim.said == said, Claim.text_sha256 == text_fingerprint(row["text"])
         )
     )
     if existing is not None:
@@ -77,10 +77,10 @@ def _load_row(session, folder: Path, row: dict, sources: dict, actor: str, repor
         return
     url = row.get("source_url") or None
     if url and find_source(session, url) is None:
-        _add_source(session, folder, url, sources.get(url, {}), row.get("venue"), actor)
+        _add_source(session, folder, url, sources.get(url, {}), row.get("source_title"), actor)
         report.sources_added += 1
     draft = ClaimDraft(
-        text=row["claim"],
+        text=row["text"],
         speaker=speaker.name,
         deadline=row["deadline"],
         said=said,
