@@ -343,17 +343,34 @@ def write_markdown(path: Path, rows: list[Row], facts, command: str) -> None:
     path.write_text("\n".join(text), encoding="utf-8")
 
 
-def main(argv: list[str] | None = None) -> int:
+QUICK_SIZES = [1_000, 5_000]
+QUICK_MAX = 20_000  # a smoke run stays small enough to finish in a few minutes on a busy machine
+
+
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
-    parser.add_argument("--claims", type=int, action="append", metavar="N", help="Ledger size (repeatable) [default: 100000 and 1000000].")
-    parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"], help="Backend (repeatable) [default: both].")
-    parser.add_argument("--quick", action="store_true", help="Fewer runs of each measurement (for a smoke run).")
+    parser.add_argument("--claims", type=int, action="append", metavar="N", help="Ledger size (repeatable) [default: 100000 and 1000000; with --quick 1000 and 5000].")
+    parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"], help="Backend (repeatable) [default: both; with --quick, PostgreSQL only when a server is given].")
+    parser.add_argument("--quick", action="store_true", help=f"A smoke run: small ledgers (at most {QUICK_MAX:,} claims) and fewer runs of each measurement.")
     parser.add_argument("--postgres-url", default=os.environ.get("CLAIMS_TEST_POSTGRES_URL"), help="A PostgreSQL server where databases may be created [default: $CLAIMS_TEST_POSTGRES_URL].")
     parser.add_argument("--out", type=Path, default=Path("BENCHMARKS.md"), help="Where to write the table [default: BENCHMARKS.md].")
     parser.add_argument("--workdir", type=Path, help="Where the synthetic files and SQLite ledgers go [default: a temporary folder].")
-    args = parser.parse_args(argv)
-    sizes = args.claims or [100_000, 1_000_000]
-    backends = args.backend or ["sqlite", "postgresql"]
+    return parser
+
+
+def plan(args: argparse.Namespace) -> tuple[list[int], list[str]]:
+    """The ledger sizes and backends to measure."""
+    if not args.quick:
+        return args.claims or [100_000, 1_000_000], args.backend or ["sqlite", "postgresql"]
+    too_big = [n for n in args.claims or [] if n > QUICK_MAX]
+    if too_big:
+        raise SystemExit(f"--quick is a smoke run of at most {QUICK_MAX:,} claims, not {too_big[0]:,}; drop --quick to measure it")
+    return args.claims or QUICK_SIZES, args.backend or ["sqlite"] + (["postgresql"] if args.postgres_url else [])
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    sizes, backends = plan(args)
     runs = QUICK if args.quick else RUNS
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="claims-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)

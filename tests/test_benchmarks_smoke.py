@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 WHAT = [
@@ -42,3 +44,18 @@ def test_a_small_benchmark_run(backend, tmp_path, request):
     assert f"| {backend} | 2,000 | claims import |" in written
     # The benchmark cleans up after itself: no ledger left behind.
     assert not list((tmp_path / "work").glob("*.db"))
+
+
+def test_quick_means_small_ledgers(monkeypatch):
+    """`--quick` is the smoke run the README promises in minutes: never the 1M-claim ledgers."""
+    monkeypatch.syspath_prepend(str(ROOT))
+    from benchmarks.__main__ import parser, plan
+
+    def planned(*argv):
+        return plan(parser().parse_args(list(argv)))
+
+    assert planned("--quick", "--postgres-url", "") == ([1_000, 5_000], ["sqlite"])
+    assert planned("--quick", "--postgres-url", "postgresql://h/db")[1] == ["sqlite", "postgresql"]
+    assert planned("--postgres-url", "")[0] == [100_000, 1_000_000]
+    with pytest.raises(SystemExit, match="at most 20,000 claims, not 1,000,000"):
+        planned("--quick", "--claims", "1000000")

@@ -26,15 +26,21 @@ POLICIES = ("strict", "partial", "lenient", "decay")  # ledger.domain.scoring.PO
               help="Only speakers with at least N scored claims [default: 0, or 5 with --leaderboard].")
 @click.option("--leaderboard", is_flag=True, help="Rank speakers by their shrunk hit rate instead.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
+@click.option("--json", "as_json", is_flag=True, help="Short for --format json, as other commands take --json.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH", help="Write to this file instead of standard output.")
 @click.option("--raw", is_flag=True, help="CSV: write text cells as they are, without the ' that stops a spreadsheet running =, +, -, @.")
 @pass_app
-def report(app: App, speakers, tag, since, until, as_of, policy, half_life, min_resolved, leaderboard, fmt, out, raw) -> None:
+def report(app: App, speakers, tag, since, until, as_of, policy, half_life, min_resolved, leaderboard, fmt, as_json, out, raw) -> None:
     """How often each speaker's predictions came true, how late, on which topics, and the trend.
 
     Only claims whose deadline has passed are scored; see docs/report.md for every figure.
     """
     from ledger.services.reports import LEADERBOARD_MIN_RESOLVED, ReportOptions
+
+    if as_json:
+        if fmt not in ("table", "json"):
+            raise click.BadOptionUsage("as_json", f"--json is --format json; it cannot go with --format {fmt}")
+        fmt = "json"
 
     default_minimum = LEADERBOARD_MIN_RESOLVED if leaderboard else 0
     options = ReportOptions(
