@@ -233,31 +233,6 @@ def test_fitted_prior_accepts_fractional_credit():
     assert prior.method == "mle" and 0.4 < prior.mean < 0.55
 
 
-@pytest.mark.parametrize(
-    "ks, ns, method",
-    [
-        ([], [], "uniform"),
-        ([0, 0], [0, 0], "uniform"),
-        ([5], [9], "pooled"),  # one speaker
-        ([3, 4], [6, 9], "pooled"),  # too few to fit
-        ([9, 4, 20], [9, 4, 20], "pooled"),  # all hits
-        ([0, 0, 0], [3, 4, 5], "pooled"),  # all misses
-        ([5, 5, 5, 5, 5], [10, 10, 10, 10, 10], "pooled"),  # no spread beyond chance
-        ([0, 5, 0, 7, 0, 3], [5, 5, 4, 7, 3, 3], "moments"),  # all-or-nothing speakers
-    ],
-)
-def test_prior_is_always_a_usable_beta(ks, ns, method):
-    prior = fit_beta_prior(ks, ns)
-    assert prior.method == method
-    assert prior.alpha > 0 and prior.beta > 0 and prior.strength >= 1
-    assert 0 < shrunk_rate(1, 1, prior) < 1
-
-
-def test_pooled_prior_keeps_the_pooled_rate_and_a_typical_record_weight():
-    prior = fit_beta_prior([5, 5, 5, 5, 5], [10, 10, 10, 10, 10])
-    assert (prior.alpha, prior.beta) == approx((5.0, 5.0))
-
-
 def test_speakers_without_resolved_claims_do_not_move_the_prior():
     ks, ns = _synthetic_speakers(seed=3, alpha=3.0, beta=5.0, speakers=100)
     assert fit_beta_prior(ks + [0, 0], ns + [0, 0]) == fit_beta_prior(ks, ns)

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+from ledger.domain.prior import Beta, BetaPrior, check_counts, fit_beta_prior, posterior, shrunk_rate
 from ledger.errors import InvalidInput
+
+# The empirical-Bayes prior lives in ledger.domain.prior; its names are part of scoring's vocabulary.
+__all__ = ["Beta", "BetaPrior", "fit_beta_prior", "posterior", "shrunk_rate"]
 
 Z95 = 1.959963984540054
 
@@ -95,18 +99,13 @@ class Interval(NamedTuple):
     high: float
 
 
-def _check_counts(k: float, n: int) -> None:
-    if n < 0 or not 0 <= k <= n:
-        raise InvalidInput(f"need 0 <= k <= n, got k={k}, n={n}")
-
-
 def wilson_interval(k: float, n: int, z: float = Z95) -> Interval:
     """Wilson score interval for k hits in n; k may be fractional (partial credit).
 
     With n = 0 there is no evidence, so the interval is the whole range (0.0, 1.0) rather
     than None: a report can always draw it, and it honestly says "anything".
     """
-    _check_counts(k, n)
+    check_counts(k, n)
     if n == 0:
         return Interval(0.0, 1.0)
     p = k / n
@@ -124,7 +123,7 @@ def jeffreys_interval(k: float, n: int, level: float = 0.95) -> Interval:
     1 when k = n, where the tail quantile would otherwise exclude the observed rate.
     n = 0 gives (0.0, 1.0), like ``wilson_interval``.
     """
-    _check_counts(k, n)
+    check_counts(k, n)
     low, high = beta_interval(k + 0.5, n - k + 0.5, level)
     return Interval(0.0 if k == 0 else low, 1.0 if k == n else high)
 
@@ -198,195 +197,6 @@ def _beta_fraction(x: float, a: float, b: float, max_terms: int = 500) -> float:
         if abs(step - 1.0) < _EPS:
             break
     return h
-
-
-# --- empirical-Bayes shrinkage ----------------------------------------------------------
-
-
-class Beta(NamedTuple):
-    alpha: float
-    beta: float
-
-    @property
-    def mean(self) -> float:
-        return self.alpha / (self.alpha + self.beta)
-
-
-@dataclass(frozen=True)
-class BetaPrior:
-    """A Beta(alpha, beta) prior over speakers' hit rates and how it was obtained.
-
-    method: 'mle' (beta-binomial maximum likelihood), 'moments' (method of moments when the
-    MLE runs off to a bound), 'pooled' (no spread between speakers beyond chance, or too few
-    speakers: the pooled rate, weighted like a typical speaker's record), 'uniform' (no data).
-    """
-
-    alpha: float
-    beta: float
-    method: str
-
-    @property
-    def mean(self) -> float:
-        return self.alpha / (self.alpha + self.beta)
-
-    @property
-    def strength(self) -> float:
-        """How many claims the prior is worth."""
-        return self.alpha + self.beta
-
-
-MIN_SPEAKERS_FOR_FIT = 3
-# A likelihood maximum at these bounds is a flat or degenerate likelihood, not an estimate.
-MIN_STRENGTH = 0.01
-MAX_STRENGTH = 1e4
-# A fallback prior worth less than one claim would let a 1-for-1 record top the ranking.
-MIN_FALLBACK_STRENGTH = 1.0
-
-
-def fit_beta_prior(ks: Sequence[float], ns: Sequence[int]) -> BetaPrior:
-    """Beta prior across speakers (k hits of n each), for shrinking small records.
-
-    Tries the beta-binomial maximum likelihood first; falls back to the method of moments,
-    then to the pooled rate. Speakers with n = 0 carry no evidence and are ignored.
-    """
-    if len(ks) != len(ns):
-        raise InvalidInput(f"{len(ks)} hit counts but {len(ns)} record sizes")
-    for k, n in zip(ks, ns):
-        _check_counts(k, n)
-    records = [(float(k), int(n)) for k, n in zip(ks, ns) if n > 0]
-    if not records:
-        return BetaPrior(1.0, 1.0, "uniform")
-    hits = sum(k for k, _ in records)
-    total = sum(n for _, n in records)
-    mixed = 0 < hits < total
-    if len(records) >= MIN_SPEAKERS_FOR_FIT and mixed:
-        moments = _moments_prior(records)
-        start = moments or (hits / total, _typical_size(records))
-        mean, strength = _max_likelihood(records, start)
-        if MIN_STRENGTH * 1.01 < strength < MAX_STRENGTH * 0.99:
-            return BetaPrior(mean * strength, (1 - mean) * strength, "mle")
-        if moments is not None:
-            mean, strength = moments
-            return BetaPrior(mean * strength, (1 - mean) * strength, "moments")
-    # Half a hit and half a miss keep the prior inside (0, 1) when everyone hit or everyone missed.
-    mean = (hits + 0.5) / (total + 1)
-    strength = max(2.0, _typical_size(records))
-    return BetaPrior(mean * strength, (1 - mean) * strength, "pooled")
-
-
-def shrunk_rate(k: float, n: int, prior: BetaPrior | Beta) -> float:
-    """Posterior mean hit rate: the record pulled toward the prior by the prior's strength."""
-    _check_counts(k, n)
-    return (k + prior.alpha) / (n + prior.alpha + prior.beta)
-
-
-def posterior(k: float, n: int, prior: BetaPrior | Beta) -> Beta:
-    """Beta posterior of the hit rate after k hits in n; pass it to ``beta_interval``."""
-    _check_counts(k, n)
-    return Beta(prior.alpha + k, prior.beta + n - k)
-
-
-def _typical_size(records: list[tuple[float, int]]) -> float:
-    sizes = sorted(n for _, n in records)
-    middle = len(sizes) // 2
-    return float(sizes[middle]) if len(sizes) % 2 else (sizes[middle - 1] + sizes[middle]) / 2
-
-
-def _moments_prior(records: list[tuple[float, int]]) -> tuple[float, float] | None:
-    """(mean, strength) from the spread of rates beyond binomial noise, or None if there is none.
-
-    Under a Beta(mean, strength) prior, Var(k/n) = m(1-m) * (1/n + (1 - 1/n) * rho) with
-    rho = 1 / (strength + 1); averaging over speakers and solving for rho gives the estimate.
-    """
-    if len(records) < 2:
-        return None
-    m = sum(k for k, _ in records) / sum(n for _, n in records)
-    rates = [k / n for k, n in records]
-    mean_rate = sum(rates) / len(rates)
-    spread = sum((r - mean_rate) ** 2 for r in rates) / (len(rates) - 1)
-    mean_inverse_n = sum(1 / n for _, n in records) / len(records)
-    if not 0 < m < 1 or mean_inverse_n >= 1:
-        return None
-    rho = (spread / (m * (1 - m)) - mean_inverse_n) / (1 - mean_inverse_n)
-    if rho <= 0:
-        return None
-    if rho >= 1:  # more spread than any beta allows: speakers are all-or-nothing
-        return m, MIN_FALLBACK_STRENGTH
-    strength = min(MAX_STRENGTH, max(MIN_FALLBACK_STRENGTH, 1 / rho - 1))
-    return m, strength
-
-
-def _max_likelihood(
-    records: list[tuple[float, int]], start: tuple[float, float]
-) -> tuple[float, float]:
-    """(mean, strength) maximising the beta-binomial likelihood, searched on (logit, log) scales."""
-    low, high = math.log(MIN_STRENGTH), math.log(MAX_STRENGTH)
-
-    def unpack(point: Sequence[float]) -> tuple[float, float]:
-        logit, log_strength = point
-        mean = 1 / (1 + math.exp(-max(-30.0, min(30.0, logit))))
-        return mean, math.exp(max(low, min(high, log_strength)))
-
-    def negative_log_likelihood(point: Sequence[float]) -> float:
-        mean, strength = unpack(point)
-        a, b = mean * strength, (1 - mean) * strength
-        shared = math.lgamma(strength) - math.lgamma(a) - math.lgamma(b)
-        return -sum(
-            shared + math.lgamma(k + a) + math.lgamma(n - k + b) - math.lgamma(n + strength)
-            for k, n in records
-        )
-
-    mean, strength = start
-    mean = min(max(mean, 1e-6), 1 - 1e-6)
-    x0 = (math.log(mean / (1 - mean)), math.log(min(max(strength, 1.0), MAX_STRENGTH / 10)))
-    return unpack(_nelder_mead(negative_log_likelihood, x0))
-
-
-def _nelder_mead(
-    f: Callable[[Sequence[float]], float],
-    x0: Sequence[float],
-    step: float = 0.5,
-    tolerance: float = 1e-10,
-    max_iterations: int = 5000,
-) -> list[float]:
-    """Minimise f without derivatives (standard reflection/expansion/contraction/shrink)."""
-    dims = len(x0)
-    simplex = [list(x0)]
-    simplex += [[x + (step if i == j else 0.0) for j, x in enumerate(x0)] for i in range(dims)]
-    values = [f(p) for p in simplex]
-    for _ in range(max_iterations):
-        order = sorted(range(dims + 1), key=values.__getitem__)
-        simplex = [simplex[i] for i in order]
-        values = [values[i] for i in order]
-        if values[-1] - values[0] <= tolerance * (abs(values[0]) + tolerance):
-            break
-        centroid = [sum(p[j] for p in simplex[:-1]) / dims for j in range(dims)]
-
-        def toward(t: float) -> list[float]:
-            return [c + t * (w - c) for c, w in zip(centroid, simplex[-1])]
-
-        reflected = toward(-1.0)
-        f_reflected = f(reflected)
-        if f_reflected < values[0]:
-            expanded = toward(-2.0)
-            f_expanded = f(expanded)
-            simplex[-1], values[-1] = (
-                (expanded, f_expanded) if f_expanded < f_reflected else (reflected, f_reflected)
-            )
-        elif f_reflected < values[-2]:
-            simplex[-1], values[-1] = reflected, f_reflected
-        else:
-            contracted = toward(0.5 if f_reflected >= values[-1] else -0.5)
-            f_contracted = f(contracted)
-            if f_contracted < min(values[-1], f_reflected):
-                simplex[-1], values[-1] = contracted, f_contracted
-            else:
-                best = simplex[0]
-                simplex = [best] + [
-                    [b + 0.5 * (x - b) for b, x in zip(best, p)] for p in simplex[1:]
-                ]
-                values = [values[0]] + [f(p) for p in simplex[1:]]
-    return simplex[min(range(dims + 1), key=values.__getitem__)]
 
 
 # --- probabilistic forecasts ------------------------------------------------------------
