@@ -416,6 +416,22 @@ def test_a_speaker_without_claims_in_scope_shows_zeros(cli):
 
 def test_an_empty_ledger_reports_nobody(cli):
     data = report(cli, "--as-of", AS_OF)
-    assert data["speakers"] == [] and data["prior"]["method"] == "uniform"
+    assert data["speakers"] == [] and data["prior"]["method"] == "none"
     table = cli("report")
     assert table.status == 0 and "No speaker matches" in table.out
+
+
+def test_two_speakers_are_too_few_to_shrink_and_the_report_says_so(cli, tmp_path):
+    """90 of 100 used to print as 70 %: every record pulled halfway to the mean of two speakers."""
+    rows = ["speaker,text,said,deadline,outcome,occurred"]
+    rows += [f"Ninety,Claim {i},2020-01-01,2020-06-30," + ("true,2020-06-01" if i < 90 else "false,") for i in range(100)]
+    rows += [f"Two,Claim {i},2020-01-01,2020-06-30," + ("true,2020-06-01" if i < 1 else "false,") for i in range(2)]
+    (tmp_path / "claims.csv").write_text("\n".join(rows) + "\n")
+    imported = cli("import", tmp_path / "claims.csv")
+    assert imported.status == 0, imported.err
+    report = cli("report", "--format", "json", "--as-of", "2021-01-01").json
+    assert report["prior"]["method"] == "none" and "2 speakers" in report["prior"]["reason"]
+    ninety = next(s for s in report["speakers"] if s["speaker"] == "Ninety")
+    assert ninety["shrunk_hit_rate"] == ninety["hit_rate"] == 0.9 and ninety["shrunk_hit_rate_ci"] is None
+    table = cli("report", "--speaker", "Ninety", "--as-of", "2021-01-01").out
+    assert "Rates are not shrunk: 2 speakers with 102 scored claims" in table and "fitted across" not in table

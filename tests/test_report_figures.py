@@ -90,16 +90,22 @@ def test_the_speakers_shown_have_enough_scored_claims():
 def row(name, shrunk, brier) -> LeaderboardRow:
     return {
         "speaker": name, "speaker_id": 0, "claims": 0, "resolved": 0, "scored": 0, "hits": 0, "hit_rate": None,
-        "hit_rate_ci": [0.0, 1.0], "shrunk_hit_rate": shrunk, "brier": brier, "brier_n": 0, "rank": 0, "brier_rank": None,
+        "hit_rate_ci": [0.0, 1.0], "shrunk_hit_rate": shrunk, "shrunk_hit_rate_ci": None, "brier": brier, "brier_n": 0, "rank": 0,
+        "tied": False, "brier_rank": None,
     }
 
 
 def test_the_leaderboard_ranks_by_shrunk_rate_and_separately_by_brier():
-    ranked = rank([row("b", 0.5, None), row("a", 0.5, 0.3), row("c", 0.9, 0.1), row("d", 0.5, 0.3)])
-    # Ties on the shrunk rate go to the better Brier score (none is worst), then the name.
-    assert [(r["speaker"], r["rank"], r["brier_rank"]) for r in ranked] == [
-        ("c", 1, 1), ("a", 2, 2), ("d", 3, 3), ("b", 4, None),
+    ranked = rank([row("b", 0.5, None), row("a", 0.5, 0.3), row("c", 0.9, 0.1), row("d", 0.5, 0.3), row("e", 0.4, None)])
+    # Equal shrunk rates are a tie: one rank, listed by Brier score (none is worst), then the name.
+    assert [(r["speaker"], r["rank"], r["tied"], r["brier_rank"]) for r in ranked] == [
+        ("c", 1, False, 1), ("a", 2, True, 2), ("d", 2, True, 3), ("b", 2, True, None), ("e", 5, False, None),
     ]
+
+
+def test_rates_that_print_the_same_are_a_tie_and_a_real_gap_is_not():
+    ranked = rank([row("a", 0.42101, None), row("b", 0.42149, None), row("c", 0.4216, None)])
+    assert [(r["speaker"], r["rank"], r["tied"]) for r in ranked] == [("c", 1, False), ("a", 2, True), ("b", 2, True)]
 
 
 @pytest.mark.parametrize("options, message", [

@@ -222,9 +222,9 @@ class _Likelihood:
                     dw, dt = (-ptt * gw + hwt * gt) / det, (hwt * gw - pww * gt) / det
                     nw, nt = w + dw, min(LOG_STRENGTH_HIGH, max(LOG_STRENGTH_LOW, t + dt))
                     candidate = self.at(1 / (1 + math.exp(-nw)), nt)
-                    # Near the top the likelihood changes by less than its rounding error, and
-                    # Newton's (undamped) steps are trusted to converge.
-                    if candidate >= current or (damping == 0 and max(abs(dw), abs(dt)) < 1e-6):
+                    # Near the top the likelihood changes by less than its rounding error: a step
+                    # that loses no more than that is taken, and Newton's steps converge.
+                    if candidate >= current - 1e-14 * max(1.0, abs(current)) or (damping == 0 and max(abs(dw), abs(dt)) < 1e-6):
                         moved = (nw, nt) != (w, t)
                         w, t, current = nw, nt, candidate
                         damping = damping / 4 if damping > 1e-9 * (abs(hww) + abs(htt)) else 0.0

@@ -54,9 +54,10 @@ class Filters(TypedDict):
 class PriorView(TypedDict):
     alpha: float
     beta: float
-    mean: float
+    mean: float | None
     strength: float
     method: str
+    reason: str
     speakers: int
     fitted_on: str
 
@@ -135,7 +136,8 @@ class YearRecord(TypedDict):
 class SpeakerRecord(Record):
     speaker: str
     speaker_id: int
-    shrunk_hit_rate: float
+    shrunk_hit_rate: float | None
+    shrunk_hit_rate_ci: list[float] | None
     brier: float | None
     brier_n: int
 
@@ -164,6 +166,7 @@ class LeaderboardRow(SpeakerRecord):
     """One speaker in `claims leaderboard`."""
 
     rank: int
+    tied: bool
     brier_rank: int | None
 
 
@@ -325,6 +328,27 @@ def fit_prior(tallies: Tallies, credit: Credit) -> Prior:
     return Prior(fitted, len(records))
 
 
+class Shrunk(TypedDict):
+    shrunk_hit_rate: float | None
+    shrunk_hit_rate_ci: list[float] | None
+
+
+def shrunk(k: float, n: int, prior: Prior) -> Shrunk:
+    """The record pulled toward the prior, and its 95 % posterior interval (Beta quantiles). With
+    no prior (method ``none``) the rate is the raw rate and there is no posterior to state."""
+    p = prior.beta_prior
+    if not p.shrinks:
+        return {"shrunk_hit_rate": k / n if n else None, "shrunk_hit_rate_ci": None}
+    a, b = scoring.posterior(k, n, p)
+    return {"shrunk_hit_rate": scoring.shrunk_rate(k, n, p), "shrunk_hit_rate_ci": list(_posterior_interval(a, b))}
+
+
+@lru_cache(maxsize=4096)
+def _posterior_interval(a: float, b: float) -> scoring.Interval:
+    # Many speakers share a small record (3 of 5...), so their intervals are computed once.
+    return scoring.beta_interval(a, b)
+
+
 def shown(tallies: Tallies, speaker_ids: Sequence[int] | None, minimum: int) -> list[int]:
     """The speakers the report is about (those asked for, or every one with claims in scope) with at
     least ``minimum`` scored claims, in id order (the order every query streams them in)."""
@@ -347,7 +371,7 @@ def header(options: ReportOptions, prior: Prior) -> ReportHeader:
         },
         "prior": {
             "alpha": p.alpha, "beta": p.beta, "mean": p.mean, "strength": p.strength, "method": p.method,
-            "speakers": prior.speakers,
+            "reason": p.reason, "speakers": prior.speakers,
             "fitted_on": "the scored claims of every speaker in the ledger within the report's dates and tag",
         },
         "hedge_scale": f"hedge words are scored as the midpoints of {HEDGE_SOURCE}; see docs/hedges.md",
@@ -383,7 +407,7 @@ def speaker_report(
         "resolved": counts.resolved, "ambiguous": s[AMBIGUOUS], "awaiting_deadline": s[AWAITING],
         "scored": n,
         "hits": _whole(k), "hit_rate": k / n if n else None, "hit_rate_ci": _wilson(k, n),
-        "shrunk_hit_rate": scoring.shrunk_rate(k, n, prior.beta_prior),
+        **shrunk(k, n, prior),
         "brier": scores["brier"], "brier_n": scores["brier_n"], "log_score": scores["log_score"],
         "forecasts": scores["forecasts"], "calibration": scores["calibration"],
         "lateness": lateness_summary(lateness, as_of, curves),
@@ -513,7 +537,8 @@ def lateness_summary(rows: Iterable[LatenessRow], as_of: date, curves: bool) -> 
 
 RANKED_BY: Final = (
     "shrunk_hit_rate, highest first: each record pulled toward the prior fitted across all speakers, "
-    "so a few lucky claims cannot top the table; never the raw hit rate. brier_rank ranks the speakers "
+    "so a few lucky claims cannot top the table; never the raw hit rate. Rates equal to 0.1 % are a tie and "
+    "share a rank. brier_rank ranks the speakers "
     "who gave probabilities (stated or hedge words) by Brier score, lowest first."
 )
 
@@ -529,20 +554,33 @@ def leaderboard_row(
         "speaker": speaker, "speaker_id": speaker_id,
         "claims": counts.claims, "resolved": counts.resolved, "scored": n,
         "hits": _whole(k), "hit_rate": k / n if n else None, "hit_rate_ci": _wilson(k, n),
-        "shrunk_hit_rate": scoring.shrunk_rate(k, n, prior.beta_prior),
-        "brier": scores["brier"], "brier_n": scores["brier_n"], "rank": 0, "brier_rank": None,
+        **shrunk(k, n, prior),
+        "brier": scores["brier"], "brier_n": scores["brier_n"], "rank": 0, "tied": False, "brier_rank": None,
     }
 
 
+TIE_DIGITS: Final = 3  # shrunk rates equal to 0.1 %, as every format prints them, are a tie
+
+
 def rank(rows: list[LeaderboardRow]) -> list[LeaderboardRow]:
-    """The rows by shrunk hit rate, highest first (ties: the better Brier score, then the name),
-    each with its ``rank``, and ``brier_rank`` among those with a Brier score, lowest first.
+    """The rows by shrunk hit rate, highest first, each with its ``rank``; rows whose shrunk rates
+    are equal to 0.1 % share a rank and are marked ``tied`` (listed by Brier score, then name, but
+    not ranked apart); ``brier_rank`` ranks those with a Brier score, lowest first.
 
     Never by the raw rate: 2 out of 2 is not a better record than 45 out of 50."""
-    ranked = sorted(rows, key=lambda r: (-r["shrunk_hit_rate"], _or_worst(r["brier"]), r["speaker"].casefold()))
+    def rate(r: LeaderboardRow) -> float:
+        return -1.0 if r["shrunk_hit_rate"] is None else round(r["shrunk_hit_rate"], TIE_DIGITS)
+
+    ranked = sorted(rows, key=lambda r: (-rate(r), _or_worst(r["brier"]), r["speaker"].casefold()))
     for place, row in enumerate(ranked, start=1):
         row["rank"] = place
+        row["tied"] = False
         row["brier_rank"] = None
+    for _, group in itertools.groupby(ranked, key=rate):
+        tied = list(group)
+        for row in tied:
+            row["rank"] = tied[0]["rank"]
+            row["tied"] = len(tied) > 1
     scored = sorted((r for r in ranked if r["brier"] is not None), key=lambda r: (_or_worst(r["brier"]), r["rank"]))
     for place, row in enumerate(scored, start=1):
         row["brier_rank"] = place

@@ -78,10 +78,11 @@ def policy_text(header: dict) -> str:
 
 def prior_text(header: dict) -> str:
     p = header["prior"]
+    if p["method"] == "none":
+        return f"Rates are not shrunk: {p['reason'].removeprefix('no shrinkage: ')}."
     return (
         f"Shrunk rates use a Beta({p['alpha']:.2f}, {p['beta']:.2f}) prior (mean {pct(p['mean'], 1)}, worth "
-        f"{p['strength']:.1f} claims), fitted by empirical Bayes ({p['method']}) across {p['speakers']} "
-        f"speaker{'' if p['speakers'] == 1 else 's'}."
+        f"{p['strength']:.1f} claims) across {p['speakers']} speakers: {p['reason']} ({p['method']})."
     )
 
 
@@ -148,7 +149,8 @@ def facts(s: dict) -> list[tuple[str, str]]:
         ("Claims", f"{s['claims']}: {s['open']} open, {s['overdue']} overdue, {s['disputed']} disputed, "
                    f"{s['resolved']} resolved ({s['ambiguous']} ambiguous, {s['awaiting_deadline']} awaiting their deadline)"),
         ("Hit rate", rate_text(s)),
-        ("Shrunk rate", pct(s["shrunk_hit_rate"], 1)),
+        ("Shrunk rate", pct(s["shrunk_hit_rate"], 1) + (
+            f" (95 % posterior interval {interval(s['shrunk_hit_rate_ci'])})" if s["shrunk_hit_rate_ci"] else " (not shrunk)")),
         ("Brier, all", brier_text({"n": s["brier_n"], "brier": s["brier"], "log_score": s["log_score"]})),
         ("Brier, stated", brier_text(f["stated"])),
         ("Brier, hedge words", brier_text(f["hedge"])),
@@ -201,7 +203,7 @@ def as_json(header: dict, speakers: Iterable[dict], size: int) -> Iterator[str]:
 
 CSV_COLUMNS = [
     "speaker", "speaker_id", "claims", "open", "overdue", "disputed", "resolved", "ambiguous", "awaiting_deadline",
-    "scored", "hits", "hit_rate", "hit_rate_low", "hit_rate_high", "shrunk_hit_rate",
+    "scored", "hits", "hit_rate", "hit_rate_low", "hit_rate_high", "shrunk_hit_rate", "shrunk_low", "shrunk_high",
     "brier", "brier_n", "log_score", "brier_stated", "brier_stated_n", "log_score_stated",
     "brier_hedge", "brier_hedge_n", "log_score_hedge",
     "lateness_n", "delivered", "on_time", "on_time_share", "median_ratio",
@@ -213,7 +215,7 @@ def csv_row(header: dict, s: dict) -> dict:
     f, late, prior = s["forecasts"], s["lateness"], header["prior"]
     row = {k: s[k] for k in CSV_COLUMNS if k in s}
     row.update({
-        "hit_rate_low": s["hit_rate_ci"][0], "hit_rate_high": s["hit_rate_ci"][1],
+        "hit_rate_low": s["hit_rate_ci"][0], "hit_rate_high": s["hit_rate_ci"][1], **_shrunk_bounds(s),
         "brier_stated": f["stated"]["brier"], "brier_stated_n": f["stated"]["n"], "log_score_stated": f["stated"]["log_score"],
         "brier_hedge": f["hedge"]["brier"], "brier_hedge_n": f["hedge"]["n"], "log_score_hedge": f["hedge"]["log_score"],
         "lateness_n": late["n"], "delivered": late["delivered"], "on_time": late["on_time"],
@@ -222,6 +224,11 @@ def csv_row(header: dict, s: dict) -> dict:
         "prior_alpha": prior["alpha"], "prior_beta": prior["beta"], "prior_method": prior["method"],
     })
     return row
+
+
+def _shrunk_bounds(s: dict) -> dict:
+    ci = s["shrunk_hit_rate_ci"]
+    return {"shrunk_low": ci[0] if ci else None, "shrunk_high": ci[1] if ci else None}
 
 
 def _cells(row: dict, raw: bool) -> dict:
@@ -285,7 +292,7 @@ LEADERBOARD_HEADERS = ["RANK", "SPEAKER", "SCORED", "HITS", "HIT RATE", "95% CI"
 
 def leaderboard_row(s: dict) -> list[str]:
     return [
-        str(s["rank"]), s["speaker"], str(s["scored"]), count(s["hits"]), pct(s["hit_rate"], 1), interval(s["hit_rate_ci"]),
+        f"={s['rank']}" if s["tied"] else str(s["rank"]), s["speaker"], str(s["scored"]), count(s["hits"]), pct(s["hit_rate"], 1), interval(s["hit_rate_ci"]),
         pct(s["shrunk_hit_rate"], 1), f"{num(s['brier'])} ({s['brier_n']})" if s["brier_n"] else "–",
         str(s["brier_rank"]) if s["brier_rank"] else "–",
     ]
@@ -294,7 +301,8 @@ def leaderboard_row(s: dict) -> list[str]:
 def leaderboard_notes(board: dict) -> list[str]:
     return [
         f"Speakers with at least {board['filters']['min_resolved']} scored claims, ranked by the shrunk hit rate, "
-        "never the raw rate: a short lucky record is pulled toward what is typical.",
+        "never the raw rate: a short lucky record is pulled toward what is typical. "
+        "=N: tied, shrunk rates equal to 0.1 %.",
         *notes(board),
     ]
 
@@ -314,8 +322,8 @@ def leaderboard_markdown(board: dict) -> Iterator[str]:
     yield "\n".join(f"_{note}_  " for note in leaderboard_notes(board)).rstrip() + "\n"
 
 
-LEADERBOARD_CSV = ["rank", "speaker", "speaker_id", "claims", "resolved", "scored", "hits", "hit_rate", "hit_rate_low",
-                   "hit_rate_high", "shrunk_hit_rate", "brier", "brier_n", "brier_rank", "as_of", "policy",
+LEADERBOARD_CSV = ["rank", "tied", "speaker", "speaker_id", "claims", "resolved", "scored", "hits", "hit_rate", "hit_rate_low",
+                   "hit_rate_high", "shrunk_hit_rate", "shrunk_low", "shrunk_high", "brier", "brier_n", "brier_rank", "as_of", "policy",
                    "prior_alpha", "prior_beta", "prior_method"]
 
 
@@ -326,7 +334,7 @@ def leaderboard_csv(board: dict, *, raw: bool = False) -> Iterator[str]:
     prior = board["prior"]
     for s in board["speakers"]:
         writer.writerow(_cells(s, raw) | {
-            "hit_rate_low": s["hit_rate_ci"][0], "hit_rate_high": s["hit_rate_ci"][1], "as_of": board["as_of"],
+            "hit_rate_low": s["hit_rate_ci"][0], "hit_rate_high": s["hit_rate_ci"][1], **_shrunk_bounds(s), "as_of": board["as_of"],
             "policy": board["policy"], "prior_alpha": prior["alpha"], "prior_beta": prior["beta"], "prior_method": prior["method"],
         })
     yield buffer.getvalue()
