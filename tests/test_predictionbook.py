@@ -97,3 +97,22 @@ def test_a_large_scrape_is_read_item_by_item_with_the_right_lines(cli, tmp_path)
     assert len(reported) == 1
     assert reported[0].startswith(f"{file}:{last - 1}: deadline: '2001-01-01' ends on 2001-01-01, before the date it was said")
     assert "1 of 3000 rows" in result.err
+
+
+def test_a_right_prediction_happened_the_day_it_was_judged_right(cli, tmp_path):
+    """Judged wrong, then right, then a bystander's "wrong" overruled by the final verdict: the day
+    it came true is the day of the last "right", not of the last judgement of any kind."""
+    item = {
+        "number": 77, "user": "dana", "event": "A crewed Mars landing", "time_created": "2010-01-01T00:00:00Z",
+        "time_known": "2012-01-01T00:00:00Z", "outcome": "right",
+        "responses": [
+            {"user": "dana", "time": "2010-01-01T00:00:00Z", "actions": {"credence": 60}},
+            {"user": "erin", "time": "2011-03-01T00:00:00Z", "actions": {"outcome": "wrong"}},
+            {"user": "finn", "time": "2011-06-15T00:00:00Z", "actions": {"outcome": "right"}},
+            {"user": "gus", "time": "2011-09-30T00:00:00Z", "actions": {"outcome": "wrong"}},
+        ],
+    }
+    (tmp_path / "scrape.json").write_text(json.dumps([item]))
+    assert cli("import", tmp_path / "scrape.json", "--format", "predictionbook").status == 0
+    row = exported(cli)[0]
+    assert (row["outcome"], row["occurred"], row["reviewer"]) == ("true", "2011-06-15", "finn")

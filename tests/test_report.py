@@ -435,3 +435,24 @@ def test_two_speakers_are_too_few_to_shrink_and_the_report_says_so(cli, tmp_path
     assert ninety["shrunk_hit_rate"] == ninety["hit_rate"] == 0.9 and ninety["shrunk_hit_rate_ci"] is None
     table = cli("report", "--speaker", "Ninety", "--as-of", "2021-01-01").out
     assert "Rates are not shrunk: 2 speakers with 102 scored claims" in table and "fitted across" not in table
+
+
+def test_a_true_outcome_without_a_date_is_on_time_in_the_hit_rate_and_in_lateness(cli):
+    """Both figures read the same claims the same way: a hit, delivered at its deadline."""
+    speaker(cli, "Dee Undated")
+    resolve(cli, add(cli, "Dee Undated", "2023-01-01", "2023-01-31"), "true")  # no --occurred
+    resolve(cli, add(cli, "Dee Undated", "2023-02-01", "2023-02-28"), "false")
+    dee = only(report(cli, "--as-of", "2024-01-01"))
+    assert (dee["scored"], dee["hits"]) == (2, 1)
+    late = dee["lateness"]
+    assert (late["n"], late["delivered"], late["on_time"]) == (2, 1, 1)
+    assert late["on_time_share"] == approx(0.5) == dee["hit_rate"]
+
+
+def test_a_claim_one_day_late_never_reads_as_on_time(cli):
+    speaker(cli, "Lou Late")
+    # 366 days promised, 367 taken: 1.0027x, which two decimals would print as 1.00x.
+    resolve(cli, add(cli, "Lou Late", "2023-01-01", "2024-01-02"), "true", "2024-01-03")
+    out = cli("report", "--speaker", "Lou Late", "--as-of", "2024-06-01").out
+    assert "0 of 1 delivered by the deadline" in out and "1.003× the time promised" in out
+    assert "1.00×" not in out

@@ -11,6 +11,7 @@ import io
 import re
 
 from ledger.render.escape import html as escape_html
+from ledger.render.report import ratio
 
 INK, ACCENT, MUTED, GRID = "#1f2933", "#1b6ac9", "#7b8794", "#e4e7eb"
 
@@ -128,7 +129,7 @@ def lateness_chart(speaker: dict, key: str) -> str:
         ax.axvline(1.0, color=INK, linestyle="--", linewidth=1, label="the deadline")
         if late["median_ratio"] is not None:
             ax.axvline(late["median_ratio"], color="#c65d21", linewidth=1,
-                       label=f"median: {late['median_ratio']:.2f}× the time promised")
+                       label=f"median: {ratio(late['median_ratio'])} the time promised")
         ax.set_xlim(0, edge)
         ax.legend(loc="upper right", fontsize=8, frameon=False)
         ax.text(0.02, 0.04, f"{late['delivered']} of {late['n']} delivered; the rest censored at the report date",

@@ -53,12 +53,20 @@ def brier_text(scores: dict) -> str:
     return f"{num(scores['brier'])} (n={scores['n']}, log score {num(scores['log_score'])} nats)"
 
 
+def ratio(value: float) -> str:
+    """A lateness ratio with enough digits that a late claim never reads 1.00x: 1.003x."""
+    digits = 2
+    while digits < 6 and value != 1 and round(value, digits) == 1:
+        digits += 1
+    return f"{value:.{digits}f}×"
+
+
 def lateness_text(late: dict) -> str:
     if not late["n"]:
         return "no claims past their deadline"
     median = late["median_ratio"]
     typical = (
-        f"median time taken {median:.2f}× the time promised"
+        f"median time taken {ratio(median)} the time promised"
         if median is not None
         else "fewer than half ever delivered, so no median time"
     )
@@ -110,7 +118,7 @@ def summary_row(s: dict) -> list[str]:
         count(s["hits"]), pct(s["hit_rate"], 1), interval(s["hit_rate_ci"]), pct(s["shrunk_hit_rate"], 1),
         f"{num(s['brier'])} ({s['brier_n']})" if s["brier_n"] else "–",
         pct(late["on_time_share"]) if late["n"] else "–",
-        f"{late['median_ratio']:.2f}×" if late["median_ratio"] is not None else "–",
+        ratio(late["median_ratio"]) if late["median_ratio"] is not None else "–",
     ]
 
 

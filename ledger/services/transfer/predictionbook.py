@@ -49,8 +49,11 @@ def predictionbook_row(item: dict) -> dict:
     if verdict not in _UNJUDGED and verdict not in _VERDICTS:
         raise InvalidInput(f"outcome: unknown PredictionBook outcome {item.get('outcome')!r}; expected right, wrong or unknown")
     judged = verdict not in _UNJUDGED
+    # The response that gave the prediction its final verdict: a "right" judged after an earlier
+    # "wrong" was judged right on its own day, not on the day of whatever judgement came last.
     judgement = next(
-        (r for r in reversed(responses) if isinstance(r.get("actions"), dict) and r["actions"].get("outcome") not in _UNJUDGED),
+        (r for r in reversed(responses) if judged and isinstance(r.get("actions"), dict)
+         and _VERDICTS.get(str(r["actions"].get("outcome")).strip().lower()) == _VERDICTS[verdict]),
         None,
     )
     said = _instant(item.get("time_created"), "time_created").date()
