@@ -11,9 +11,11 @@ vague "soon". ``docs/deadlines.md`` lists the accepted forms and the conventions
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from fractions import Fraction
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -41,7 +43,7 @@ class Deadline:
     vague: bool
     assumed: bool = False  # the date came from a --horizon assumption, not from the speaker
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             f.name: v.isoformat() if isinstance(v, date) else v
             for f in fields(self)
@@ -69,7 +71,12 @@ class _Duration:
     granularity: str
 
 
-_VAGUE = object()
+class _Vague:
+    """What "soon" and its kin read as: no date at all."""
+
+
+_VAGUE = _Vague()
+_Reading = _Span | _Duration | _Vague
 
 
 # --- calendar periods ---------------------------------------------------------------------
@@ -138,7 +145,7 @@ def _relative(unit: str, said: date, offset: int) -> _Span:
     return _containing(unit, _containing(unit, said).start + _STEP[unit] * offset)
 
 
-def _upcoming(make, said: date, started_after: bool = False) -> _Span | None:
+def _upcoming(make: Callable[[int], _Span], said: date, started_after: bool = False) -> _Span | None:
     """A yearly period named without its year ("March", "Q1", "summer"): the first one not yet
     over on the day said, or with ``started_after`` ("next spring") the first one yet to begin."""
     for y in range(said.year - 1, said.year + 9):  # 8 years always include a 29 February
@@ -206,7 +213,7 @@ def _numbers(text: str) -> str:
     return re.sub(r"\bhalf\s+an?\s+([a-z]+)", r"0.5 \1", text)
 
 
-def _words(phrases) -> str:
+def _words(phrases: Iterable[str]) -> str:
     """An alternation that tries longer phrases first and allows any run of spaces inside."""
     return "|".join(p.replace(" ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
 
@@ -287,7 +294,7 @@ def _year_of(text: str, said: date) -> int:
     return said.year + _REL[" ".join(text.split()[:-1])]
 
 
-def _named(m, said: date, make) -> _Span | None:
+def _named(m: re.Match[str], said: date, make: Callable[[int], _Span]) -> _Span | None:
     """A period named within a year: in the year given, else the next one (see _upcoming)."""
     g = m.groupdict()
     if g.get("year"):
@@ -300,10 +307,10 @@ def _fiscal(y: int) -> _Span:
     return replace(_year(y), timex=f"FY{y}")
 
 
-def _part(m, said: date) -> _Span | None:
+def _part(m: re.Match[str], said: date) -> _Span | None:
     ref = _span(m["ref"], said)
-    thirds = ref and _thirds(ref)
-    if not thirds:
+    thirds = _thirds(ref) if ref else None
+    if ref is None or not thirds:
         return None
     part = " ".join(m["part"].split())
     which = _PARTS[part]
@@ -314,29 +321,29 @@ def _part(m, said: date) -> _Span | None:
     return _Span(start, end, ref.granularity, timex, whole=False, closing=part in ("end of", "end", "close of"))
 
 
-def _period_end(m, said: date) -> _Span | None:
+def _period_end(m: re.Match[str], said: date) -> _Span | None:
     """'year end', 'quarter end 2025': the end of that period, or of the current one."""
     ref = _span(m["ref"] or f"this {m['unit']}", said)
-    thirds = ref and ref.granularity == m["unit"] and _thirds(ref)
-    if not thirds:
+    thirds = _thirds(ref) if ref and ref.granularity == m["unit"] else None
+    if ref is None or not thirds:
         return None
     start, end = thirds[2]
     return _Span(start, end, ref.granularity, f"{ref.timex}|END", whole=False, closing=True)
 
 
-def _rest_of(m, said: date) -> _Span:
+def _rest_of(m: re.Match[str], said: date) -> _Span:
     """'later this year': from the day said to the end of the current period."""
     current = _relative(m["unit"], said, 0)
     return _Span(said, current.end, current.granularity, f"{current.timex}|END", whole=False)
 
 
-def _holiday(m, said: date) -> _Span | None:
+def _holiday(m: re.Match[str], said: date) -> _Span | None:
     name = m["holiday"]
     month, day = next((mo, d) for pattern, mo, d in _HOLIDAYS if re.fullmatch(pattern, name))
     return _named(m, said, lambda y: _day(date(y, month, day)))
 
 
-def _day_of_month(m, said: date) -> _Span | None:
+def _day_of_month(m: re.Match[str], said: date) -> _Span | None:
     month, day = _MONTHS[m["month"]], int(m["day"])
     try:
         return _named(m, said, lambda y: _day(date(y, month, day)))
@@ -344,7 +351,7 @@ def _day_of_month(m, said: date) -> _Span | None:
         raise InvalidDeadline(f"{m[0]!r} is not a real date; write a deadline like {EXAMPLES}") from None
 
 
-def _explicit(m, said: date) -> _Span | None:
+def _explicit(m: re.Match[str], said: date) -> _Span | None:
     """A whole date in any form dates.parse_date accepts: 2024-03-31, 31/12/2023, 31 Dec 2023."""
     try:
         return _day(parse_date(m[0]))
@@ -393,11 +400,13 @@ _SPAN_RULES = [  # the first rule that matches the whole text and yields a span 
     (r"this\s+time\s+next\s+(?P<unit>week|month|year|decade)", lambda m, said: _day(said + _STEP[m["unit"]])),
     (r"(?=.*\d)(?=.*[a-z/.-])[\w/.\- ]+", _explicit),  # digits alone ("5 6 2024") are no date
 ]
-_SPAN_RULES = [(re.compile(pattern), handler) for pattern, handler in _SPAN_RULES]
+_SPAN_PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], _Span | None]]] = [
+    (re.compile(pattern), handler) for pattern, handler in _SPAN_RULES
+]
 
 
 def _span(text: str, said: date) -> _Span | None:
-    for pattern, handler in _SPAN_RULES:
+    for pattern, handler in _SPAN_PATTERNS:
         match = pattern.fullmatch(text)
         if match and (span := handler(match, said)) is not None:
             return span
@@ -409,7 +418,7 @@ _DURATION_UNITS = {"decade": ("Y", 10), "year": ("Y", 1), "quarter": ("M", 3), "
                    "fortnight": ("W", 2), "week": ("W", 1), "day": ("D", 1)}
 _FINER = {"Y": ("M", 12), "W": ("D", 7)}  # 1.5 years is 18 months
 _GRANULARITY = {"Y": "year", "M": "month", "W": "week", "D": "day"}
-_DELTA = {"Y": "years", "M": "months", "W": "weeks", "D": "days"}
+_DELTA = {"Y": relativedelta(years=1), "M": relativedelta(months=1), "W": relativedelta(weeks=1), "D": relativedelta(days=1)}
 _N = r"\d+(?:\.\d+)?"
 _DURATION = re.compile(
     rf"(?P<lead>the\s+)?(?:(?P<next>next|coming|following)\s+)?"
@@ -436,10 +445,10 @@ def _duration(count: Fraction, unit: str) -> _Duration | None:
     if count.denominator != 1 or count <= 0:
         return None  # 1.3 years, 0 days: not a deadline anyone means
     n = int(count)
-    return _Duration(relativedelta(**{_DELTA[letter]: n}), f"P{n}{letter}", _GRANULARITY[letter])
+    return _Duration(_DELTA[letter] * n, f"P{n}{letter}", _GRANULARITY[letter])
 
 
-def _read_duration(m) -> object:
+def _read_duration(m: re.Match[str]) -> _Duration | _Vague | None:
     if m["q"] and m["q"] not in ("a", "an"):
         return _VAGUE  # a few years, several months
     if m["n"] is None and m["q"] is None:
@@ -453,7 +462,7 @@ def _read_duration(m) -> object:
     return _duration(count, m["unit"])
 
 
-def _read(body: str, said: date):
+def _read(body: str, said: date) -> _Reading | None:
     if _VAGUE_BODY.fullmatch(body):
         return _VAGUE
     duration = _DURATION.fullmatch(body)
@@ -477,9 +486,9 @@ def _vague(expression: str, said: date) -> Deadline:
     return Deadline(expression, said, said, None, "open", "FUTURE_REF", None, vague=True)
 
 
-def _settle(expression: str, said: date, signal: str, reading) -> Deadline:
+def _settle(expression: str, said: date, signal: str, reading: _Reading) -> Deadline:
     strict = None
-    if reading is _VAGUE:
+    if isinstance(reading, _Vague):
         return _vague(expression, said)
     if isinstance(reading, _Duration):
         if signal == "before":
@@ -538,7 +547,7 @@ _HORIZON = re.compile(
 def _horizon(text: str) -> _Duration:
     match = _HORIZON.fullmatch(_numbers(_clean(text or "")))
     unit = match and {"y": "year", "m": "month", "w": "week", "d": "day"}.get(match["unit"][0], "decade")
-    duration = match and _duration(Fraction(match["n"]), unit)
+    duration = _duration(Fraction(match["n"]), unit) if match and unit else None
     if not duration:
         raise InvalidDeadline(f"cannot read {_quote(text or '')} as a horizon; write it like {HORIZON_EXAMPLES}")
     return duration

@@ -70,7 +70,7 @@ def credit(
     if policy == "lenient":
         return 1.0
     if policy == "decay":
-        return 0.5 ** (days_late / half_life)
+        return float(0.5 ** (days_late / half_life))
     return 0.0
 
 
@@ -384,7 +384,8 @@ def km_median(times: Sequence[float], events: Sequence[int]) -> float | None:
     return None
 
 
-class Share(NamedTuple):
+@dataclass(frozen=True)
+class Share:  # not a NamedTuple: a field named count would hide tuple.count
     count: int
     total: int
 
