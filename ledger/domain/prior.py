@@ -141,7 +141,7 @@ def _pooled(hits: float, scored: int, why: str) -> BetaPrior:
     return BetaPrior(hits + 0.5, scored - hits + 0.5, "pooled", f"the pooled rate, worth every scored claim: {why}")
 
 
-def _median_size(records: Counter) -> float:
+def _median_size(records: Counter[tuple[float, int]]) -> float:
     sizes = sorted(n for (_, n), c in records.items() for _ in range(c))
     middle = len(sizes) // 2
     return float(sizes[middle]) if len(sizes) % 2 else (sizes[middle - 1] + sizes[middle]) / 2
@@ -151,7 +151,7 @@ class _Likelihood:
     """The beta-binomial log-likelihood of grouped records, its gradient and Hessian in
     (log alpha, log beta), where the parameters stay positive and Newton's steps are well scaled."""
 
-    def __init__(self, records: Counter):
+    def __init__(self, records: Counter[tuple[float, int]]):
         self.records = list(records.items())
 
     def value(self, a: float, b: float) -> float:
