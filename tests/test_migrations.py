@@ -1,16 +1,233 @@
-"""The schema comes only from Alembic revisions; they go up and down on both backends with data
-kept, the ORM models match what they create, and the code knows which revision it needs."""
+"""The schema comes only from Alembic revisions; they go up and down on both backends keeping every
+row the revision they reach can hold, the ORM models match what they create, and the code knows
+which revision it needs.
+
+The walk test fills a ledger with every kind of row at each revision, as that revision stored it,
+and steps base -> head -> base -> head. Each revision has a ``POPULATE`` step, written against the
+tables as that revision created them (never against the models, which follow the head): a new
+revision in migrations/versions must add one, or `test_every_revision_has_a_populate_step` fails.
+"""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
+from types import SimpleNamespace
+
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import inspect, text
 
+from ledger.domain.chain import GENESIS, canonical_json, entry_hash
+from ledger.domain.claims import name_key, text_fingerprint
+from ledger.domain.derived import text_sha256
 from ledger.store import schema
 from ledger.store.engine import open_ledger
 from ledger.store.models import Base
 from ledger.store.schema_revision import SCHEMA_REVISION
+from ledger.store.snapshots import SNAPSHOTS
+from ledger.store.types import UTCDateTime
 
+REVISIONS = [rev for rev, _, _ in schema.history()]
+AT = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
+
+
+# Writing rows as a revision stored them ---------------------------------------------------------
+
+def _type(value):
+    if isinstance(value, datetime):
+        return UTCDateTime()
+    if isinstance(value, date):
+        return sa.Date()
+    if isinstance(value, bool):
+        return sa.Boolean()
+    return None
+
+
+def put(conn, table: str, *rows: dict) -> None:
+    """Insert ``rows`` into ``table`` naming only the columns given (no model defaults)."""
+    for row in rows:
+        shape = sa.table(table, *[sa.column(k, _type(v)) for k, v in row.items()])
+        conn.execute(sa.insert(shape).values(row))
+
+
+def change(conn, table: str, row_id: int, **values) -> None:
+    shape = sa.table(table, sa.column("id"), *[sa.column(k, _type(v)) for k, v in values.items()])
+    conn.execute(sa.update(shape).where(shape.c.id == row_id).values(values))
+
+
+def _record(conn, model, row_id: int) -> SimpleNamespace:
+    """The row as the journal's snapshot reads it, from the columns this revision has."""
+    table = model.__table__
+    present = {c["name"] for c in inspect(conn).get_columns(table.name)}
+    columns = [c for c in table.c if c.name in present]
+    row = conn.execute(sa.select(*columns).where(table.c.id == row_id)).one()
+    record = SimpleNamespace(**{**{c.key: None for c in table.c}, **row._mapping})
+    for rel in inspect(model).relationships:
+        if rel.uselist:
+            (_, fk), = rel.local_remote_pairs
+            child = rel.mapper.class_.__table__
+            setattr(record, rel.key, conn.execute(sa.select(child).where(child.c[fk.key] == row_id)).all())
+    return record
+
+
+def journal(conn, action: str, entity: str, *ids: int) -> None:
+    """Append what the tool would have journaled for each row, hash chain and all."""
+    last = conn.execute(text("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1")).first()
+    seq, prev = last if last else (0, GENESIS)
+    model, snapshot = SNAPSHOTS[entity]
+    for row_id in ids:
+        seq += 1
+        payload = canonical_json(snapshot(_record(conn, model, row_id)))
+        digest = entry_hash(prev_hash=prev, seq=seq, at=AT.isoformat(), actor="walk", action=action,
+                            entity=entity, entity_id=row_id, payload=payload)
+        put(conn, "journal", {"seq": seq, "at": AT, "actor": "walk", "action": action, "entity": entity,
+                              "entity_id": row_id, "payload": payload, "prev_hash": prev, "hash": digest})
+        prev = digest
+
+
+# What each revision adds: every kind of row it can hold ----------------------------------------
+
+def _claim(id, text, said, deadline, **extra):
+    return {
+        "id": id, "speaker_id": 1, "source_id": None, "text": text,
+        "text_sha256": text_fingerprint(text), "quote": None, "said": said,
+        "deadline_text": deadline.isoformat(), "deadline": deadline, "deadline_earliest": deadline,
+        "deadline_granularity": "day", "deadline_timex": deadline.isoformat(), "deadline_strict": None,
+        "deadline_assumed": False, "probability": None, "confidence": None, "status": "open",
+        "logged_by": "ann", "logged_at": AT, "restates_id": None, "version": 1, **extra,
+    }
+
+
+def populate_0001(conn):
+    put(conn, "speakers",
+        {"id": 1, "name": "Elon Musk", "name_key": name_key("Elon Musk"), "created_at": AT},
+        {"id": 2, "name": "Zoë Ångström", "name_key": name_key("Zoë Ångström"), "created_at": AT})
+    put(conn, "speaker_aliases",
+        {"id": 1, "speaker_id": 1, "alias": "Musk", "alias_key": name_key("Musk")},
+        {"id": 2, "speaker_id": 1, "alias": "Elon", "alias_key": name_key("Elon")})
+    article = "Full self-driving later this year.\nÜnicode kept: “quoted”."
+    put(conn, "sources",
+        {"id": 1, "url": "https://example.org/waic-2023", "title": "WAIC 2023", "publisher": "Example News",
+         "published": date(2023, 7, 6), "text": article,
+         "text_sha256": text_sha256(article), "created_at": AT},
+        {"id": 2, "url": None, "title": "A talk", "publisher": None, "published": None, "text": None,
+         "text_sha256": None, "created_at": AT})
+    put(conn, "claims",
+        _claim(1, "Level 4 or 5 this year", date(2023, 7, 6), date(2023, 12, 31), source_id=1,
+               quote="later this year", confidence="is likely", deadline_text="later this year",
+               deadline_earliest=date(2023, 7, 7), deadline_granularity="year", deadline_timex="2023"),
+        _claim(2, "Robotaxis in 2024", date(2023, 8, 1), date(2024, 12, 31), probability=0.7, restates_id=1,
+               deadline_strict=date(2024, 6, 30)),
+        _claim(3, "Mars by 2026", date(2022, 1, 1), date(2026, 12, 31), speaker_id=2, source_id=2,
+               deadline_assumed=True, status="due"),
+        _claim(4, "Untagged and plain", date(2022, 1, 2), date(2022, 1, 2)))
+    put(conn, "claim_tags",
+        {"claim_id": 1, "tag": "autonomy"}, {"claim_id": 1, "tag": "tesla"},
+        {"claim_id": 2, "tag": "autonomy"}, {"claim_id": 3, "tag": "space"})
+    put(conn, "reviewers",
+        {"id": 1, "name": "Ann", "name_key": name_key("Ann"), "email": "ann@example.org", "created_at": AT},
+        {"id": 2, "name": "Bob", "name_key": name_key("Bob"), "email": None, "created_at": AT})
+    journal(conn, "speaker.added", "speaker", 1, 2)
+    journal(conn, "source.added", "source", 1, 2)
+    journal(conn, "claim.added", "claim", 1, 2, 3, 4)
+    journal(conn, "reviewer.added", "reviewer", 1, 2)
+
+
+def populate_0002(conn):
+    vote = {"occurred": None, "evidence": None, "note": None, "reason": None, "supersedes_id": None,
+            "claim_version": 1, "round": 1, "recorded_at": AT}
+    put(conn, "resolutions",
+        # claim 1: resolved true, then amended to partial (the next round)
+        {**vote, "id": 1, "claim_id": 1, "outcome": "true", "reviewer": "Ann", "occurred": date(2023, 12, 1),
+         "evidence": '["https://example.org/proof"]', "note": "shipped"},
+        {**vote, "id": 2, "claim_id": 1, "outcome": "partial", "reviewer": "Bob", "occurred": date(2023, 12, 1),
+         "reason": "only level 3", "supersedes_id": 1, "claim_version": 2, "round": 2},
+        # claim 4: two reviewers disagree, nothing settled
+        {**vote, "id": 3, "claim_id": 4, "outcome": "false", "reviewer": "Ann"},
+        {**vote, "id": 4, "claim_id": 4, "outcome": "ambiguous", "reviewer": "Bob", "note": "unclear"})
+    change(conn, "claims", 1, status="resolved", outcome="partial", occurred=date(2023, 12, 1), resolved_at=AT, version=3)
+    change(conn, "claims", 4, status="disputed", version=2)
+    journal(conn, "resolution.recorded", "resolution", 1, 2, 3, 4)
+    journal(conn, "claim.reviewed", "claim", 1, 4)
+
+
+def populate_0003(conn):
+    put(conn, "claim_reviewers",
+        {"id": 1, "claim_id": 3, "reviewer_id": 1, "assigned_by": "ann", "assigned_at": AT},
+        {"id": 2, "claim_id": 3, "reviewer_id": 2, "assigned_by": "ann", "assigned_at": AT})
+    put(conn, "reminder_schedule", {"claim_id": 3, "flagged_on": date(2024, 1, 1), "number": 4, "next_on": date(2024, 1, 8)})
+    outbox = {"claim_id": 3, "channel": "email", "due_on": date(2024, 1, 1), "attempts": 0, "last_error": None,
+              "next_attempt_at": AT, "claimed_by": None, "claimed_at": None, "sent_at": None, "created_at": AT}
+    put(conn, "reminders",
+        {**outbox, "id": 1, "recipient": "ann@example.org", "number": 1, "status": "sent", "attempts": 1, "sent_at": AT},
+        {**outbox, "id": 2, "recipient": "ann@example.org", "number": 2, "status": "failed", "attempts": 5,
+         "last_error": "550 mailbox unavailable"},
+        {**outbox, "id": 3, "recipient": "Bob", "channel": "chat", "number": 1, "status": "cancelled"},
+        {**outbox, "id": 4, "recipient": "ann@example.org", "number": 3, "status": "pending"},
+        {**outbox, "id": 5, "recipient": "ann@example.org", "number": 4, "status": "pending", "attempts": 2,
+         "last_error": "timed out", "claimed_by": "worker-1", "claimed_at": AT})
+    journal(conn, "claim.assigned", "assignment", 1, 2)
+
+
+def populate_0004(conn):
+    put(conn, "reminders",
+        {"id": 6, "claim_id": 3, "recipient": "ann@example.org", "channel": "email", "number": 5,
+         "due_on": date(2024, 1, 29), "status": "parked", "attempts": 8, "last_error": "550 mailbox unavailable",
+         "next_attempt_at": AT, "claimed_by": None, "claimed_at": None, "sent_at": None, "created_at": AT})
+
+
+POPULATE = {"0001": populate_0001, "0002": populate_0002, "0003": populate_0003, "0004": populate_0004}
+
+
+def _mapped(held: dict, table: str, column: str, change) -> dict:
+    columns, rows = held[table]
+    i = columns.index(column)
+    rows = [(*r[:i], change(r[i]), *r[i + 1:]) for r in rows]
+    return {**held, table: (columns, sorted(rows, key=repr))}
+
+
+# What a downgrade from a revision changes in the rows it keeps, as that revision documents it.
+LOWERED = {
+    "0004": lambda held: _mapped(held, "reminders", "status", lambda s: "failed" if s == "parked" else s),
+}
+
+
+# Dumping what a revision holds ------------------------------------------------------------------
+
+@pytest.fixture
+def raw(db_url):
+    """The ledger opened at whatever revision it is (foreign keys on), to write and read rows
+    beside the tool."""
+    opened = open_ledger(db_url, check_schema=False)
+    yield opened
+    opened.dispose()
+
+
+def dump(engine) -> dict[str, tuple[list[str], list[tuple]]]:
+    """Every table but Alembic's: its columns, and its rows in a stable order."""
+    with engine.connect() as conn:
+        meta = sa.MetaData()
+        meta.reflect(conn)
+        out = {}
+        for name, table in meta.tables.items():
+            if name != "alembic_version":
+                columns = sorted(table.c.keys())
+                rows = conn.execute(sa.select(*[table.c[c] for c in columns])).all()
+                out[name] = (columns, sorted((tuple(r) for r in rows), key=repr))
+        return out
+
+
+def restricted(held: dict, to: dict) -> dict:
+    """``held`` cut down to the tables and columns that ``to`` has."""
+    out = {}
+    for name, (columns, rows) in held.items():
+        if name in to:
+            keep = [i for i, c in enumerate(columns) if c in to[name][0]]
+            out[name] = ([columns[i] for i in keep], sorted((tuple(r[i] for i in keep) for r in rows), key=repr))
+    return out
+
+
+# The tests --------------------------------------------------------------------------------------
 
 @pytest.fixture
 def db_url(empty_db_url):
@@ -22,23 +239,135 @@ def test_code_expects_the_head_revision():
     assert SCHEMA_REVISION == schema.head()
 
 
-def test_up_down_up_keeps_data(db_url, cli):
-    raw = open_ledger(db_url, check_schema=False)
-    schema.upgrade(raw, "head")
-    assert cli("speaker", "add", "Elon Musk").status == 0
-    assert cli("add", "Level 5 autonomy", "--speaker", "Elon Musk", "--said", "2020-07-09", "--deadline", "2020-12-31").status == 0
-    revisions = [rev for rev, _, _ in schema.history()]
-    # Step down through every revision above the first one, and back up: the core data survives.
-    for rev in reversed(revisions[:-1]):
-        schema.downgrade(raw, rev)
-    schema.upgrade(raw, "head")
-    assert [c["text"] for c in cli("list", "--json").json] == ["Level 5 autonomy"]
-    schema.downgrade(raw, "base")
-    with raw.connect() as conn:
-        assert set(inspect(conn).get_table_names()) <= {"alembic_version"}
-    schema.upgrade(raw, "head")
-    assert raw.current_revision() == SCHEMA_REVISION
-    raw.dispose()
+def test_every_revision_has_a_populate_step():
+    assert list(POPULATE) == REVISIONS, "add a populate_NNNN step for each new revision to the walk"
+
+
+def test_walk_base_head_base_head_keeps_every_row(raw, cli):
+    """Up with every kind of row added at each revision, down to base and up again: after every
+    step the ledger holds exactly what it held before, cut down to what the revision can hold."""
+    first_visit: dict[str, dict] = {}
+    held = dump(raw.engine)
+    assert held == {}
+
+    def step(args, rev):
+        nonlocal held
+        was = raw.current_revision()
+        result = cli("db", *args)
+        assert result.status == 0, result.err
+        now = dump(raw.engine)
+        if args[0] == "upgrade":  # what the revision adds starts empty
+            assert all(not now[t][1] for t in now.keys() - held.keys())
+        else:
+            held = LOWERED.get(was, lambda same: same)(held)
+            assert now.keys() <= held.keys()
+        assert restricted(held, now) == restricted(now, held), f"rows lost by `claims db {' '.join(args)}`"
+        held = now
+        if rev != "base":  # a command on an empty ledger would create the schema
+            result = cli("verify")
+            if rev == REVISIONS[-1]:
+                assert result.status == 0, result.err
+            else:  # verifying needs the schema this claims knows
+                assert result.status == 6 and "claims db upgrade" in result.err
+
+    for lap in (1, 2):
+        for rev in REVISIONS:
+            step(["upgrade", rev], rev)
+            with raw.engine.begin() as conn:
+                POPULATE[rev](conn)
+            held = dump(raw.engine)
+            # both laps store the same rows the same way
+            assert first_visit.setdefault(rev, held) == held
+        result = cli("verify")
+        assert result.status == 0, result.err
+        assert cli("show", "1", "--json").json["tags"] == ["autonomy", "tesla"]
+        if lap == 1:
+            for rev in [*reversed(REVISIONS[:-1]), "base"]:
+                step(["downgrade", rev, "--yes"], rev)
+                if rev != "base":  # the revision's own tables and columns, with later rows kept
+                    assert {t: c for t, (c, _) in held.items()} == {t: c for t, (c, _) in first_visit[rev].items()}
+            assert held == {}
+
+
+def _at(raw, rev):
+    """``raw`` upgraded to ``rev`` with every kind of row up to it."""
+    for r in REVISIONS[: REVISIONS.index(rev) + 1]:
+        schema.upgrade(raw, r)
+        with raw.engine.begin() as conn:
+            POPULATE[r](conn)
+
+
+def test_upgrading_keeps_claim_tags(raw, cli):
+    _at(raw, "0001")
+    before = dump(raw.engine)["claim_tags"]
+    assert cli("db", "upgrade").status == 0
+    assert dump(raw.engine)["claim_tags"] == before
+    assert cli("verify").status == 0
+
+
+def test_a_downgrade_that_drops_rows_says_what_and_needs_yes(raw, cli):
+    _at(raw, REVISIONS[-1])
+    before = dump(raw.engine)
+    refused = cli("db", "downgrade", "0002")
+    assert refused.status == 2
+    assert refused.err.count("\n") == 1
+    assert "2 rows of claim_reviewers" in refused.err and "6 rows of reminders" in refused.err
+    assert "1 row of reminder_schedule" in refused.err and "--yes" in refused.err
+    assert cli("db", "current").out.startswith(SCHEMA_REVISION)
+    assert dump(raw.engine) == before
+    assert cli("verify").status == 0
+
+    done = cli("db", "downgrade", "0002", "--yes")
+    assert done.status == 0, done.err
+    assert "Deleted 2 rows of claim_reviewers, 1 row of reminder_schedule, 6 rows of reminders." in done.out
+    assert cli("db", "current").out.startswith("0002")
+    # Back up, the assignments are gone; the journal still records them, and verify says so.
+    assert cli("db", "upgrade").status == 0
+    assert dump(raw.engine)["claim_reviewers"][1] == []
+    gone = cli("verify")
+    assert gone.status == 5 and "assignment #1 is missing" in gone.err
+
+
+def test_downgrading_through_resolutions_keeps_tags(raw, cli):
+    _at(raw, "0002")
+    before = dump(raw.engine)
+    refused = cli("db", "downgrade", "0001")
+    assert refused.status == 2 and "4 rows of resolutions" in refused.err
+    assert "claims.outcome" in refused.err
+    assert dump(raw.engine) == before
+    assert cli("db", "downgrade", "0001", "--yes").status == 0
+    after = dump(raw.engine)
+    assert after["claim_tags"] == before["claim_tags"]
+    assert after == restricted(before, after)
+
+
+def test_downgrade_to_base_asks_first_then_removes_everything(raw, cli):
+    _at(raw, REVISIONS[-1])
+    before = dump(raw.engine)
+    refused = cli("db", "downgrade", "base")
+    assert refused.status == 2 and "4 rows of claims" in refused.err and "rows of journal" in refused.err
+    assert dump(raw.engine) == before
+    assert cli("db", "downgrade", "base", "--yes").status == 0
+    assert dump(raw.engine) == {}
+    assert cli("db", "current").out.startswith("none")
+
+
+def test_a_migration_that_would_break_a_reference_changes_nothing(raw, cli, backend):
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL checks every reference as it writes")
+    _at(raw, "0001")
+    import sqlite3
+
+    plain = sqlite3.connect(raw.url.database)  # foreign keys off: a reference can break
+    plain.execute("INSERT INTO claim_tags (claim_id, tag) VALUES (99, 'orphan')")
+    plain.commit()
+    plain.close()
+    before = dump(raw.engine)
+    result = cli("db", "upgrade")
+    assert result.status == 6
+    assert result.err.count("\n") == 1 and "claim_tags" in result.err and "nothing was changed" in result.err
+    assert cli("db", "current").out.startswith("0001")
+    assert dump(raw.engine) == before
 
 
 def test_models_match_the_migrated_schema(ledger):
@@ -50,15 +379,13 @@ def test_models_match_the_migrated_schema(ledger):
         assert compare_metadata(ctx, Base.metadata) == []
 
 
-def test_a_ledger_behind_the_code_is_refused(db_url, cli):
-    raw = open_ledger(db_url, check_schema=False)
+def test_a_ledger_behind_the_code_is_refused(raw, cli):
     schema.upgrade(raw, "head")
     with raw.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '0000'"))
     result = cli("list")
     assert result.status == 6
     assert "newer" in result.err or "claims db upgrade" in result.err
-    raw.dispose()
 
 
 def test_db_commands(cli):
@@ -66,20 +393,30 @@ def test_db_commands(cli):
     assert fresh.status == 0 and fresh.out.startswith("none")
     assert cli("db", "upgrade").status == 0
     assert cli("db", "current").out.startswith(SCHEMA_REVISION)
-    assert cli("db", "downgrade", "base").status == 0
+    assert cli("db", "downgrade", "base").status == 0  # nothing to lose: no --yes needed
     assert cli("db", "current").out.startswith("none")
-    bad = cli("db", "downgrade", "nonsense")
-    assert bad.status == 2 and "unknown schema revision" in bad.err
 
 
-def test_a_behind_ledger_says_to_upgrade(db_url, cli):
-    revisions = [rev for rev, _, _ in schema.history()]
-    if len(revisions) < 2:
-        pytest.skip("only one revision so far")
-    raw = open_ledger(db_url, check_schema=False)
-    schema.upgrade(raw, revisions[-2])
+@pytest.mark.parametrize("command", [("upgrade", "nonsense"), ("downgrade", "nonsense"), ("upgrade", "0001x")])
+def test_an_unknown_revision_is_a_one_line_error(cli, command):
+    result = cli("db", *command)
+    assert result.status == 2
+    assert result.err.count("\n") == 1 and "unknown schema revision" in result.err and "claims db history" in result.err
+
+
+def test_moving_the_wrong_way_is_a_one_line_error(cli):
+    assert cli("db", "upgrade").status == 0
+    up = cli("db", "upgrade", "0001")
+    assert up.status == 2 and "downgrade" in up.err and "internal error" not in up.err
+    assert cli("db", "downgrade", "0002").status == 0
+    down = cli("db", "downgrade", "0003")
+    assert down.status == 2 and "upgrade" in down.err and "internal error" not in down.err
+    assert cli("db", "current").out.startswith("0002")
+
+
+def test_a_behind_ledger_says_to_upgrade(raw, cli):
+    schema.upgrade(raw, REVISIONS[-2])
     result = cli("list")
     assert result.status == 6 and "run `claims db upgrade`" in result.err
     assert cli("db", "upgrade").status == 0
     assert cli("list").status == 0
-    raw.dispose()

@@ -32,14 +32,20 @@ def upgrade(app: App, revision: str) -> None:
 
 @db.command()
 @click.argument("revision")
+@click.option("--yes", is_flag=True, help="Delete what the older schema cannot hold (without it, say what and stop).")
 @pass_app
-def downgrade(app: App, revision: str) -> None:
-    """Take the schema back to REVISION ('base' removes every table)."""
+def downgrade(app: App, revision: str, yes: bool) -> None:
+    """Take the schema back to REVISION ('base' removes every table).
+
+    What the older schema cannot hold (its tables' rows, its columns' values) is deleted only with
+    --yes; without it the command lists how many of what it would delete and changes nothing."""
     from ledger.store import schema
 
     ledger = _unchecked(app)
-    schema.downgrade(ledger, revision)
+    lost = schema.downgrade(ledger, revision, allow_loss=yes)
     app.echo(f"Schema at {ledger.current_revision() or 'base'} ({ledger.describe()})")
+    if lost:
+        app.echo(f"Deleted {schema.describe(lost)}.")
 
 
 @db.command()
