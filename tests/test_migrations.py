@@ -386,6 +386,9 @@ def test_a_ledger_behind_the_code_is_refused(raw, cli):
     result = cli("list")
     assert result.status == 6
     assert "newer" in result.err or "claims db upgrade" in result.err
+    for command in (("upgrade",), ("downgrade", "base", "--yes")):  # nor will it move a schema it does not know
+        moved = cli("db", *command)
+        assert moved.status == 6 and moved.err.count("\n") == 1 and "newer than this version of claims" in moved.err
 
 
 def test_db_commands(cli):
