@@ -45,6 +45,7 @@ def claims(capsys, *args: str) -> tuple[int, str, str]:
     ('[channels.chat]\ntype = "webhook"\nurl = "http://"\n', 'channels.chat.url must be a web address like "https://chat.example.org/hooks/...", not \'http://\''),
     ('[channels.chat]\ntype = "webhook"\nurl = "https://chat.example.org/x\\r\\nHost: evil"\n', "channels.chat.url must be a web address like"),
     ('[channels.hook]\ntype = "webhook"\nurl = "ftp://x"\n', "channels.hook.url must be a web address like"),
+    ('[channels.hook]\ntype = "webhook"\nurl = "http://[::1/hooks"\n', "channels.hook.url must be a web address like"),
     ('[channels.hook]\ntype = "webhook"\n', '[channels.hook] needs url = "https://..."'),
     (HOOK + "timeout = nan\n", "channels.chat.timeout must be a number of seconds above 0 and at most 600, not nan"),
     (HOOK + "timeout = inf\n", "channels.chat.timeout must be a number of seconds above 0 and at most 600, not inf"),

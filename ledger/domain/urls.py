@@ -18,7 +18,10 @@ def web_address(text: str) -> str:
     """``text`` if it is a web address, else InvalidInput saying what is wrong."""
     if any(c.isspace() or unicodedata.category(c)[0] == "C" for c in text):
         raise InvalidInput(f"a web address may not hold spaces or control characters: {text!r}")
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # an unclosed [IPv6] host
+        raise InvalidInput(f"not a web address (http:// or https://): {text!r}") from None
     if parts.scheme.lower() not in SCHEMES:
         raise InvalidInput(f"not a web address (http:// or https://): {text!r}")
     try:
