@@ -31,6 +31,11 @@ def test_wheel_ships_migrations_jobs_and_seeds_inside_the_package(wheel):
     assert "ledger/seeds/claims.csv" in names and "ledger/seeds/waic-2023-musk-article.txt" in names
     top_level = {n.split("/")[0] for n in names if not n.startswith("claims-")}
     assert top_level == {"ledger"}, top_level
+    # Every package of the checkout ships (one left out of pyproject.toml breaks `pip install .`).
+    shipped = {n.rsplit("/", 1)[0] for n in names if n.endswith("/__init__.py")}
+    here = {init.parent.relative_to(ROOT).as_posix() for init in ROOT.glob("*/**/__init__.py") if ".venv" not in init.parts}
+    here = {d if d.startswith("ledger") else f"ledger/{d}" for d in here if d.split("/")[0] in ("ledger", "migrations", "jobs", "seeds")}
+    assert here <= shipped, sorted(here - shipped)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "claims = ledger.cli:main" in wheel.read(entry_points).decode()
 
