@@ -84,7 +84,7 @@ def test_ambiguous_is_a_verdict(musk, claim):
 def test_bad_resolutions_are_refused_in_one_line_and_write_nothing(musk, claim, ledger):
     before = counts(ledger)
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
-    refused(musk, ExitStatus.USAGE, "resolve", claim, "--outcome", "true", "--occurred", "2023-07-05", "--reviewer", "Ada", mentions="before claim")
+    refused(musk, ExitStatus.USAGE, "resolve", claim, "--outcome", "true", "--occurred", "2023-07-05", "--reviewer", "Ada", mentions="before the claim was said")
     refused(musk, ExitStatus.USAGE, "resolve", claim, "--outcome", "true", "--occurred", tomorrow, "--reviewer", "Ada", mentions="future")
     refused(musk, ExitStatus.USAGE, "resolve", claim, "--outcome", "false", "--occurred", "2023-08-01", "--reviewer", "Ada", mentions="true or partial")
     refused(musk, ExitStatus.USAGE, "resolve", claim, "--outcome", "false", "--evidence", "not a url", "--reviewer", "Ada", mentions="web address")

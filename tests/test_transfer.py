@@ -333,7 +333,7 @@ def test_governor_forecasts_import_as_claims(cli, tmp_path):
 
     refused = cli("import", file)
     assert refused.status == ExitStatus.USAGE
-    assert _reported(refused.err, file) == [(n, "speaker: empty speaker name: say what was predicted") for n in nameless]
+    assert _reported(refused.err, file) == [(n, "speaker: empty speaker name") for n in nameless]
 
     result = cli("import", file, "--skip-invalid", "--json")
     assert result.status == 0, result.err

@@ -6,6 +6,7 @@ import click
 
 from ledger.cli.app import App, cli, pass_app
 from ledger.cli.options import DATE, json_option
+from ledger.domain.vocab import ClaimStatus, values
 
 
 @cli.command()
@@ -20,13 +21,14 @@ from ledger.cli.options import DATE, json_option
 @click.option("--tag", "tags", multiple=True, help="Topic tag (repeatable).")
 @click.option("--horizon", help="For a vague deadline ('soon'): assume this horizon, e.g. 1y, 18m, 6w.")
 @click.option("--restates", type=int, metavar="ID", help="An earlier claim this one restates (e.g. the same promise moved).")
-@click.option("--new-speaker", is_flag=True, help="Create the speaker if unknown.")
+@click.option("--new-speaker", is_flag=True, help="Create the speaker if unknown, even if the name looks like another's.")
 @click.option("--logged-by", metavar="NAME", help="Who logs it [default: user.name from the config, else the OS user].")
 @json_option
 @pass_app
 def add(app: App, text, speaker, said, deadline, quote, source, probability, confidence, tags, horizon, restates, new_speaker, logged_by, as_json) -> None:
     """Log a claim: what was predicted, by whom, when, and by when."""
     from ledger.domain.claims import ClaimDraft
+    from ledger.domain.text import check_actor
     from ledger.services.claims import add_claim
 
     draft = ClaimDraft(
@@ -34,7 +36,12 @@ def add(app: App, text, speaker, said, deadline, quote, source, probability, con
         probability=probability, confidence=confidence, tags=tuple(tags), horizon=horizon,
         restates=restates, new_speaker=new_speaker,
     )
-    view = add_claim(app.ledger, draft, app.actor(logged_by))
+    if logged_by is not None:  # given, but blank: never silently the OS user
+        logged_by = check_actor(logged_by)
+    notes: list[str] = []
+    view = add_claim(app.ledger, draft, app.actor(logged_by), notes)
+    for note in notes:
+        app.note(f"note: {note}")
     if as_json:
         return app.json(view)
     assumed = " (assumed horizon)" if view["deadline_assumed"] else ""
@@ -45,7 +52,7 @@ def add(app: App, text, speaker, said, deadline, quote, source, probability, con
 @cli.command("list")
 @click.option("--speaker", help="Only this speaker's claims.")
 @click.option("--tag", help="Only claims with this tag.")
-@click.option("--status", type=click.Choice(["open", "due", "resolved", "disputed"]), help="Only claims in this state.")
+@click.option("--status", type=click.Choice(values(ClaimStatus)), help="Only claims in this state.")
 @click.option("--limit", type=click.IntRange(min=0), help="At most this many.")
 @json_option
 @pass_app

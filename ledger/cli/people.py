@@ -19,13 +19,14 @@ def speaker() -> None:
 @speaker.command("add")
 @click.argument("name")
 @click.option("--alias", "aliases", multiple=True, help="Another name to find the speaker by (repeatable).")
+@click.option("--new-speaker", is_flag=True, help="Add it even if the name looks like an existing speaker's.")
 @json_option
 @pass_app
-def speaker_add(app: App, name: str, aliases: tuple[str, ...], as_json: bool) -> None:
+def speaker_add(app: App, name: str, aliases: tuple[str, ...], new_speaker: bool, as_json: bool) -> None:
     """Add a speaker, e.g. claims speaker add "Elon Musk" --alias Musk."""
     from ledger.services.people import add_speaker
 
-    view = add_speaker(app.ledger, name, aliases, app.actor())
+    view = add_speaker(app.ledger, name, aliases, app.actor(), lookalike_ok=new_speaker)
     if as_json:
         return app.json(view)
     extra = f" (aka {', '.join(view['aliases'])})" if view["aliases"] else ""

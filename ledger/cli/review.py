@@ -7,19 +7,19 @@ import click
 from ledger.cli.app import App, cli, pass_app
 from ledger.cli.options import DATE, json_option
 
-OUTCOMES = ["true", "false", "partial", "ambiguous"]
+from ledger.domain.vocab import Outcome, values
 
 
 def _rules(app: App):
-    from ledger.services.review import ReviewRules
+    from ledger.services.review import review_rules
 
-    return ReviewRules.from_config(app.config)
+    return review_rules(app.config)
 
 
 @cli.command()
 @click.argument("claim_id", type=int, metavar="ID")
 # A plain string, not click.Choice: the service refuses a bad outcome in one line, like every other value.
-@click.option("--outcome", required=True, metavar="|".join(OUTCOMES), help="true: it happened; false: it did not; partial; ambiguous: cannot be judged.")
+@click.option("--outcome", required=True, metavar="|".join(values(Outcome)), help="true: it happened; false: it did not; partial; ambiguous: cannot be judged.")
 @click.option("--occurred", type=DATE, help="When a true or partial outcome happened (after the deadline means late).")
 @click.option("--evidence", "evidence", multiple=True, metavar="URL", help="A page that shows the outcome (repeatable).")
 @click.option("--note", help="The reviewer's note on the outcome.")
@@ -32,8 +32,11 @@ def _rules(app: App):
 def resolve(app: App, claim_id: int, outcome, occurred, evidence, note, reviewer, amend, reason, expect_version, as_json) -> None:
     """Record a reviewer's outcome for a claim, with evidence; e.g.
     claims resolve 3 --outcome false --evidence https://... --note "..."."""
+    from ledger.domain.review import check_reviewer
     from ledger.services.review import resolve as resolve_claim
 
+    if reviewer is not None:  # given, but blank: never silently the OS user
+        reviewer = check_reviewer(reviewer)
     rules = _rules(app)
     view = resolve_claim(
         app.ledger, claim_id, expected_version=expect_version, outcome=outcome, occurred=occurred,

@@ -20,6 +20,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from ledger.domain.dates import parse_date
+from ledger.domain.text import within
 from ledger.errors import InvalidDate, InvalidDeadline
 
 __all__ = ["Deadline", "normalise", "parse_horizon", "assume_horizon", "EXAMPLES"]
@@ -302,6 +303,13 @@ def _named(m: re.Match[str], said: date, make: Callable[[int], _Span]) -> _Span 
     return _upcoming(make, said, started_after=g.get("rel") == "next")
 
 
+def _full_year(text: str, digits: str) -> int:
+    """A year as written; two digits ("FY99") could be 1999 or 2099, so they are refused."""
+    if len(digits) != 4:
+        raise InvalidDeadline(f"{text!r} has a two-digit year: write the year in full, e.g. FY2025")
+    return int(digits)
+
+
 def _fiscal(y: int) -> _Span:
     """Fiscal years differ by company; without one named, fiscal 2025 is calendar 2025."""
     return replace(_year(y), timex=f"FY{y}")
@@ -370,8 +378,7 @@ _SPAN_RULES = [  # the first rule that matches the whole text and yields a span 
     (rf"(?:the\s+)?{_UNIT}\s+after\s+next", lambda m, said: _relative(m["unit"], said, 2)),
     (rf"{_UNIT}", lambda m, said: _relative(m["unit"], said, 0)),  # "end of year"
     (r"(?:the\s+)?(?:(?:calendar\s+)?year\s+)?(?P<y>\d{4})", lambda m, said: _year(int(m["y"]))),
-    (r"(?:fiscal(?:\s+year)?|fy)\s*(?P<y>\d{4}|\d{2})",
-     lambda m, said: _fiscal(int(m["y"]) + (2000 if len(m["y"]) == 2 else 0))),
+    (r"(?:fiscal(?:\s+year)?|fy)\s*(?P<y>\d{4}|\d{2})", lambda m, said: _fiscal(_full_year(m[0], m["y"]))),
     (r"(?P<rel>this|next|the\s+next)\s+fiscal\s+year",
      lambda m, said: _fiscal(said.year + (m["rel"] != "this"))),
     (rf"(?:(?P<rel>this|next)\s+)?(?:the\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter{_OF_Y}",
@@ -520,7 +527,7 @@ def normalise(expression: str, said: date) -> Deadline:
 
     Raises InvalidDeadline for text the grammar cannot read and for deadlines before ``said``.
     """
-    text = _clean(expression or "")
+    text = _clean(within(expression or "", "deadline"))
     while hedge := _HEDGE_LEAD.match(text):
         text = text[hedge.end():]
     if _IDIOMS.fullmatch(text):
@@ -544,12 +551,20 @@ _HORIZON = re.compile(
 )
 
 
+_HORIZON_UNITS = {"y": "year", "m": "month", "w": "week", "d": "day", "dec": "decade"}
+MAX_HORIZON_YEARS = 100
+
+
 def _horizon(text: str) -> _Duration:
+    within(text or "", "horizon")
     match = _HORIZON.fullmatch(_numbers(_clean(text or "")))
-    unit = match and {"y": "year", "m": "month", "w": "week", "d": "day"}.get(match["unit"][0], "decade")
+    unit = match and _HORIZON_UNITS["dec" if match["unit"].startswith("dec") else match["unit"][0]]
     duration = _duration(Fraction(match["n"]), unit) if match and unit else None
     if not duration:
         raise InvalidDeadline(f"cannot read {_quote(text or '')} as a horizon; write it like {HORIZON_EXAMPLES}")
+    length = duration.delta
+    if length.years * 12 + length.months > MAX_HORIZON_YEARS * 12 or length.days > MAX_HORIZON_YEARS * 366:
+        raise InvalidDeadline(f"a horizon of {_quote(text)} is longer than {MAX_HORIZON_YEARS} years; nobody is held to that")
     return duration
 
 
@@ -564,7 +579,11 @@ def assume_horizon(vague: Deadline, horizon: str) -> Deadline:
     if not vague.vague:
         return vague
     duration = _horizon(horizon)
+    try:
+        deadline = vague.said + duration.delta
+    except (ValueError, OverflowError):
+        raise InvalidDeadline(f"{vague.said.isoformat()} plus {_quote(horizon)} falls after the year 9999") from None
     return replace(
-        vague, deadline=vague.said + duration.delta, granularity=duration.granularity, timex=duration.timex,
+        vague, deadline=deadline, granularity=duration.granularity, timex=duration.timex,
         vague=False, assumed=True,
     )

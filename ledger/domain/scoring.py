@@ -15,6 +15,7 @@ from datetime import date
 from typing import NamedTuple
 
 from ledger.domain.prior import Beta, BetaPrior, check_counts, fit_beta_prior, posterior, shrunk_rate
+from ledger.domain.vocab import Outcome, values
 from ledger.errors import InvalidInput
 
 # The empirical-Bayes prior lives in ledger.domain.prior; its names are part of scoring's vocabulary.
@@ -22,7 +23,7 @@ __all__ = ["Beta", "BetaPrior", "fit_beta_prior", "posterior", "shrunk_rate"]
 
 Z95 = 1.959963984540054
 
-OUTCOMES = ("true", "false", "partial", "ambiguous")
+OUTCOMES = values(Outcome)
 POLICIES = ("strict", "partial", "lenient", "decay")
 DEFAULT_HALF_LIFE = 365.0
 

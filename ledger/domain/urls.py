@@ -9,25 +9,28 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import urlsplit
 
+from ledger.domain.text import storable
 from ledger.errors import InvalidInput
 
 SCHEMES = ("http", "https")
 
 
-def web_address(text: str) -> str:
-    """``text`` if it is a web address, else InvalidInput saying what is wrong."""
-    if any(c.isspace() or unicodedata.category(c)[0] == "C" for c in text):
-        raise InvalidInput(f"a web address may not hold spaces or control characters: {text!r}")
+def web_address(text: str | None, what: str = "URL") -> str:
+    """``text`` without surrounding spaces, if it is a web address; else InvalidInput saying what is
+    wrong, naming the value as ``what`` ("source URL", "evidence")."""
+    url = storable(text or "", "url").strip()
+    shown = url if len(url) <= 80 else url[:77] + "..."
+    # Any C category: control, format (bidi overrides, zero-width), surrogate, private, unassigned.
+    if any(c.isspace() or unicodedata.category(c)[0] == "C" for c in url):
+        raise InvalidInput(f"{what} {shown!r} may not hold spaces or control characters")
     try:
-        parts = urlsplit(text)
+        parts = urlsplit(url)
     except ValueError:  # an unclosed [IPv6] host
-        raise InvalidInput(f"not a web address (http:// or https://): {text!r}") from None
-    if parts.scheme.lower() not in SCHEMES:
-        raise InvalidInput(f"not a web address (http:// or https://): {text!r}")
+        parts = None
+    if parts is None or parts.scheme.lower() not in SCHEMES or not parts.hostname:
+        raise InvalidInput(f"{what} must be a web address (http:// or https:// and a host), not {shown!r}")
     try:
         parts.port  # noqa: B018  raises on a port that is not a number from 0 to 65535
     except ValueError:
-        raise InvalidInput(f"a web address with a bad port: {text!r}") from None
-    if not parts.hostname:
-        raise InvalidInput(f"a web address needs a host, e.g. https://example.org/...: {text!r}")
-    return text
+        raise InvalidInput(f"{what} {shown!r} has a bad port") from None
+    return url

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from ledger.domain.claims import ClaimDraft, clean_tag, clean_text, parse_probability, text_fingerprint
-from ledger.errors import Conflict, InvalidDeadline, InvalidInput, NotFound
+from ledger.domain.claims import ClaimDraft, check_claim, clean_tag, resolve_deadline, valid_id
+from ledger.domain.text import check_actor
+from ledger.domain.vocab import ClaimStatus, one_of, values
+from ledger.errors import Conflict, InvalidInput, NotFound
 from ledger.services import journal
-from ledger.services.people import create_speaker, find_speaker, require_source, require_speaker, source_view
+from ledger.services.people import (
+    create_speaker, find_speaker, lookalike, require_source, require_speaker, resembles, source_view,
+)
 from ledger.store.engine import Ledger
 from ledger.store.models import Claim, ClaimTag
 
-if TYPE_CHECKING:
-    from ledger.domain.deadlines import Deadline
-
-STATUSES = ("open", "due", "resolved", "disputed")
+__all__ = ["add_claim", "claim_view", "get_claim", "list_claims", "new_claim", "resolve_deadline", "show_claim"]
 
 
 def claim_view(row: Claim) -> dict:
@@ -50,53 +50,40 @@ def claim_view(row: Claim) -> dict:
     }
 
 
-def resolve_deadline(expression: str, said: date, horizon: str | None = None) -> Deadline:
-    """The deadline a claim is held to; a vague one needs an explicit date or an assumed horizon."""
-    # Imported here: `claims list` and `show` never read deadlines, and start-up time is measured.
-    from ledger.domain.deadlines import assume_horizon, normalise
-
-    deadline = normalise(expression, said)
-    if deadline.vague:
-        if horizon is None:
-            raise InvalidDeadline(
-                f"{expression!r} names no date: give an explicit deadline (e.g. 'by 2025', 'within two years') "
-                "or --horizon 1y to assume one"
-            )
-        deadline = assume_horizon(deadline, horizon)
-    return deadline
-
-
-def new_claim(session: Session, draft: ClaimDraft, actor: str) -> Claim:
-    """Check a draft against the ledger and add it (and its speaker, if asked) to ``session``."""
-    text = clean_text(draft.text)
-    probability = parse_probability(draft.probability)
-    tags = sorted({clean_tag(t) for t in draft.tags})
+def new_claim(
+    session: Session, draft: ClaimDraft, actor: str, today: date | None = None, notes: list[str] | None = None
+) -> Claim:
+    """Check a draft against the ledger and add it (and its speaker, if asked) to ``session``.
+    ``notes`` is told what the user should know, e.g. that a new speaker looks like another."""
+    actor = check_actor(actor)
     source = require_source(session, draft.source) if draft.source else None
-    said = draft.said or (source.published if source else None)
-    if said is None:
-        raise InvalidInput("when was it said? give --said DATE, or a --source with a published date")
-    if not (draft.deadline or "").strip():
-        raise InvalidDeadline("no deadline given: use --deadline, e.g. 'by the end of next year' or 2025-12-31")
-    deadline = resolve_deadline(draft.deadline, said, draft.horizon)
-
+    checked = check_claim(
+        text=draft.text, said=draft.said or (source.published if source else None), deadline=draft.deadline,
+        today=today or date.today(), quote=draft.quote, probability=draft.probability,
+        confidence=draft.confidence, tags=draft.tags, horizon=draft.horizon,
+    )
+    said, deadline, fingerprint = checked.said, checked.deadline, checked.text_sha256
     speaker = find_speaker(session, draft.speaker)
+    if speaker is None and not draft.new_speaker:
+        speaker = require_speaker(session, draft.speaker)
     if speaker is None:
-        speaker = create_speaker(session, draft.speaker, (), actor) if draft.new_speaker else require_speaker(session, draft.speaker)
-    fingerprint = text_fingerprint(text)
+        if notes is not None and (similar := lookalike(session, draft.speaker)) is not None:
+            notes.append(f"new speaker {resembles(draft.speaker, similar)}")
+        speaker = create_speaker(session, draft.speaker, (), actor, lookalike_ok=True)
     existing = session.scalar(
         select(Claim.id).where(Claim.speaker_id == speaker.id, Claim.said == said, Claim.text_sha256 == fingerprint)
     )
     if existing is not None:
         raise Conflict(f"claim #{existing} already records this: same speaker, date said and text")
-    if draft.restates is not None and session.get(Claim, draft.restates) is None:
+    if draft.restates is not None and (not valid_id(draft.restates) or session.get(Claim, draft.restates) is None):
         raise NotFound(f"no claim #{draft.restates} to restate")
 
     row = Claim(
         speaker=speaker,
         source=source,
-        text=text,
+        text=checked.text,
         text_sha256=fingerprint,
-        quote=(draft.quote or "").strip() or None,
+        quote=checked.quote,
         said=said,
         deadline_text=deadline.expression,
         deadline=deadline.deadline,
@@ -105,29 +92,29 @@ def new_claim(session: Session, draft: ClaimDraft, actor: str) -> Claim:
         deadline_timex=deadline.timex,
         deadline_strict=deadline.strict_deadline,
         deadline_assumed=deadline.assumed,
-        probability=probability,
-        confidence=(draft.confidence or "").strip() or None,
-        status="open",
+        probability=checked.probability,
+        confidence=checked.confidence,
+        status=ClaimStatus.OPEN.value,
         logged_by=actor,
         restates_id=draft.restates,
-        tags=[ClaimTag(tag=t) for t in tags],
+        tags=[ClaimTag(tag=t) for t in checked.tags],
     )
     session.add(row)
     journal.record(session, actor=actor, action="claim.added", row=row)
     return row
 
 
-def add_claim(ledger: Ledger, draft: ClaimDraft, actor: str) -> dict:
+def add_claim(ledger: Ledger, draft: ClaimDraft, actor: str, notes: list[str] | None = None) -> dict:
     try:
         with ledger.write() as session:
-            return claim_view(new_claim(session, draft, actor))
+            return claim_view(new_claim(session, draft, actor, notes=notes))
     except IntegrityError as exc:
         # Two writers raced past the duplicate check; the unique key settled it.
         raise Conflict(f"the same claim was logged by someone else just now ({exc.orig})".splitlines()[0]) from None
 
 
 def get_claim(session: Session, claim_id: int) -> Claim:
-    row = session.get(Claim, claim_id, options=[joinedload(Claim.speaker), joinedload(Claim.source)])
+    row = session.get(Claim, claim_id, options=[joinedload(Claim.speaker), joinedload(Claim.source)]) if valid_id(claim_id) else None
     if row is None:
         raise NotFound(f"no claim #{claim_id} (see `claims list`)")
     return row
@@ -157,8 +144,8 @@ def list_claims(
         if tag:
             query = query.where(Claim.id.in_(select(ClaimTag.claim_id).where(ClaimTag.tag == clean_tag(tag))))
         if status:
-            if status not in STATUSES:
-                raise InvalidInput(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+            if status not in values(ClaimStatus):
+                raise InvalidInput(f"unknown status {status!r}; use one of {one_of(ClaimStatus)}")
             query = query.where(Claim.status == status)
         if limit is not None:
             query = query.limit(limit)

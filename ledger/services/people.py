@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ledger.domain.claims import clean_text, name_key
+from ledger.domain.claims import valid_id
+from ledger.domain.names import resembling
+from ledger.domain.text import check_name, encodable, name_key, one_line, storable
+from ledger.domain.urls import web_address
 from ledger.domain.derived import text_sha256
 from ledger.errors import Conflict, InvalidInput, NotFound
 from ledger.services import journal
@@ -38,43 +42,69 @@ def source_view(row: Source | None) -> dict | None:
 
 
 def find_speaker(session: Session, name: str) -> Speaker | None:
-    key = name_key(name)
+    key = check_name(name)[1]
     found = session.scalar(select(Speaker).where(Speaker.name_key == key))
     if found is None:
         found = session.scalar(select(Speaker).join(SpeakerAlias).where(SpeakerAlias.alias_key == key))
     return found
 
 
+def _names(session: Session) -> list[tuple[str, int]]:
+    """Every speaker's name and alias, with the speaker's id."""
+    rows = [*session.execute(select(Speaker.name, Speaker.id)), *session.execute(select(SpeakerAlias.alias, SpeakerAlias.speaker_id))]
+    return [(name, speaker_id) for name, speaker_id in rows]
+
+
+def lookalike(session: Session, name: str) -> Speaker | None:
+    """An existing speaker whose name or alias looks like ``name`` (see ledger.domain.names)."""
+    found = resembling(name, _names(session))
+    return session.get(Speaker, found) if found is not None else None
+
+
+def resembles(name: str, speaker: Speaker) -> str:
+    return f"{name!r} looks like speaker #{speaker.id} {speaker.name!r} (letters from other scripts or digits that look alike)"
+
+
 def require_speaker(session: Session, name: str) -> Speaker:
     found = find_speaker(session, name)
     if found is not None:
         return found
-    names = list(session.scalars(select(Speaker.name))) + list(session.scalars(select(SpeakerAlias.alias)))
+    if (similar := lookalike(session, name)) is not None:
+        raise NotFound(f"unknown speaker: {resembles(name, similar)}; use that spelling, or pass --new-speaker if it is someone else")
+    names = [n for n, _ in _names(session)]
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
     close += [n for n in names if name_key(name) in name_key(n) and n not in close][:3]
     hint = f"; did you mean {', '.join(repr(c) for c in close[:3])}?" if close else ""
     raise NotFound(f"unknown speaker {name!r}{hint} (add it with `claims speaker add` or pass --new-speaker)")
 
 
-def create_speaker(session: Session, name: str, aliases: tuple[str, ...], actor: str) -> Speaker:
-    name = clean_text(name, "speaker name")
-    keys = [name_key(name)] + [name_key(a) for a in aliases]
-    for key, shown in zip(keys, (name, *aliases)):
+def create_speaker(
+    session: Session, name: str, aliases: tuple[str, ...], actor: str, *, lookalike_ok: bool = False
+) -> Speaker:
+    """Add a speaker. A name or alias that looks like an existing speaker's is refused unless
+    ``lookalike_ok`` (the user's --new-speaker): a lookalike is far more often a typo or a forgery
+    than a different person."""
+    name, key = check_name(name)
+    checked = [check_name(a, "alias") for a in aliases]
+    keys = [key] + [k for _, k in checked]
+    for shown in (name, *(a for a, _ in checked)):
         taken = find_speaker(session, shown)
         if taken is not None:
             raise Conflict(f"{shown!r} already names speaker #{taken.id} ({taken.name})")
+        if not lookalike_ok and (similar := lookalike(session, shown)) is not None:
+            raise Conflict(f"{resembles(shown, similar)}: pass --new-speaker if it is someone else")
     if len(set(keys)) != len(keys):
         raise InvalidInput("an alias repeats the speaker's name or another alias")
-    row = Speaker(name=name, name_key=keys[0], aliases=[SpeakerAlias(alias=clean_text(a, "alias"), alias_key=name_key(a)) for a in aliases])
+    row = Speaker(name=name, name_key=key, aliases=[SpeakerAlias(alias=a, alias_key=k) for a, k in checked])
     session.add(row)
     journal.record(session, actor=actor, action="speaker.added", row=row)
     return row
 
 
-def add_speaker(ledger: Ledger, name: str, aliases: tuple[str, ...], actor: str) -> dict:
+def add_speaker(ledger: Ledger, name: str, aliases: tuple[str, ...], actor: str, *, lookalike_ok: bool = False) -> dict:
     try:
         with ledger.write() as session:
-            return speaker_view(create_speaker(session, name, aliases, actor))
+            return speaker_view(create_speaker(session, name, aliases, actor, lookalike_ok=lookalike_ok))
     except IntegrityError:
         raise Conflict(f"speaker {name!r} was added by someone else just now") from None
 
@@ -83,10 +113,14 @@ def add_alias(ledger: Ledger, speaker: str, aliases: tuple[str, ...], actor: str
     with ledger.write() as session:
         row = require_speaker(session, speaker)
         for alias in aliases:
+            alias, key = check_name(alias, "alias")
             taken = find_speaker(session, alias)
             if taken is not None:
                 raise Conflict(f"{alias!r} already names speaker #{taken.id} ({taken.name})")
-            row.aliases.append(SpeakerAlias(alias=clean_text(alias, "alias"), alias_key=name_key(alias)))
+            similar = lookalike(session, alias)
+            if similar is not None and similar.id != row.id:
+                raise Conflict(f"{resembles(alias, similar)}, not like #{row.id} {row.name!r}")
+            row.aliases.append(SpeakerAlias(alias=alias, alias_key=key))
         journal.record(session, actor=actor, action="speaker.edited", row=row)
         return speaker_view(row)
 
@@ -103,9 +137,10 @@ def list_speakers(ledger: Ledger) -> list[dict]:
 
 
 def find_source(session: Session, ref: str) -> Source | None:
-    if ref.isdigit():
-        return session.get(Source, int(ref))
-    return session.scalar(select(Source).where(Source.url == ref.strip()))
+    ref = storable(ref, "url").strip()
+    if ref.isascii() and ref.isdigit():
+        return session.get(Source, int(ref)) if valid_id(int(ref)) else None
+    return session.scalar(select(Source).where(Source.url == ref))
 
 
 def require_source(session: Session, ref: str) -> Source:
@@ -113,6 +148,25 @@ def require_source(session: Session, ref: str) -> Source:
     if found is None:
         raise NotFound(f"unknown source {ref!r} (add it first with `claims source add URL --published DATE`)")
     return found
+
+
+@dataclass(frozen=True)
+class SourceValues:
+    url: str | None
+    title: str | None
+    publisher: str | None
+    published: date | None
+
+
+def check_source(url: str | None, title: str | None, publisher: str | None, published: date | None, today: date) -> SourceValues:
+    """A source's details, checked as every way in checks them."""
+    url = web_address(url, "source URL") if (url or "").strip() else None
+    title, publisher = one_line(title, "source_title"), one_line(publisher, "source_publisher")
+    if url is None and title is None:
+        raise InvalidInput("a source needs a URL or a title")
+    if published is not None and published > today:
+        raise InvalidInput(f"published {published.isoformat()} is in the future")
+    return SourceValues(url, title, publisher, published)
 
 
 def add_source(
@@ -125,19 +179,16 @@ def add_source(
     text: str | None,
     actor: str,
 ) -> dict:
-    url = (url or "").strip() or None
-    if url is not None and "://" not in url:
-        raise InvalidInput(f"source URL {url!r} has no scheme; use e.g. https://example.org/article")
-    if url is None and not title:
-        raise InvalidInput("a source needs a URL or a --title")
+    values = check_source(url, title, publisher, published, date.today())
+    text = encodable(text, "source_text") if text is not None else None  # kept byte for byte, as hashed
     digest = text_sha256(text)
     try:
         with ledger.write() as session:
-            if url is not None and (taken := find_source(session, url)) is not None:
-                raise Conflict(f"source {url} is already in the ledger as #{taken.id}")
-            row = Source(url=url, title=title, publisher=publisher, published=published, text=text, text_sha256=digest)
+            if values.url is not None and (taken := find_source(session, values.url)) is not None:
+                raise Conflict(f"source {values.url} is already in the ledger as #{taken.id}")
+            row = Source(**vars(values), text=text, text_sha256=digest)
             session.add(row)
             journal.record(session, actor=actor, action="source.added", row=row)
             return source_view(row)
     except IntegrityError:
-        raise Conflict(f"source {url} was added by someone else just now") from None
+        raise Conflict(f"source {values.url} was added by someone else just now") from None

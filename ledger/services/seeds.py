@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
+from datetime import date
 from importlib.resources import files
 from pathlib import Path
 
@@ -12,10 +13,11 @@ from sqlalchemy import select
 from ledger.domain.claims import ClaimDraft, text_fingerprint
 from ledger.domain.dates import parse_date
 from ledger.domain.derived import text_sha256
-from ledger.errors import InvalidInput
+from ledger.domain.text import encodable
+from ledger.errors import InvalidInput, LedgerError
 from ledger.services import journal
 from ledger.services.claims import new_claim
-from ledger.services.people import create_speaker, find_source, find_speaker
+from ledger.services.people import check_source, create_speaker, find_source, find_speaker
 from ledger.services.review import record_resolution
 from ledger.store.engine import Ledger
 from ledger.store.models import Claim, Resolution, Source
@@ -55,8 +57,8 @@ def load_seeds(ledger: Ledger, folder: Path | None, actor: str, *, outcomes: boo
         for line, row in enumerate(_rows(claims_file), start=2):
             try:
                 _load_row(session, folder, row if outcomes else row | {"outcome": ""}, sources, actor, report)
-            except InvalidInput as exc:
-                raise InvalidInput(f"{claims_file}:{line}: {exc}") from None
+            except LedgerError as exc:
+                raise type(exc)(f"{claims_file}:{line}: {exc}") from None
     return report
 
 
@@ -113,15 +115,11 @@ def _resolve_row(session, claim: Claim, row: dict, actor: str, report: SeedRepor
 
 
 def _add_source(session, folder: Path, url: str, details: dict, venue: str | None, actor: str) -> Source:
+    published = parse_date(details["published"]) if details.get("published") else None
+    values = check_source(url, details.get("title") or venue, details.get("publisher"), published, date.today())
     text = (folder / details["text_file"]).read_text(encoding="utf-8") if details.get("text_file") else None
-    row = Source(
-        url=url,
-        title=details.get("title") or venue or None,
-        publisher=details.get("publisher") or None,
-        published=parse_date(details["published"]) if details.get("published") else None,
-        text=text,
-        text_sha256=text_sha256(text),
-    )
+    text = encodable(text, "source_text") if text is not None else None
+    row = Source(**vars(values), text=text, text_sha256=text_sha256(text))
     session.add(row)
     journal.record(session, actor=actor, action="source.added", row=row)
     return row

@@ -227,20 +227,18 @@ def _claim_values(r: Checked, speakers: dict, sources: dict, actor: str, now: da
 
 def _settled(resolution: tuple, actor: str, now: datetime) -> tuple[dict, dict | None]:
     """The first vote on a new claim, as review.record_resolution would write it, and the claim's
-    changes if the vote settles the verdict at once (review.tally decides, under quorum 1).
-    Settled votes are written in bulk; any other is left to record_resolution itself. A test
-    holds both ways to the same rows and journal."""
-    from ledger.services.review import ReviewRules, clean_optional, tally
+    changes if the vote settles the verdict at once (it does under quorum 1, see
+    ReviewRules.first_vote_settles). Settled votes are written in bulk; any other is left to
+    record_resolution itself. A test holds both ways to the same rows and journal."""
+    from ledger.domain.review import ReviewRules, check_reviewer
 
     outcome, occurred, reviewer, evidence, note = resolution
     vote = {
-        "outcome": outcome, "occurred": occurred, "reviewer": clean_optional(reviewer or actor),
+        "outcome": outcome, "occurred": occurred, "reviewer": check_reviewer(reviewer or actor),
         "evidence": canonical_json(list(evidence)), "note": note, "reason": None, "supersedes_id": None,
         "claim_version": 1, "round": 1, "recorded_at": now,
     }
-    ballot = SimpleNamespace(id=0, **vote)
-    count = tally(SimpleNamespace(logged_by=actor), [ballot], ReviewRules(quorum=1), newest=ballot)
-    if count.winner is not ballot:
+    if not ReviewRules(quorum=1).first_vote_settles:
         return vote, None
     return vote, {"status": "resolved", "outcome": outcome, "occurred": occurred, "resolved_at": now, "version": 2}
 

@@ -11,9 +11,9 @@ from typing import Any, NamedTuple
 
 from ledger.domain.claims import clean_tag, clean_text, name_key, parse_probability, text_fingerprint
 from ledger.domain.dates import parse_date
+from ledger.domain.vocab import Outcome, one_of, values
 from ledger.errors import InvalidInput, LedgerError
 from ledger.services.claims import resolve_deadline
-from ledger.store.models.review import OUTCOMES
 
 
 class Checked(NamedTuple):
@@ -122,7 +122,7 @@ def check_row(line: int, record: dict, horizon: str | None = None) -> Checked:
 def _check_resolution(record: dict, said: date) -> tuple | None:
     """The outcome columns, checked as `claims resolve` checks them, so that no row can fail later,
     half-way through the import."""
-    from ledger.services.review import check_evidence
+    from ledger.domain.review import check_evidence
 
     outcome = _text(record, "outcome")
     occurred = _date(record, "occurred")
@@ -133,8 +133,8 @@ def _check_resolution(record: dict, said: date) -> tuple | None:
             raise InvalidInput("outcome: missing, but occurred, reviewer, evidence or note is given")
         return None
     outcome = outcome.lower()
-    if outcome not in OUTCOMES:
-        raise InvalidInput(f"outcome: unknown outcome {outcome!r}; use one of {', '.join(OUTCOMES)}")
+    if outcome not in values(Outcome):
+        raise InvalidInput(f"outcome: unknown outcome {outcome!r}; use one of {one_of(Outcome)}")
     if occurred is not None:
         if outcome not in ("true", "partial"):
             raise InvalidInput(f"occurred: says when a true or partial outcome happened; a {outcome} outcome has none")

@@ -19,10 +19,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ledger.domain.vocab import ClaimStatus, Outcome, sql_in
 from ledger.store.models.base import Base
 from ledger.store.types import UTCDateTime, utcnow
 
-CLAIM_STATUSES = ("open", "due", "resolved", "disputed")
 
 
 class Speaker(Base):
@@ -69,9 +69,9 @@ class Claim(Base):
         # The natural key: the same words by the same speaker on the same day are one claim.
         UniqueConstraint("speaker_id", "said", "text_sha256", name="uq_claims_natural_key"),
         CheckConstraint("probability IS NULL OR (probability >= 0 AND probability <= 1)", name="probability"),
-        CheckConstraint("status IN ('open', 'due', 'resolved', 'disputed')", name="status"),
+        CheckConstraint(sql_in("status", ClaimStatus), name="status"),
         CheckConstraint("deadline >= said", name="deadline_after_said"),
-        CheckConstraint("outcome IS NULL OR outcome IN ('true', 'false', 'partial', 'ambiguous')", name="outcome"),
+        CheckConstraint(f"outcome IS NULL OR {sql_in('outcome', Outcome)}", name="outcome"),
         Index("ix_claims_status_deadline", "status", "deadline"),
     )
 

@@ -13,10 +13,9 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ledger.domain.vocab import ReminderStatus, sql_in
 from ledger.store.models.base import Base
 from ledger.store.types import UTCDateTime, utcnow
-
-REMINDER_STATUSES = ("pending", "sent", "failed", "parked", "cancelled")  # parked: failed too often, not retried
 
 
 class ClaimReviewer(Base):
@@ -50,7 +49,7 @@ class Reminder(Base):
     __tablename__ = "reminders"
     __table_args__ = (
         UniqueConstraint("claim_id", "recipient", "channel", "number"),
-        CheckConstraint("status IN ('pending', 'sent', 'failed', 'parked', 'cancelled')", name="status"),
+        CheckConstraint(sql_in("status", ReminderStatus), name="status"),
         # What a delivery worker asks for: undelivered rows whose next attempt is due.
         Index("ix_reminders_status_next_attempt_at", "status", "next_attempt_at"),
     )

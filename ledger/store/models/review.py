@@ -8,15 +8,14 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ledger.domain.vocab import Outcome, sql_in
 from ledger.store.models.base import Base
 from ledger.store.types import UTCDateTime, utcnow
-
-OUTCOMES = ("true", "false", "partial", "ambiguous")
 
 
 class Resolution(Base):
     __tablename__ = "resolutions"
-    __table_args__ = (CheckConstraint("outcome IN ('true', 'false', 'partial', 'ambiguous')", name="outcome"),)
+    __table_args__ = (CheckConstraint(sql_in("outcome", Outcome), name="outcome"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)

@@ -1,0 +1,235 @@
+"""One set of rules for every way in: the same bad value gets the same one-line message from
+`claims add`, `claims resolve`, `claims import` (CSV and JSON Lines) and `claims seed load`, on
+SQLite and PostgreSQL, and nothing is written. Also the values that used to be guessed at
+(a leading minus, two-digit years, a doubled %, a blank name) and lookalike speaker names."""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from ledger.errors import ExitStatus
+from ledger.store.models import Claim, JournalEntry, Resolution
+
+GOOD = {"speaker": "Elon Musk", "text": "Robotaxis in Austin", "said": "2023-07-06", "deadline": "2024-06-30"}
+FUTURE = (date.today() + timedelta(days=30)).isoformat()
+
+
+def counts(db_url: str) -> tuple[int, int, int]:
+    from ledger.store.engine import open_ledger
+
+    ledger = open_ledger(db_url)
+    try:
+        with ledger.read() as session:
+            return tuple(session.scalar(select(func.count()).select_from(t)) for t in (Claim, Resolution, JournalEntry))
+    finally:
+        ledger.dispose()
+
+
+# The doors: each takes the fields of one claim row and returns what the user saw. -----------------
+
+
+def via_add(cli, tmp_path, row):
+    args = ["add", row["text"], "--speaker", row["speaker"], "--said", row["said"], "--deadline", row["deadline"]]
+    for tag in row.get("tags", []):
+        args += ["--tag", tag]
+    for key in ("probability", "quote"):
+        if key in row:
+            args += [f"--{key}", row[key]]
+    return cli(*args)
+
+
+def via_csv(cli, tmp_path, row):
+    path = tmp_path / "rows.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(list(row))
+        writer.writerow([";".join(v) if isinstance(v, list) else v for v in row.values()])
+    return cli("import", path)
+
+
+def via_jsonl(cli, tmp_path, row):
+    path = tmp_path / "rows.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    return cli("import", path)
+
+
+def via_seeds(cli, tmp_path, row):
+    folder = tmp_path / "seeds"
+    folder.mkdir(exist_ok=True)
+    seeded = {("claim" if k == "text" else k): (";".join(v) if isinstance(v, list) else v) for k, v in row.items()}
+    with (folder / "claims.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(seeded))
+        writer.writeheader()
+        writer.writerow(seeded)
+    return cli("seed", "load", folder)
+
+
+CLAIM_DOORS = {"add": via_add, "csv": via_csv, "jsonl": via_jsonl, "seeds": via_seeds}
+
+BAD_CLAIMS = [
+    # (what is wrong, fields, the message every door gives, doors that can carry the value)
+    ("tag too long", {"tags": ["x" * 150]}, "tag is longer than 100 characters", CLAIM_DOORS),
+    ("NUL in the text", {"text": "Robotaxis\x00 in Austin"}, "claim text contains a NUL byte", ("add", "jsonl")),
+    ("lone surrogate", {"text": "Robotaxis \udc80"}, "claim text is not valid Unicode (lone surrogate U+DC80)", ("add", "jsonl")),
+    ("long deadline", {"deadline": "by " + "x" * 100_000}, "deadline is longer than 200 characters", CLAIM_DOORS),
+    ("long text", {"text": "y" * 2001}, "claim text is longer than 2,000 characters", CLAIM_DOORS),
+    ("doubled percent", {"probability": "70%%"}, "probability '70%%' has more than one '%'", ("add", "csv", "jsonl")),
+    ("leading minus", {"said": "-2023-07-06"}, "'-2023-07-06' does not start with a day, a month or a year", CLAIM_DOORS),
+    ("two-digit year", {"said": "06/07/23"}, "the date '06/07/23' has no four-digit year", CLAIM_DOORS),
+    ("fiscal two-digit year", {"deadline": "FY99"}, "two-digit year: write the year in full", CLAIM_DOORS),
+]
+
+
+@pytest.mark.parametrize("door", list(CLAIM_DOORS))
+@pytest.mark.parametrize("problem, fields, message, doors", BAD_CLAIMS, ids=[c[0] for c in BAD_CLAIMS])
+def test_a_bad_claim_gets_the_same_message_through_every_door(cli, db_url, tmp_path, door, problem, fields, message, doors):
+    if door not in doors:
+        pytest.skip(f"{door} cannot carry this value")
+    assert cli("speaker", "add", "Elon Musk").status == 0
+    before = counts(db_url)
+    result = CLAIM_DOORS[door](cli, tmp_path, {**GOOD, **fields})
+    assert result.status == ExitStatus.USAGE, result.err
+    assert message in result.err, result.err
+    assert "Traceback" not in result.err and "internal error" not in result.err
+    assert counts(db_url) == before
+
+
+def test_a_megabyte_deadline_is_refused_at_once(cli, db_url, tmp_path):
+    cli("speaker", "add", "Elon Musk")
+    started = time.monotonic()
+    result = via_jsonl(cli, tmp_path, {**GOOD, "deadline": "by the end of " + "next " * 200_000 + "year"})
+    assert result.status == ExitStatus.USAGE and "deadline is longer than 200 characters" in result.err
+    assert time.monotonic() - started < 30  # reading it took minutes; the length is checked before parsing
+    assert counts(db_url) == (0, 0, 1)
+
+
+# Resolutions: `claims resolve` and the outcome columns of an import. ---------------------------------
+
+BAD_RESOLUTIONS = [
+    ("unknown outcome", {"outcome": "maybe"}, "unknown outcome 'maybe'; use one of true, false, partial, ambiguous"),
+    ("evidence not a web address", {"outcome": "false", "evidence": "javascript:alert(1)"}, "evidence must be a web address"),
+    ("reviewer too long", {"outcome": "false", "reviewer": "R" * 201}, "reviewer name is longer than 200 characters"),
+    ("occurred in the future", {"outcome": "true", "occurred": FUTURE}, "is in the future; record what has happened"),
+]
+
+
+def _resolve_args(fields: dict) -> list[str]:
+    args = ["--outcome", fields["outcome"], "--reviewer", fields.get("reviewer", "Ada")]
+    for key in ("evidence", "occurred", "note"):
+        if key in fields:
+            args += [f"--{key}", fields[key]]
+    return args
+
+
+@pytest.mark.parametrize("problem, fields, message", BAD_RESOLUTIONS, ids=[c[0] for c in BAD_RESOLUTIONS])
+def test_a_bad_resolution_is_refused_by_resolve(cli, db_url, problem, fields, message):
+    cli("speaker", "add", "Elon Musk")
+    claim = cli("add", GOOD["text"], "--speaker", "Elon Musk", "--said", GOOD["said"], "--deadline", GOOD["deadline"], "--json").json["id"]
+    before = counts(db_url)
+    result = cli("resolve", claim, *_resolve_args(fields))
+    assert result.status == ExitStatus.USAGE and message in result.err, result.err
+    assert counts(db_url) == before
+
+
+# Values that used to be guessed at. -------------------------------------------------------------
+
+
+@pytest.fixture
+def speaker(cli):
+    assert cli("speaker", "add", "Elon Musk", "--alias", "Musk").status == 0
+    return cli
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--said", FUTURE], f"said {FUTURE} is in the future"),
+    (["--said", "2023-01-01", "--deadline", "soon", "--horizon", "9000y"], "longer than 100 years"),
+    (["--said", "2023-01-01", "--source", "\u00b2"], "unknown source '\u00b2'"),
+    (["--said", "2023-01-01", "--restates", str(2**63)], f"no claim #{2**63} to restate"),
+    (["--said", "2023-01-01", "--logged-by", "  "], "empty name of who acts"),
+])
+def test_values_that_were_guessed_at_or_crashed_are_one_line_errors(speaker, db_url, args, message):
+    before = counts(db_url)
+    if "--deadline" not in args:
+        args = [*args, "--deadline", "2030-01-01"]
+    result = speaker("add", "A claim", "--speaker", "Musk", *args)
+    assert result.status in (ExitStatus.USAGE, ExitStatus.NOT_FOUND), result.err
+    assert message in result.err and len(result.err.strip().splitlines()) == 1, result.err
+    assert counts(db_url) == before
+
+
+def test_a_decade_horizon_is_ten_years(speaker):
+    added = speaker("add", "Fusion power", "--speaker", "Musk", "--said", "2023-01-01", "--deadline", "soon", "--horizon", "1 decade", "--json")
+    assert added.status == 0, added.err
+    assert added.json["deadline"] == "2033-01-01"
+
+
+def test_a_blank_reviewer_is_refused_not_replaced_by_the_os_user(speaker, db_url):
+    claim = speaker("add", "A claim", "--speaker", "Musk", "--said", "2023-01-01", "--deadline", "2024-01-01", "--json").json["id"]
+    before = counts(db_url)
+    result = speaker("resolve", claim, "--outcome", "false", "--reviewer", "   ")
+    assert result.status == ExitStatus.USAGE and "no reviewer" in result.err, result.err
+    assert counts(db_url) == before
+
+
+def test_ids_beyond_64_bits_name_no_claim(speaker):
+    for command in (["show", str(2**63)], ["resolve", str(2**63), "--outcome", "false", "--reviewer", "Ada"], ["history", str(2**64)]):
+        result = speaker(*command)
+        assert result.status == ExitStatus.NOT_FOUND and "no claim #" in result.err, result.err
+
+
+def test_a_source_url_must_be_a_web_address(cli, db_url):
+    for url in ("javascript:alert(1)", "https://example.org/a\r\nATTENDEE:x", "https:///no-host", "https://exa mple.org"):
+        result = cli("source", "add", url, "--published", "2023-01-01")
+        assert result.status == ExitStatus.USAGE and "source URL" in result.err, result.err
+    future = cli("source", "add", "https://example.org/later", "--published", FUTURE)
+    assert future.status == ExitStatus.USAGE and "in the future" in future.err
+    assert counts(db_url) == (0, 0, 0)
+
+
+def test_names_are_stored_in_nfc_so_composed_and_decomposed_spellings_are_one_speaker(cli):
+    assert cli("speaker", "add", "Jose\u0301 Andre\u0301s").status == 0
+    assert cli("speaker", "add", "Jos\u00e9 Andr\u00e9s").status == ExitStatus.CONFLICT
+    assert cli("speaker", "list", "--json").json[0]["name"] == "Jos\u00e9 Andr\u00e9s"
+
+
+# Lookalike speakers. ------------------------------------------------------------------------------
+
+
+def test_a_lookalike_speaker_name_needs_new_speaker_and_names_the_one_it_resembles(speaker, db_url):
+    cyrillic = "\u041cusk"  # Cyrillic capital EM, then "usk"
+    refused = speaker("speaker", "add", cyrillic)
+    assert refused.status == ExitStatus.CONFLICT, refused.err
+    assert "looks like speaker #1 'Elon Musk'" in refused.err and "--new-speaker" in refused.err
+
+    unknown = speaker("add", "A claim", "--speaker", cyrillic, "--said", "2023-01-01", "--deadline", "2024-01-01")
+    assert unknown.status == ExitStatus.NOT_FOUND and "looks like speaker #1 'Elon Musk'" in unknown.err, unknown.err
+    assert counts(db_url)[0] == 0
+
+    created = speaker("add", "A claim", "--speaker", cyrillic, "--new-speaker", "--said", "2023-01-01", "--deadline", "2024-01-01", "--json")
+    assert created.status == 0, created.err
+    assert created.json["speaker"] == cyrillic and created.json["speaker_id"] != 1
+    assert "looks like speaker #1 'Elon Musk'" in created.err
+
+
+@pytest.mark.parametrize("name", ["\u0415lon Musk", "Elon Mu\u0455k", "\uff25lon Musk", "ELON MUSK"])
+def test_lookalikes_after_nfkc_and_case_folding_are_caught(speaker, name):
+    result = speaker("speaker", "add", name)
+    assert result.status == ExitStatus.CONFLICT, result.err
+
+
+@pytest.mark.parametrize("name", ["Elon Mask", "Erin Musk", "Ali", "All", "Jos\u00e9 Musk"])
+def test_different_names_are_not_lookalikes(speaker, name):
+    assert speaker("speaker", "add", name).status == 0
+
+
+def test_seed_load_does_not_create_a_lookalike_speaker(speaker, db_url, tmp_path):
+    result = via_seeds(speaker, tmp_path, {**GOOD, "speaker": "\u041cusk"})
+    assert result.status == ExitStatus.CONFLICT and "looks like speaker #1 'Elon Musk'" in result.err, result.err
+    assert counts(db_url)[0] == 0
