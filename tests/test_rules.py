@@ -84,6 +84,10 @@ BAD_CLAIMS = [
     ("leading minus", {"said": "-2023-07-06"}, "'-2023-07-06' does not start with a day, a month or a year", CLAIM_DOORS),
     ("two-digit year", {"said": "06/07/23"}, "the date '06/07/23' has no four-digit year", CLAIM_DOORS),
     ("fiscal two-digit year", {"deadline": "FY99"}, "two-digit year: write the year in full", CLAIM_DOORS),
+    ("said in the future", {"said": FUTURE}, f"said {FUTURE} is in the future", CLAIM_DOORS),
+    ("source not a web address", {"source_url": "javascript:alert(1)"}, "source URL must be a web address", ("csv", "jsonl", "seeds")),
+    ("source URL with a line break", {"source_url": "https://example.org/a\r\nATTENDEE:x"}, "may not hold spaces or control characters", ("csv", "jsonl", "seeds")),
+    ("publisher too long", {"source_url": "https://example.org/a", "source_publisher": "p" * 301}, "source publisher is longer than 300 characters", ("csv", "jsonl")),
 ]
 
 
@@ -113,29 +117,39 @@ def test_a_megabyte_deadline_is_refused_at_once(cli, db_url, tmp_path):
 # Resolutions: `claims resolve` and the outcome columns of an import. ---------------------------------
 
 BAD_RESOLUTIONS = [
-    ("unknown outcome", {"outcome": "maybe"}, "unknown outcome 'maybe'; use one of true, false, partial, ambiguous"),
-    ("evidence not a web address", {"outcome": "false", "evidence": "javascript:alert(1)"}, "evidence must be a web address"),
-    ("reviewer too long", {"outcome": "false", "reviewer": "R" * 201}, "reviewer name is longer than 200 characters"),
-    ("occurred in the future", {"outcome": "true", "occurred": FUTURE}, "is in the future; record what has happened"),
+    # (what is wrong, fields, the message, doors that can carry the value)
+    ("unknown outcome", {"outcome": "maybe"}, "unknown outcome 'maybe'; use one of true, false, partial, ambiguous", ("resolve", "csv", "jsonl", "seeds")),
+    ("evidence not a web address", {"outcome": "false", "evidence": "javascript:alert(1)"}, "evidence must be a web address", ("resolve", "csv", "jsonl")),
+    ("reviewer too long", {"outcome": "false", "reviewer": "R" * 201}, "reviewer name is longer than 200 characters", ("resolve", "csv", "jsonl")),
+    ("occurred in the future", {"outcome": "true", "occurred": FUTURE}, "is in the future; record what has happened", ("resolve", "csv", "jsonl", "seeds")),
+    ("NUL in the note", {"outcome": "false", "note": "a\x00b"}, "note contains a NUL byte", ("resolve", "jsonl")),
+    ("occurred for a false outcome", {"outcome": "false", "occurred": "2023-08-01"}, "occurred says when a true or partial outcome happened", ("resolve", "csv", "jsonl", "seeds")),
 ]
 
 
-def _resolve_args(fields: dict) -> list[str]:
-    args = ["--outcome", fields["outcome"], "--reviewer", fields.get("reviewer", "Ada")]
+def via_resolve(cli, tmp_path, row):
+    claim = via_add(cli, tmp_path, GOOD)
+    assert claim.status == 0, claim.err
+    args = ["--outcome", row["outcome"], "--reviewer", row.get("reviewer", "Ada")]
     for key in ("evidence", "occurred", "note"):
-        if key in fields:
-            args += [f"--{key}", fields[key]]
-    return args
+        if key in row:
+            args += [f"--{key}", row[key]]
+    return cli("resolve", "1", *args)
 
 
-@pytest.mark.parametrize("problem, fields, message", BAD_RESOLUTIONS, ids=[c[0] for c in BAD_RESOLUTIONS])
-def test_a_bad_resolution_is_refused_by_resolve(cli, db_url, problem, fields, message):
+RESOLUTION_DOORS = {"resolve": via_resolve, "csv": via_csv, "jsonl": via_jsonl, "seeds": via_seeds}
+
+
+@pytest.mark.parametrize("door", list(RESOLUTION_DOORS))
+@pytest.mark.parametrize("problem, fields, message, doors", BAD_RESOLUTIONS, ids=[c[0] for c in BAD_RESOLUTIONS])
+def test_a_bad_resolution_gets_the_same_message_through_every_door(cli, db_url, tmp_path, door, problem, fields, message, doors):
+    if door not in doors:
+        pytest.skip(f"{door} cannot carry this value")
     cli("speaker", "add", "Elon Musk")
-    claim = cli("add", GOOD["text"], "--speaker", "Elon Musk", "--said", GOOD["said"], "--deadline", GOOD["deadline"], "--json").json["id"]
-    before = counts(db_url)
-    result = cli("resolve", claim, *_resolve_args(fields))
+    result = RESOLUTION_DOORS[door](cli, tmp_path, {**GOOD, **fields})
     assert result.status == ExitStatus.USAGE and message in result.err, result.err
-    assert counts(db_url) == before
+    assert "internal error" not in result.err
+    assert counts(db_url)[1] == 0  # no resolution
 
 
 # Values that used to be guessed at. -------------------------------------------------------------
@@ -227,6 +241,22 @@ def test_lookalikes_after_nfkc_and_case_folding_are_caught(speaker, name):
 @pytest.mark.parametrize("name", ["Elon Mask", "Erin Musk", "Ali", "All", "Jos\u00e9 Musk"])
 def test_different_names_are_not_lookalikes(speaker, name):
     assert speaker("speaker", "add", name).status == 0
+
+
+def test_an_import_does_not_create_a_lookalike_speaker(speaker, db_url, tmp_path):
+    result = via_jsonl(speaker, tmp_path, {**GOOD, "speaker": "\u041cusk"})
+    assert result.status == ExitStatus.USAGE, result.err
+    assert "speaker: '\u041cusk' looks like speaker #1 'Elon Musk'" in result.err
+    assert counts(db_url)[0] == 0
+
+
+def test_an_import_does_not_create_two_lookalike_speakers_from_one_file(cli, db_url, tmp_path):
+    path = tmp_path / "two.jsonl"
+    rows = [{**GOOD, "speaker": "Sam Altman"}, {**GOOD, "speaker": "S\u0430m Altman", "text": "Other"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = cli("import", path)
+    assert result.status == ExitStatus.USAGE and "looks like 'Sam Altman' on line 1" in result.err, result.err
+    assert counts(db_url) == (0, 0, 0)
 
 
 def test_seed_load_does_not_create_a_lookalike_speaker(speaker, db_url, tmp_path):

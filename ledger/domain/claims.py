@@ -10,9 +10,11 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ledger.domain.text import block, name_key, one_line, required, storable, within
+from ledger.domain.text import about, block, name_key, one_line, required, storable, within
+from ledger.domain.urls import web_address
 from ledger.errors import InvalidDeadline, InvalidInput
 
 if TYPE_CHECKING:
@@ -64,6 +66,7 @@ def clean_tag(tag: str) -> str:
     return within(cleaned, "tag")
 
 
+@lru_cache(maxsize=4096)  # a big import repeats the same words on the same days
 def resolve_deadline(expression: str, said: date, horizon: str | None = None) -> Deadline:
     """The deadline a claim is held to; a vague one needs an explicit date or an assumed horizon."""
     # Imported here: `claims list` and `show` never read deadlines, and start-up time is measured.
@@ -138,26 +141,62 @@ def check_claim(
     tags: tuple[str, ...] | list[str] = (),
     horizon: str | None = None,
 ) -> CheckedClaim:
-    """Every rule of a claim's values; ``said`` is the date said, or the source's published date."""
-    cleaned = required(text, "text", ": say what was predicted")
-    checked_quote, checked_confidence = block(quote, "quote"), one_line(confidence, "confidence")
-    checked_probability = parse_probability(probability)
-    checked_tags = tuple(sorted({clean_tag(t) for t in tags}))
-    expression = one_line(deadline, "deadline") if deadline is not None else None
-    if horizon is not None:
-        within(horizon, "horizon")
-    if said is None:
-        raise InvalidInput("when was it said? give --said DATE, or a --source with a published date")
-    check_said(said, today)
-    if expression is None:
-        raise InvalidDeadline("no deadline given: use --deadline, e.g. 'by the end of next year' or 2025-12-31")
+    """Every rule of a claim's values; ``said`` is the date said, or the source's published date.
+    A refusal names the value it is about (see text.about)."""
+    with about("text"):
+        cleaned = required(text, "text", ": say what was predicted")
+    with about("quote"):
+        checked_quote = block(quote, "quote")
+    with about("confidence"):
+        checked_confidence = one_line(confidence, "confidence")
+    with about("probability"):
+        checked_probability = parse_probability(probability)
+    with about("tags"):
+        checked_tags = tuple(sorted({clean_tag(t) for t in tags}))
+    with about("deadline"):
+        expression = one_line(deadline, "deadline") if deadline is not None else None
+        if horizon is not None:
+            within(horizon, "horizon")
+    with about("said"):
+        if said is None:
+            raise InvalidInput("no date said: give the date it was said, or a source with a published date")
+        check_said(said, today)
+    with about("deadline"):
+        if expression is None:
+            raise InvalidDeadline("no deadline: give a date, or words as said such as 'by the end of next year'")
+        resolved = resolve_deadline(expression, said, horizon)
     return CheckedClaim(
         text=cleaned,
         text_sha256=text_fingerprint(cleaned),
         quote=checked_quote,
         said=said,
-        deadline=resolve_deadline(expression, said, horizon),
+        deadline=resolved,
         probability=checked_probability,
         confidence=checked_confidence,
         tags=checked_tags,
     )
+
+
+@dataclass(frozen=True)
+class SourceValues:
+    url: str | None
+    title: str | None
+    publisher: str | None
+    published: date | None
+
+
+def check_source(url: str | None, title: str | None, publisher: str | None, published: date | None, today: date) -> SourceValues:
+    """A source's details, checked as every way in checks them: found by its URL, or by its title."""
+    with about("source_url"):
+        url = web_address(url, "source URL") if (url or "").strip() else None
+    with about("source_title"):
+        title = one_line(title, "source_title")
+    with about("source_publisher"):
+        publisher = one_line(publisher, "source_publisher")
+    with about("source"):
+        if url is None and title is None:
+            raise InvalidInput("a source needs a URL or a title")
+    with about("source_published"):
+        if published is not None and published > today:
+            raise InvalidInput(f"published {published.isoformat()} is in the future")
+    return SourceValues(url, title, publisher, published)

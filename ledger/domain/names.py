@@ -16,7 +16,9 @@ import unicodedata
 from collections.abc import Iterable
 from functools import cache
 from importlib.resources import files
-from typing import TypeVar
+from typing import Generic, TypeVar
+
+from ledger.domain.text import name_key
 
 T = TypeVar("T")
 
@@ -55,11 +57,26 @@ def skeletons(name: str) -> tuple[str, str]:
     return _map(text).casefold(), _map(text.casefold())
 
 
-def resembling(name: str, others: Iterable[tuple[str, T]]) -> T | None:
-    """The first of ``others`` (name, value) whose name looks like ``name``, else None."""
-    mine = skeletons(name)
-    for other, value in others:
-        theirs = skeletons(other)
-        if mine[0] == theirs[0] or mine[1] == theirs[1]:
-            return value
-    return None
+class Lookalikes(Generic[T]):
+    """Names seen so far, each with a value (who it is), found by key or by skeleton."""
+
+    def __init__(self, names: Iterable[tuple[str, T]] = ()):
+        self._keys: set[str] = set()
+        self._skeletons: dict[tuple[int, str], T] = {}
+        for name, value in names:
+            self.add(name, value)
+
+    def add(self, name: str, value: T) -> None:
+        self._keys.add(name_key(name))
+        for kind, skeleton in enumerate(skeletons(name)):
+            self._skeletons.setdefault((kind, skeleton), value)
+
+    def resembling(self, name: str) -> T | None:
+        """The value of a name seen that looks like ``name`` without being it; None if there is none
+        (or if ``name`` is itself one of the names seen)."""
+        if name_key(name) in self._keys:
+            return None
+        for kind, skeleton in enumerate(skeletons(name)):
+            if (found := self._skeletons.get((kind, skeleton))) is not None:
+                return found
+        return None

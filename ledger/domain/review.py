@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol, TypeVar
 
-from ledger.domain.text import LIMITS, block, name_key, one_line, within
+from ledger.domain.text import LIMITS, about, block, name_key, one_line, within
 from ledger.domain.urls import web_address
 from ledger.domain.vocab import Outcome, one_of
 from ledger.errors import InvalidInput
@@ -105,17 +105,23 @@ def check_resolution(
     amend: bool = False,
 ) -> CheckedResolution:
     """Every rule of one reviewer's resolution of a claim said on ``said``."""
-    checked_outcome = check_outcome(outcome)
-    name = check_reviewer(reviewer)
-    checked_note, checked_reason = block(note, "note"), one_line(reason, "reason")
-    if amend and checked_reason is None:
-        raise InvalidInput("an amendment needs a reason: add --reason saying why the verdict changes")
-    if checked_reason is not None and not amend:
-        raise InvalidInput("--reason explains an amendment; use it with --amend (or --note for remarks)")
-    urls = check_evidence(evidence)
-    return CheckedResolution(
-        checked_outcome, check_occurred(checked_outcome, occurred, said, today), name, urls, checked_note, checked_reason
-    )
+    with about("outcome"):
+        checked_outcome = check_outcome(outcome)
+    with about("reviewer"):
+        name = check_reviewer(reviewer)
+    with about("note"):
+        checked_note = block(note, "note")
+    with about("reason"):
+        checked_reason = one_line(reason, "reason")
+        if amend and checked_reason is None:
+            raise InvalidInput("an amendment needs a reason: add --reason saying why the verdict changes")
+        if checked_reason is not None and not amend:
+            raise InvalidInput("--reason explains an amendment; use it with --amend (or --note for remarks)")
+    with about("evidence"):
+        urls = check_evidence(evidence)
+    with about("occurred"):
+        checked_occurred = check_occurred(checked_outcome, occurred, said, today)
+    return CheckedResolution(checked_outcome, checked_occurred, name, urls, checked_note, checked_reason)
 
 
 def is_late(outcome: str | None, occurred: date | None, deadline: date) -> bool:

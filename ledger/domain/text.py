@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from ledger.errors import InvalidInput
 
@@ -44,6 +46,18 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def _name(field: str) -> str:
     return WHAT.get(field, field.replace("_", " "))
+
+
+@contextmanager
+def about(field: str) -> Iterator[None]:
+    """Name the value a rule refused as ``field``, for the ways in that report it (an import's
+    ``line: column: message``); the message itself is the same everywhere."""
+    try:
+        yield
+    except InvalidInput as exc:
+        if getattr(exc, "field", None) is None:
+            exc.field = field  # type: ignore[attr-defined]
+        raise
 
 
 def within(value: str, field: str) -> str:

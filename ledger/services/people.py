@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ledger.domain.claims import valid_id
-from ledger.domain.names import resembling
-from ledger.domain.text import check_name, encodable, name_key, one_line, storable
-from ledger.domain.urls import web_address
+from ledger.domain.claims import check_source, valid_id
 from ledger.domain.derived import text_sha256
+from ledger.domain.names import Lookalikes
+from ledger.domain.text import check_name, encodable, name_key, storable
 from ledger.errors import Conflict, InvalidInput, NotFound
 from ledger.services import journal
 from ledger.store.engine import Ledger
@@ -49,20 +47,22 @@ def find_speaker(session: Session, name: str) -> Speaker | None:
     return found
 
 
-def _names(session: Session) -> list[tuple[str, int]]:
-    """Every speaker's name and alias, with the speaker's id."""
-    rows = [*session.execute(select(Speaker.name, Speaker.id)), *session.execute(select(SpeakerAlias.alias, SpeakerAlias.speaker_id))]
-    return [(name, speaker_id) for name, speaker_id in rows]
+def speaker_names(session: Session) -> list[tuple[str, str]]:
+    """Every speaker's name and alias, each with who it names ("speaker #1 'Elon Musk'")."""
+    rows = [
+        *session.execute(select(Speaker.name, Speaker.id, Speaker.name)),
+        *session.execute(select(SpeakerAlias.alias, Speaker.id, Speaker.name).join(Speaker)),
+    ]
+    return [(shown, f"speaker #{speaker_id} {name!r}") for shown, speaker_id, name in rows]
 
 
-def lookalike(session: Session, name: str) -> Speaker | None:
-    """An existing speaker whose name or alias looks like ``name`` (see ledger.domain.names)."""
-    found = resembling(name, _names(session))
-    return session.get(Speaker, found) if found is not None else None
+def lookalike(session: Session, name: str) -> str | None:
+    """The existing speaker whose name or alias looks like ``name`` (see ledger.domain.names)."""
+    return Lookalikes(speaker_names(session)).resembling(name)
 
 
-def resembles(name: str, speaker: Speaker) -> str:
-    return f"{name!r} looks like speaker #{speaker.id} {speaker.name!r} (letters from other scripts or digits that look alike)"
+def resembles(name: str, speaker: str) -> str:
+    return f"{name!r} looks like {speaker} (letters from other scripts or digits that look alike)"
 
 
 def require_speaker(session: Session, name: str) -> Speaker:
@@ -71,7 +71,7 @@ def require_speaker(session: Session, name: str) -> Speaker:
         return found
     if (similar := lookalike(session, name)) is not None:
         raise NotFound(f"unknown speaker: {resembles(name, similar)}; use that spelling, or pass --new-speaker if it is someone else")
-    names = [n for n, _ in _names(session)]
+    names = [n for n, _ in speaker_names(session)]
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
     close += [n for n in names if name_key(name) in name_key(n) and n not in close][:3]
     hint = f"; did you mean {', '.join(repr(c) for c in close[:3])}?" if close else ""
@@ -118,8 +118,8 @@ def add_alias(ledger: Ledger, speaker: str, aliases: tuple[str, ...], actor: str
             if taken is not None:
                 raise Conflict(f"{alias!r} already names speaker #{taken.id} ({taken.name})")
             similar = lookalike(session, alias)
-            if similar is not None and similar.id != row.id:
-                raise Conflict(f"{resembles(alias, similar)}, not like #{row.id} {row.name!r}")
+            if similar is not None and not similar.startswith(f"speaker #{row.id} "):
+                raise Conflict(f"{resembles(alias, similar)}, not like speaker #{row.id} {row.name!r}")
             row.aliases.append(SpeakerAlias(alias=alias, alias_key=key))
         journal.record(session, actor=actor, action="speaker.edited", row=row)
         return speaker_view(row)
@@ -148,25 +148,6 @@ def require_source(session: Session, ref: str) -> Source:
     if found is None:
         raise NotFound(f"unknown source {ref!r} (add it first with `claims source add URL --published DATE`)")
     return found
-
-
-@dataclass(frozen=True)
-class SourceValues:
-    url: str | None
-    title: str | None
-    publisher: str | None
-    published: date | None
-
-
-def check_source(url: str | None, title: str | None, publisher: str | None, published: date | None, today: date) -> SourceValues:
-    """A source's details, checked as every way in checks them."""
-    url = web_address(url, "source URL") if (url or "").strip() else None
-    title, publisher = one_line(title, "source_title"), one_line(publisher, "source_publisher")
-    if url is None and title is None:
-        raise InvalidInput("a source needs a URL or a title")
-    if published is not None and published > today:
-        raise InvalidInput(f"published {published.isoformat()} is in the future")
-    return SourceValues(url, title, publisher, published)
 
 
 def add_source(

@@ -17,7 +17,8 @@ from ledger.domain.text import encodable
 from ledger.errors import InvalidInput, LedgerError
 from ledger.services import journal
 from ledger.services.claims import new_claim
-from ledger.services.people import check_source, create_speaker, find_source, find_speaker
+from ledger.domain.claims import check_source
+from ledger.services.people import create_speaker, find_source, find_speaker
 from ledger.services.review import record_resolution
 from ledger.store.engine import Ledger
 from ledger.store.models import Claim, Resolution, Source

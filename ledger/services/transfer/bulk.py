@@ -21,9 +21,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
 from ledger.domain.chain import canonical_json
+from ledger.domain.claims import resolve_deadline
+from ledger.domain.names import Lookalikes
+from ledger.domain.text import check_actor
 from ledger.errors import Conflict, InvalidInput, LedgerError
 from ledger.services import journal
-from ledger.services.claims import resolve_deadline
+from ledger.services.people import speaker_names
 from ledger.services.transfer.checks import Checked, check_row
 from ledger.services.transfer.formats import FORMATS, READERS, open_text
 from ledger.services.transfer.rows import BATCH, RowError
@@ -60,8 +63,9 @@ class ImportReport:
         }
 
 
-def _check_file(path, fmt, horizon, spool, report, progress) -> list[RowError]:
+def _check_file(path, fmt, horizon, spool, report, progress, actor: str, speakers: Lookalikes) -> list[RowError]:
     """Read and check every row, spooling the good ones in batches; return the bad ones."""
+    today = date.today()
     errors: list[RowError] = []
     batch: list[Checked] = []
     size = os.path.getsize(path)
@@ -75,7 +79,7 @@ def _check_file(path, fmt, horizon, spool, report, progress) -> list[RowError]:
                     errors.append(record)
                     continue
                 try:
-                    batch.append(check_row(line, record, horizon))
+                    batch.append(check_row(line, record, horizon, actor=actor, today=today, speakers=speakers))
                 except LedgerError as exc:
                     errors.append(RowError(line, str(exc)))
                 if len(batch) == BATCH:
@@ -109,9 +113,12 @@ def import_claims(
         raise InvalidInput(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if horizon is not None:
         resolve_deadline("soon", date(2000, 1, 1), horizon)  # a bad horizon is one error, not one per row
+    actor = check_actor(actor)
+    with ledger.read() as session:
+        speakers = Lookalikes(speaker_names(session))
     report = ImportReport(dry_run=dry_run)
     with tempfile.TemporaryFile(prefix="claims-import-") as spool:
-        errors = _check_file(path, fmt, horizon, spool, report, progress)
+        errors = _check_file(path, fmt, horizon, spool, report, progress, actor, speakers)
         if errors and not skip_invalid:
             name = Path(path).name
             raise BadRows(
