@@ -23,6 +23,7 @@ from typing import Any
 
 from ledger.domain.emails import MAX_LENGTH, mailbox
 from ledger.domain.urls import web_address
+from ledger.domain.vocab import ChannelType, values
 from ledger.errors import ConfigError, InvalidInput
 
 KEYS = {
@@ -33,7 +34,7 @@ KEYS = {
     "scheduler": {"scan_minutes", "deliver_seconds", "lease_seconds", "retry_base_seconds", "retry_max_seconds", "max_attempts"},
     "channels": None,  # one table per channel, each checked by its type
 }
-CHANNEL_TYPES = ("smtp", "webhook", "log")
+CHANNEL_TYPES = values(ChannelType)
 CHANNEL_KEYS = {
     "smtp": {"type", "host", "port", "security", "user", "password_env", "from", "to", "timeout"},
     "webhook": {"type", "url", "timeout"},

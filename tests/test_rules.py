@@ -263,3 +263,37 @@ def test_seed_load_does_not_create_a_lookalike_speaker(speaker, db_url, tmp_path
     result = via_seeds(speaker, tmp_path, {**GOOD, "speaker": "\u041cusk"})
     assert result.status == ExitStatus.CONFLICT and "looks like speaker #1 'Elon Musk'" in result.err, result.err
     assert counts(db_url)[0] == 0
+
+
+# One vocabulary. ------------------------------------------------------------------------------
+
+
+def test_every_granularity_the_grammar_gives_is_in_the_vocabulary():
+    from ledger.domain.deadlines import assume_horizon, normalise
+    from ledger.domain.vocab import Granularity
+
+    cases = Path(__file__).parent / "cases" / "deadlines.tsv"
+    with cases.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    seen = {normalise(r["expression"], date.fromisoformat(r["said"])).granularity for r in rows}
+    seen |= {assume_horizon(normalise("soon", date(2023, 1, 1)), h).granularity for h in ("1y", "18m", "2w", "30d")}
+    assert seen <= {g.value for g in Granularity}
+    assert {"day", "month", "quarter", "year", "open"} <= seen
+
+
+def test_the_check_constraints_are_built_from_the_vocabulary():
+    from ledger.domain.vocab import ClaimStatus, Outcome, ReminderStatus
+    from ledger.store.models import Base
+
+    checks = {
+        (table.name, str(c.sqltext))
+        for table in Base.metadata.sorted_tables for c in table.constraints if c.__class__.__name__ == "CheckConstraint"
+    }
+    assert {
+        ("claims", "status IN ('open', 'due', 'resolved', 'disputed')"),
+        ("claims", "outcome IS NULL OR outcome IN ('true', 'false', 'partial', 'ambiguous')"),
+        ("resolutions", "outcome IN ('true', 'false', 'partial', 'ambiguous')"),
+        ("reminders", "status IN ('pending', 'sent', 'failed', 'parked', 'cancelled')"),
+    } <= checks
+    assert [o.value for o in Outcome] == ["true", "false", "partial", "ambiguous"]
+    assert len(ClaimStatus) == 4 and len(ReminderStatus) == 5

@@ -24,14 +24,6 @@ _SPACES = re.compile(r"\s+")
 _PERCENT = re.compile(r"^(?P<n>[^%]*?)\s*(?P<pct>%?)$")
 
 
-def clean_text(text: str | None, what: str = "claim text") -> str:
-    """A required one-line text (spaces collapsed), checked as a claim's text is."""
-    cleaned = one_line(text, "text")
-    if cleaned is None:
-        raise InvalidInput(f"empty {what}: say what was predicted" if what == "claim text" else f"empty {what}")
-    return cleaned
-
-
 def text_fingerprint(text: str) -> str:
     """SHA-256 of the claim text with case and spacing folded: the claim's natural key part."""
     return hashlib.sha256(name_key(text).encode("utf-8")).hexdigest()

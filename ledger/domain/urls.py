@@ -22,7 +22,7 @@ def web_address(text: str | None, what: str = "URL") -> str:
     shown = url if len(url) <= 80 else url[:77] + "..."
     # Any C category: control, format (bidi overrides, zero-width), surrogate, private, unassigned.
     if any(c.isspace() or unicodedata.category(c)[0] == "C" for c in url):
-        raise InvalidInput(f"{what} {shown!r} may not hold spaces or control characters")
+        raise InvalidInput(f"{what} {shown!r} is not a web address: it may not hold spaces or control characters")
     try:
         parts = urlsplit(url)
     except ValueError:  # an unclosed [IPv6] host

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ledger.domain.claims import clean_text, name_key
+from ledger.domain.text import check_name, name_key
 from ledger.domain.emails import address
 from ledger.errors import Conflict, NotFound
 from ledger.services import journal
@@ -22,7 +22,7 @@ def reviewer_view(row: Reviewer, claims: int | None = None) -> dict:
 
 
 def add_reviewer(ledger: Ledger, name: str, email: str | None, actor: str) -> dict:
-    name = clean_text(name, "reviewer name")
+    name = check_name(name, "reviewer")[0]
     if email is not None:
         email = address(email)
     try:

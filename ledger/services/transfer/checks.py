@@ -101,11 +101,9 @@ def check_row(
     published = _date(record, "source_published")
     source = field_("source", lambda: check_source(url, title, publisher, published, today)) if url or title or publisher or published else None
     said = _date(record, "said") or (source.published if source else None)
-    claim = field_("text", lambda: check_claim(
-        text=_text(record, "text"), said=said, deadline=_text(record, "deadline"), today=today,
-        quote=_text(record, "quote"), probability=_text(record, "probability"),
-        confidence=_text(record, "confidence"), tags=_list(record, "tags", ";"), horizon=horizon,
-    ))
+    values = {k: _text(record, k) for k in ("text", "deadline", "quote", "probability", "confidence")}
+    tags = _list(record, "tags", ";")
+    claim = field_("text", lambda: check_claim(**values, said=said, today=today, tags=tags, horizon=horizon))
     d = claim.deadline
     return Checked(
         line=line,
