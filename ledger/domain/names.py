@@ -67,7 +67,10 @@ class Lookalikes(Generic[T]):
             self.add(name, value)
 
     def add(self, name: str, value: T) -> None:
-        self._keys.add(name_key(name))
+        key = name_key(name)
+        if key in self._keys:  # a big import names the same speakers over and over
+            return
+        self._keys.add(key)
         for kind, skeleton in enumerate(skeletons(name)):
             self._skeletons.setdefault((kind, skeleton), value)
 
