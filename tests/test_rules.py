@@ -63,7 +63,7 @@ def via_jsonl(cli, tmp_path, row):
 def via_seeds(cli, tmp_path, row):
     folder = tmp_path / "seeds"
     folder.mkdir(exist_ok=True)
-    seeded = {("claim" if k == "text" else k): (";".join(v) if isinstance(v, list) else v) for k, v in row.items()}
+    seeded = {k: (";".join(v) if isinstance(v, list) else v) for k, v in row.items()}
     with (folder / "claims.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(seeded))
         writer.writeheader()
