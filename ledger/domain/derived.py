@@ -12,7 +12,8 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from ledger.domain.claims import name_key, text_fingerprint
+from ledger.domain.claims import text_fingerprint
+from ledger.domain.text import name_key
 
 
 def text_sha256(text: str | None) -> str | None:

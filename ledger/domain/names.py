@@ -23,7 +23,7 @@ from ledger.domain.text import name_key
 T = TypeVar("T")
 
 
-def _preference(char: str) -> tuple:
+def _preference(char: str) -> tuple[bool, bool, bool, int]:
     # Prototypes: ASCII first, letters before digits and signs, small letters before capitals
     # (so that "l", "I" and "1" meet at "l" and case folding cannot split them apart again).
     return (not char.isascii(), not char.isalpha(), not char.islower(), ord(char))

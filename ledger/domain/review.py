@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from ledger.domain.text import LIMITS, about, block, name_key, one_line, within
 from ledger.domain.urls import web_address
@@ -152,7 +152,7 @@ def _verdict(vote: Vote) -> tuple[str, date | None]:
 @dataclass(frozen=True)
 class Tally:
     round: int
-    votes: list  # each reviewer's latest resolution in the round, oldest first
+    votes: Sequence[Vote]  # each reviewer's latest resolution in the round, oldest first
     winner: Vote | None  # the vote whose verdict settled the round
     awaiting: int  # more agreeing reviewers the leading verdict needs (0 when settled)
     needs_independent: bool  # the leading verdict has enough votes, but only from the logger
@@ -161,7 +161,7 @@ class Tally:
     def disagree(self) -> bool:
         return len({_verdict(v) for v in self.votes}) > 1
 
-    def view(self, rules: ReviewRules) -> dict:
+    def view(self, rules: ReviewRules) -> dict[str, Any]:
         return {
             "round": self.round,
             "quorum": rules.quorum,
@@ -193,7 +193,7 @@ def tally(logged_by: str, resolutions: Sequence[V], rules: ReviewRules, newest: 
             latest[name_key(row.reviewer)] = row
     votes = list(latest.values())
     logger = name_key(logged_by)
-    groups: dict[tuple, list[V]] = {}
+    groups: dict[tuple[str, date | None], list[V]] = {}
     for vote in votes:
         groups.setdefault(_verdict(vote), []).append(vote)
     settled = [
