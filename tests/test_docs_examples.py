@@ -403,3 +403,27 @@ def test_the_seeds_claims_csv_imports_as_the_same_claims_seed_load_gives(cli, tm
         return [{k: c[k] for k in keys} | {"source": c["source"]["url"]} for c in listed]
 
     assert claims() == claims(seeded_db)
+
+
+def test_the_development_section_maps_the_layout_as_it_is():
+    """Every folder the README's layout names exists, and every package of ledger/ (and every
+    top-level folder of the design) is named, so a split or a move must update the map."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Development"):]
+    layout = re.search(r"^```text\n(.*?)^```", section, re.M | re.S).group(1)
+    named, parent = set(), ""
+    for line in layout.splitlines():
+        if line.startswith("   "):
+            continue  # the description above, continued
+        entry = line.split()[0]
+        if entry.endswith("/") and line.startswith("  "):
+            entry = parent + entry  # a subfolder of the entry above
+        elif entry.endswith("/"):
+            parent = entry
+        named.add(entry.rstrip("/"))
+    assert not {p for p in named if not (ROOT / p).exists()}, "the layout names what does not exist"
+    packages = {p.parent.relative_to(ROOT).as_posix() for p in (ROOT / "ledger").rglob("__init__.py")} - {"ledger"}
+    packages -= {p for p in packages if p.startswith("ledger/store/")}  # the store's models are the store
+    top = {"ledger", "migrations", "seeds", "jobs", "tests", "docs", "benchmarks"}
+    wanted = packages | (top - {"ledger"})
+    assert wanted <= named, f"the layout does not name {wanted - named}"
