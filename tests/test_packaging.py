@@ -16,8 +16,12 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> zipfile.ZipFile:
     out = tmp_path_factory.mktemp("wheel")
+    # From a copy without build/: setuptools would ship whatever an earlier build left there.
+    source = tmp_path_factory.mktemp("source") / "claims"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        "build", ".venv", ".git", "*.egg-info", "__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", "*.db*"))
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(source)],
         check=True, capture_output=True, timeout=300,
     )
     return zipfile.ZipFile(next(out.glob("claims-*.whl")))
