@@ -30,8 +30,9 @@ class Scheduler:
         self.ledger, self.settings, self.senders = ledger, settings, senders
         self.worker = worker_id()
         self.stop = threading.Event()
-        self.failed = 0
+        self.failed = self.parked = 0  # reminders, over this process's deliveries
         self.scan_error: LedgerError | None = None  # the last scan's, for run_once's exit status
+        self.delivery_error: LedgerError | None = None  # the last delivery's, likewise
         self._scheduler = None
 
     # The jobs ---------------------------------------------------------------------------------
@@ -51,9 +52,11 @@ class Scheduler:
             report = deliver.run(self.ledger, self.settings, self.senders, worker=self.worker, stop=self.stop)
         except LedgerError as exc:
             log.error("delivery failed: %s", exc)
-            self.failed += 1
+            self.delivery_error = exc
             return
+        self.delivery_error = None
         self.failed += report.failed
+        self.parked += report.parked
 
     # Running ----------------------------------------------------------------------------------
     def run_once(self) -> None:
@@ -62,15 +65,15 @@ class Scheduler:
             self.scan()
             if not self.stop.is_set():
                 self.deliver()
-        undelivered = (
-            f"{self.failed} reminder(s) could not be delivered; they are kept and retried "
-            "(see `claims reminders list --failed`)"
-        )
-        if self.scan_error is not None:  # with its own exit status: 6 for a locked or unreachable ledger
-            error = self.scan_error
-            raise type(error)(f"the scan for lapsed claims failed: {error}" + (f"; {undelivered}" if self.failed else ""))
-        if self.failed:
-            raise DeliveryError(undelivered)
+        kept = f", {self.parked} of them parked after {self.settings.max_attempts} tries" if self.parked else "; they are kept and retried"
+        problems = [
+            *([f"the scan for lapsed claims failed: {self.scan_error}"] if self.scan_error else []),
+            *([f"delivery failed: {self.delivery_error}"] if self.delivery_error else []),
+            *([f"{self.failed} reminder(s) could not be delivered{kept} (see `claims reminders list --failed`)"] if self.failed else []),
+        ]
+        if problems:  # a job's own error keeps its exit status: 6 for a locked or unreachable ledger
+            error = self.scan_error or self.delivery_error
+            raise (type(error) if error else DeliveryError)("; ".join(problems))
 
     def run_forever(self) -> None:
         from apscheduler.executors.pool import ThreadPoolExecutor

@@ -244,9 +244,11 @@ def test_a_reviewer_whose_address_is_refused_is_told_why_then_parked(lapsed, mus
 
         def parked():
             caplog.clear()
-            return musk("--config", cfg, "scheduler", "run", "--once").status == 1 and caplog.text
+            run = musk("--config", cfg, "scheduler", "run", "--once")
+            return run.status == 1 and (caplog.text, run.err)
 
-        log = wait_for(parked, timeout=10)  # once the backoff has passed, the second and last try
+        log, err = wait_for(parked, timeout=10)  # once the backoff has passed, the second and last try
+        assert err.splitlines()[-1] == "claims: error: 1 reminder(s) could not be delivered, 1 of them parked after 2 tries (see `claims reminders list --failed`)"
         assert mailbox.refused == ["ada@example.org"] * 2
         assert f"delivery to Ada Reviewer <ada@example.org> on email failed 2 times, parked (no more retries; see `claims reminders list --failed`): {why}" in log
         again = musk("--config", cfg, "scheduler", "run", "--once")
