@@ -427,3 +427,17 @@ def test_the_development_section_maps_the_layout_as_it_is():
     top = {"ledger", "migrations", "seeds", "jobs", "tests", "docs", "benchmarks"}
     wanted = packages | (top - {"ledger"})
     assert wanted <= named, f"the layout does not name {wanted - named}"
+
+
+def test_the_import_transcript_prints_what_the_page_shows(tmp_path, monkeypatch, capsys):
+    """docs/import-export.md imports its hand-written CSV into a new ledger twice: the output is
+    the page's, line for line."""
+    page = (ROOT / "docs" / "import-export.md").read_text(encoding="utf-8")
+    block = next(b.group(2) for b in FENCE.finditer(page) if "$ claims import claims.csv" in b.group(2))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "claims.csv").write_text(_import_file("csv"), encoding="utf-8")
+    reader = Reader(tmp_path, capsys, seeded=False)
+    lines = block.splitlines()
+    for command, shown in zip(lines[::2], lines[1::2]):
+        status, out, err = reader.run(command.removeprefix("$ claims ").split(), reader.db)
+        assert (status, out.strip()) == (0, shown), err
