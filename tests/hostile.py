@@ -49,10 +49,10 @@ def fill(cli, db_url: str, folder: Path, texts: list[str] = TEXTS, *, resolve: b
     """One claim per hostile text, which is also its speaker's name, quote, tag, hedge words, source
     URL, title and publisher, and a reviewer's name; with ``resolve`` that reviewer resolved it
     (true, on time) with the text as the note. Returns the claim ids, in the order of ``texts``."""
-    rows = ["speaker,text,said,deadline,source_url,quote,tags,outcome,occurred,reviewer,evidence,note"]
+    rows = ["speaker,text,said,deadline,probability,source_url,quote,tags,outcome,occurred,reviewer,evidence,note"]
     for n, _ in enumerate(texts):
         verdict = f"true,2021-01-01,Reviewer {n},https://example.org/e{n},n" if resolve else ",,,,"
-        rows.append(f"Speaker {n},claim {n},2020-01-01,2021-06-30,https://example.org/{n},q,tag{n},{verdict}")
+        rows.append(f"Speaker {n},claim {n},2020-01-01,2021-06-30,0.7,https://example.org/{n},q,tag{n},{verdict}")
     seed = folder / "plain.csv"
     seed.write_text("\n".join(rows) + "\n", encoding="utf-8")
     assert cli("import", seed).status == 0

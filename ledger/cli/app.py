@@ -13,7 +13,7 @@ import click
 
 from ledger import __version__
 from ledger.errors import ExitStatus, LedgerError
-from ledger.render.escape import json_text, styled, terminal
+from ledger.escape import json_text, styled, terminal
 
 
 class App:

@@ -85,7 +85,7 @@ def _report(app: App, options, fmt: str, color: bool, raw: bool):
 
 def _leaderboard(app: App, options, fmt: str, color: bool, raw: bool):
     from ledger.render import report as render
-    from ledger.render.escape import json_text
+    from ledger.escape import json_text
     from ledger.services.reports import leaderboard
 
     board = leaderboard(app.ledger, options)

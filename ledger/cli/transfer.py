@@ -68,16 +68,17 @@ def import_(app: App, file: str, fmt, dry_run: bool, skip_invalid: bool, horizon
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True, help="Output format.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write to this file (whole or not at all) [default: stdout].")
 @click.option("--speaker", help="Only this speaker's claims.")
+@click.option("--raw", is_flag=True, help="CSV: write text cells as they are, without the ' that stops a spreadsheet running =, +, -, @.")
 @pass_app
-def export(app: App, fmt: str, out, speaker) -> None:
+def export(app: App, fmt: str, out, speaker, raw: bool) -> None:
     """Export claims, oldest first, in the canonical format `claims import` reads back."""
     from ledger.services.transfer import export_claims, export_to_file
 
     if out:
-        count = export_to_file(app.ledger, out, fmt=fmt, speaker=speaker)
+        count = export_to_file(app.ledger, out, fmt=fmt, speaker=speaker, raw=raw)
         app.note(f"Exported {count} claims to {out}")
     else:
-        export_claims(app.ledger, sys.stdout, fmt=fmt, speaker=speaker)
+        export_claims(app.ledger, sys.stdout, fmt=fmt, speaker=speaker, raw=raw)
 
 
 class _Progress:

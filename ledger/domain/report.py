@@ -11,6 +11,7 @@ once; the renderers and ``--json`` read them.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -196,8 +197,9 @@ class ReportOptions:
             raise InvalidInput(f"unknown scoring policy {self.policy!r}; use one of {', '.join(scoring.POLICIES)}")
         if self.half_life is not None and self.policy != "decay":
             raise InvalidInput("--half-life applies only to --policy decay")
-        if self.half_life is not None and not self.half_life > 0:
-            raise InvalidInput(f"the half-life must be a positive number of days, got {self.half_life:g}")
+        if self.half_life is not None and not 0 < self.half_life < math.inf:
+            raise InvalidInput(f"the half-life must be a positive, finite number of days, got {self.half_life:g}"
+                               + (" (for late credit that never decays, use --policy lenient)" if self.half_life == math.inf else ""))
         if self.min_resolved < 0:
             raise InvalidInput(f"--min-resolved must be 0 or more, got {self.min_resolved}")
         as_of = self.as_of or date.today()

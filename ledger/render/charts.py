@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 
-from ledger.render.escape import html as escape_html
+from ledger.escape import html as escape_html
 from ledger.render.report import ratio
 
 INK, ACCENT, MUTED, GRID = "#1f2933", "#1b6ac9", "#7b8794", "#e4e7eb"

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ledger.render import report as text
-from ledger.render.escape import html as escape
+from ledger.escape import html as escape
 
 # Charts cost a fraction of a second each; past this many speakers the page shows tables only.
 CHARTED_SPEAKERS = 20

@@ -3,7 +3,7 @@
 One all-day event per claim on its deadline, with an alarm the day before. The UID is fixed per
 claim and ledger, and SEQUENCE is the claim's version, so importing the file again updates the
 events instead of duplicating them. Written with the standard library: the format needs only
-escaping (``ledger.render.escape``: every stored value is TEXT-escaped, the source URL
+escaping (``ledger.escape``: every stored value is TEXT-escaped, the source URL
 percent-encoded and given as URL only if it is http(s)) and line folding, not a dependency.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
 
 from ledger import __version__
-from ledger.render.escape import ical_text, ical_uri
+from ledger.escape import ical_text, ical_uri
 
 
 def calendar(claims: Iterable[dict], identity: str, now: datetime | None = None) -> str:

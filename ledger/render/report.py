@@ -6,14 +6,13 @@ ledger is written speaker by speaker) and yields the output in pieces.
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ledger.render.escape import csv_cell, json_text, markdown, terminal
+from ledger.escape import CsvWriter, json_text, markdown, terminal
 from ledger.render.table import table
 
 # Up to this many speakers JSON is indented for reading; beyond it each speaker is one line.
@@ -239,17 +238,14 @@ def _shrunk_bounds(s: dict) -> dict:
     return {"shrunk_low": ci[0] if ci else None, "shrunk_high": ci[1] if ci else None}
 
 
-def _cells(row: dict, raw: bool) -> dict:
-    """Text cells guarded against formulas (``escape.csv_cell``) unless ``raw``; numbers stay numbers."""
-    return row if raw else {k: csv_cell(v) for k, v in row.items()}
-
-
 def as_csv(header: dict, speakers: Iterable[dict], *, raw: bool = False) -> Iterator[str]:
+    """One row per speaker; text cells a spreadsheet would run are guarded unless ``raw``."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    writer = CsvWriter(buffer, raw=raw)
+    writer.writerow(CSV_COLUMNS)
     for s in speakers:
-        writer.writerow(_cells(csv_row(header, s), raw))
+        row = csv_row(header, s)
+        writer.writerow(row.get(k) for k in CSV_COLUMNS)
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -337,14 +333,15 @@ LEADERBOARD_CSV = ["rank", "tied", "speaker", "speaker_id", "claims", "resolved"
 
 def leaderboard_csv(board: dict, *, raw: bool = False) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, LEADERBOARD_CSV, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
+    writer = CsvWriter(buffer, raw=raw)
+    writer.writerow(LEADERBOARD_CSV)
     prior = board["prior"]
     for s in board["speakers"]:
-        writer.writerow(_cells(s, raw) | {
+        row = s | {
             "hit_rate_low": s["hit_rate_ci"][0], "hit_rate_high": s["hit_rate_ci"][1], **_shrunk_bounds(s), "as_of": board["as_of"],
             "policy": board["policy"], "prior_alpha": prior["alpha"], "prior_beta": prior["beta"], "prior_method": prior["method"],
-        })
+        }
+        writer.writerow(row.get(k) for k in LEADERBOARD_CSV)
     yield buffer.getvalue()
 
 

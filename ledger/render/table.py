@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ledger.render.escape import Terminal, styled, terminal
+from ledger.escape import Terminal, styled, terminal
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, color: bool = False, max_width: int = 60) -> Terminal:

@@ -1,4 +1,7 @@
-"""Reading CSV files: a header naming canonical columns, then one claim per row."""
+"""Reading CSV files: a header naming canonical columns, then one claim per row.
+
+A cell that export guarded against spreadsheet formulas (``'=...``) is read back without the
+guard's quote (``escape.csv_uncell``), so exporting and importing again gives the same text."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import csv
 from collections.abc import Iterator
 from typing import IO
 
+from ledger.escape import csv_uncell
 from ledger.services.transfer.rows import COLUMNS, REQUIRED, Record, RowError
 
 
@@ -42,4 +46,4 @@ def read_csv(handle: IO[str]) -> Iterator[Record]:
         if len(values) != len(names):
             yield start, RowError(start, f"{len(values)} fields, but the header has {len(names)}")
             continue
-        yield start, dict(zip(names, values))
+        yield start, dict(zip(names, map(csv_uncell, values)))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import tempfile
@@ -15,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger.errors import InvalidInput
+from ledger.escape import CsvWriter, json_text
 from ledger.services.people import require_speaker
 from ledger.services.transfer.rows import BATCH, COLUMNS
 from ledger.store.engine import Ledger
@@ -85,36 +85,37 @@ def _verdicts(session: Session, claim_ids: list[int]) -> dict[int, tuple]:
     return latest
 
 
-def _csv_cell(key: str, value: Any) -> str:
-    if value is None:
-        return ""
+def _csv_cell(key: str, value: Any) -> Any:
     if key == "tags":
         return ";".join(value)
     if key == "evidence":
         return " ".join(value)
-    return repr(value) if isinstance(value, float) else str(value)
+    return value  # a number stays a number (never guarded), None an empty cell
 
 
-def export_claims(ledger: Ledger, out: IO[str], *, fmt: str = "csv", speaker: str | None = None) -> int:
-    """Write the ledger's claims (or one speaker's) to ``out``, oldest first; return how many."""
+def export_claims(ledger: Ledger, out: IO[str], *, fmt: str = "csv", speaker: str | None = None, raw: bool = False) -> int:
+    """Write the ledger's claims (or one speaker's) to ``out``, oldest first; return how many.
+
+    CSV text cells a spreadsheet would run get a ``'`` in front (``escape.csv_cell``), which
+    import takes off again; ``raw`` writes them as they are."""
     if fmt not in ("csv", "jsonl"):
         raise InvalidInput(f"unknown export format {fmt!r}; use csv or jsonl")
     count = 0
     with ledger.read() as session:
         if fmt == "csv":
-            writer = csv.writer(out, lineterminator="\n")
+            writer = CsvWriter(out, raw=raw)
             writer.writerow(COLUMNS)
             for row in _export_rows(session, speaker):
-                writer.writerow([_csv_cell(k, row[k]) for k in COLUMNS])
+                writer.writerow(_csv_cell(k, row[k]) for k in COLUMNS)
                 count += 1
         else:
             for row in _export_rows(session, speaker):
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                out.write(json_text(row) + "\n")
                 count += 1
     return count
 
 
-def export_to_file(ledger: Ledger, path: str | Path, *, fmt: str = "csv", speaker: str | None = None) -> int:
+def export_to_file(ledger: Ledger, path: str | Path, *, fmt: str = "csv", speaker: str | None = None, raw: bool = False) -> int:
     """Export to ``path`` whole or not at all: written beside it, then moved into place."""
     target = Path(path)
     try:
@@ -125,7 +126,7 @@ def export_to_file(ledger: Ledger, path: str | Path, *, fmt: str = "csv", speake
         raise InvalidInput(f"cannot write {target}: {exc.strerror}") from None
     try:
         with handle:
-            count = export_claims(ledger, handle, fmt=fmt, speaker=speaker)
+            count = export_claims(ledger, handle, fmt=fmt, speaker=speaker, raw=raw)
         os.replace(handle.name, target)
     except BaseException:
         os.unlink(handle.name)

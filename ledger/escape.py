@@ -1,12 +1,15 @@
 """Every byte of a claim, a name or a URL may be hostile: each output context escapes it here, once.
 
-One function per context, used by every renderer of that context:
+A leaf module, like ``ledger.errors``: the renderers, the CLI and the export service all write
+output, so all of them import it, and it imports nothing of the ledger. One function per
+context, used by every writer of that context:
 
 - ``terminal``: control characters (C0 but newline and tab, DEL, C1) and the bidirectional
   overrides are shown as ``\\x1b``-style escapes, never sent raw; the tool's own colour is added
   after escaping, by ``styled``, and marked with ``Terminal`` so it is not escaped again.
 - ``csv_cell`` / ``csv_uncell``: a text cell a spreadsheet would run as a formula gets a ``'``
-  in front, and import takes it off again, so an export read back is the original text.
+  in front (``--raw`` skips it), and import takes it off again, so an export read back is the
+  original text.
 - ``markdown``: HTML and Markdown syntax in stored text is inert text, so no tag and no link
   comes from it.
 - ``html``: HTML text and attribute values.
@@ -17,11 +20,12 @@ One function per context, used by every renderer of that context:
 
 from __future__ import annotations
 
+import csv
 import html as _html
 import json
 import math
 import re
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote, urlsplit
 
 import click
@@ -81,6 +85,22 @@ def csv_cell(value: object) -> object:
 def csv_uncell(text: str) -> str:
     """The inverse of ``csv_cell`` for a cell read back: ``csv_uncell(csv_cell(s)) == s``."""
     return text[1:] if _NEUTRALISED.match(text) else text
+
+
+class CsvWriter:
+    """The one CSV writer: rows end in ``\n``, text cells go through ``csv_cell`` unless ``raw``,
+    and a row holding a bare CR is quoted whole, because the csv module quotes only the line
+    terminator's characters and any reader takes a bare CR for the end of the row."""
+
+    def __init__(self, handle: IO[str], *, raw: bool = False):
+        self._plain = csv.writer(handle, lineterminator="\n")
+        self._quoted = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        self._raw = raw
+
+    def writerow(self, cells) -> None:
+        cells = [cell if self._raw else csv_cell(cell) for cell in cells]
+        has_cr = any(isinstance(cell, str) and "\r" in cell for cell in cells)
+        (self._quoted if has_cr else self._plain).writerow(cells)
 
 
 # --- Markdown and HTML ---------------------------------------------------------------------------
