@@ -99,3 +99,16 @@ def test_the_claims_command_shows_stored_escapes_visibly_and_only_its_own_bold(h
     assert "\\x1b]0;pwned\\x07" in listing and "\\x9b2J" in listing and "\\u202etxt.exe" in listing
     assert "\\x1b[31mred" in listing  # a colour in stored text is shown, not obeyed
     assert listing.startswith("\x1b[1mID")  # the header is the tool's own bold
+
+
+def test_the_log_channel_prints_a_digest_with_its_control_characters_visible():
+    import io
+
+    from ledger.config import Channel
+    from ledger.services.channels import Digest, LogSender
+
+    stream = io.StringIO()
+    text = "\n".join(hostile.TERMINAL)
+    LogSender(Channel("log", "log", {}), stream).send(Digest(recipient=hostile.TERMINAL[0], subject="Due", text=text))
+    printed = stream.getvalue()
+    assert RAW_CONTROL.search(printed) is None and "\\x1b]0;pwned\\x07" in printed

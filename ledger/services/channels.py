@@ -7,7 +7,6 @@ message, because returning is what lets the outbox mark the reminder sent.
 
 from __future__ import annotations
 
-import json
 import os
 import smtplib
 import ssl
@@ -21,6 +20,7 @@ from typing import Any, Protocol, TextIO
 
 from ledger.config import Channel
 from ledger.errors import ConfigError, DeliveryError
+from ledger.escape import json_text, terminal
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ class WebhookSender:
         }
         request = urllib.request.Request(
             self.url,
-            data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
+            data=json_text(body).encode("utf-8"),
             headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "claims-reminders"},
             method="POST",
         )
@@ -134,7 +134,8 @@ class LogSender:
 
     def send(self, digest: Digest) -> None:
         stream = self.stream or sys.stdout
-        stream.write(f"--- reminder for {digest.recipient}: {digest.subject}\n{digest.text}\n")
+        # The log is read on a terminal or in a journal: claim texts' control characters shown, not sent.
+        stream.write(terminal(f"--- reminder for {digest.recipient}: {digest.subject}\n{digest.text}\n"))
         stream.flush()
 
 
