@@ -198,7 +198,7 @@ class ReportOptions:
         if self.half_life is not None and self.policy != "decay":
             raise InvalidInput("--half-life applies only to --policy decay")
         if self.half_life is not None and not 0 < self.half_life < math.inf:
-            raise InvalidInput(f"the half-life must be a positive, finite number of days, got {self.half_life:g}"
+            raise InvalidInput(f"the half-life must be a positive number of days, got {self.half_life:g}"
                                + (" (for late credit that never decays, use --policy lenient)" if self.half_life == math.inf else ""))
         if self.min_resolved < 0:
             raise InvalidInput(f"--min-resolved must be 0 or more, got {self.min_resolved}")
