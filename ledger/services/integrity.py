@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from ledger.domain.chain import GENESIS, canonical_json, entry_hash
 from ledger.domain.derived import mismatches
 from ledger.errors import InvalidInput
+from ledger.store import dialect
 from ledger.store.engine import Ledger
 from ledger.store.models import JournalEntry
 from ledger.store.snapshots import ADDED_LATER, SNAPSHOTS
@@ -239,9 +240,7 @@ def verify(ledger: Ledger, head: str | None = None) -> dict:
     """
     published = parse_head(head) if head is not None else None
     problems = _Problems()
-    with ledger.read() as session:
-        if ledger.backend == "postgresql":  # one snapshot for both passes, as SQLite's read transaction is
-            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    with dialect.snapshot(ledger) as session:  # one snapshot for both passes
         last, entries, latest, (appended_count, appended) = _check_chain(session, published, problems)
         tables = _check_rows(session, latest, problems)
     return {

@@ -1,7 +1,6 @@
 """Appending to the hash-chained journal, inside the caller's transaction.
 
-Appends are serialised so the chain never forks: SQLite write transactions already hold the write
-lock (BEGIN IMMEDIATE); on PostgreSQL a transaction-scoped advisory lock orders the writers.
+Appends are serialised so the chain never forks (``dialect.serialise_writers``).
 """
 
 from __future__ import annotations
@@ -9,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ledger.domain.chain import GENESIS, canonical_json, entry_hash
+from ledger.store.dialect import serialise_writers
 from ledger.store.models import JournalEntry
 from ledger.store.snapshots import SNAPSHOTS, entity_of
 from ledger.store.types import utcnow
@@ -22,8 +22,8 @@ JOURNAL_LOCK = 0x636C61696D73
 
 
 def lock_journal(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": JOURNAL_LOCK})
+    """Wait for any other writer of the journal to finish; held until this transaction ends."""
+    serialise_writers(session, JOURNAL_LOCK)
 
 
 def _tail(session: Session) -> tuple[int, str]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ledger.config import ReminderSettings
 from ledger.services import journal
 from ledger.services.channels import address_of, display
+from ledger.store.dialect import insert_ignore
 from ledger.store.engine import Ledger
 from ledger.store.models import Claim, Reviewer
 from ledger.store.models.reminders import ClaimReviewer, Reminder, ReminderSchedule
@@ -78,7 +79,7 @@ def _issue(session: Session, settings: ReminderSettings, as_of: date) -> int:
     # from any they had before so the outbox's unique key does not swallow it.
     earlier = select(func.max(Reminder.number)).where(Reminder.claim_id == Claim.id).scalar_subquery()
     session.execute(
-        _insert_ignore(session, ReminderSchedule).from_select(
+        insert_ignore(session, ReminderSchedule).from_select(
             ["claim_id", "flagged_on", "number", "next_on"],
             select(Claim.id, literal(as_of), func.coalesce(earlier, 0), literal(as_of))
             .where(Claim.id.in_(lapsed))
@@ -106,7 +107,7 @@ def _issue(session: Session, settings: ReminderSettings, as_of: date) -> int:
     if not rows:
         return 0
     # Counted from what was written: a row the unique key refused is not a new reminder.
-    return len(session.execute(_insert_ignore(session, Reminder).returning(Reminder.id), rows).all())
+    return len(session.execute(insert_ignore(session, Reminder).returning(Reminder.id), rows).all())
 
 
 def recipients(channel, reviewers: list[tuple[str, str | None]], settings: ReminderSettings) -> list[str]:
@@ -129,15 +130,6 @@ def _reviewers_of(session: Session, claim_ids: list[int]) -> dict[int, list[tupl
         for claim_id, name, email in session.execute(query):
             found[claim_id].append((name, email))
     return found
-
-
-def _insert_ignore(session: Session, model):
-    """INSERT ... ON CONFLICT DO NOTHING, which both backends speak."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(model).on_conflict_do_nothing()
 
 
 def _chunks(ids: list[int]):

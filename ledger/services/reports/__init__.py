@@ -39,9 +39,10 @@ from ledger.domain.report import (
     SpeakerReport, Tallies, fit_prior, header, leaderboard_row, rank, shown, speaker_report as speaker_figures,
 )
 from ledger.services.reports.queries import (
-    BySpeaker, Scope, forecast_query, late_tag_query, lateness_query, reading, speaker_names, scope_of, streamed,
-    tag_query, tallies_of,
+    BySpeaker, Scope, forecast_query, late_tag_query, lateness_query, scope_of, speaker_names, streamed, tag_query,
+    tallies_of,
 )
+from ledger.store.dialect import snapshot
 from ledger.store.engine import Ledger
 
 __all__ = ["LEADERBOARD_MIN_RESOLVED", "Report", "ReportOptions", "accuracy_report", "leaderboard", "open_report", "speaker_report"]
@@ -64,7 +65,8 @@ class Report:
 def open_report(ledger: Ledger, options: ReportOptions = ReportOptions(), *, curves: bool = False) -> Iterator[Report]:
     """The per-speaker report, streamed; ``curves`` adds each speaker's Kaplan–Meier lateness curve."""
     options = options.checked()
-    with reading(ledger) as session:
+    # Several queries make one report: they must read one snapshot.
+    with snapshot(ledger, analytic=True) as session:
         conn = session.connection()
         scope, tallies, prior, ids = _prepare(session, conn, options)
         yield Report(header(options, prior), len(ids), _speakers(conn, scope, tallies, prior, ids, curves))
@@ -98,7 +100,7 @@ def leaderboard(ledger: Ledger, options: ReportOptions = ReportOptions(min_resol
     ranks separately (``brier_rank``, lower is better) among speakers who gave probabilities.
     """
     options = options.checked()
-    with reading(ledger) as session:
+    with snapshot(ledger, analytic=True) as session:
         conn = session.connection()
         scope, tallies, prior, ids = _prepare(session, conn, options)
         names = speaker_names(conn, ids)

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Integer, case, cast, extract, func, or_, select, text
+from sqlalchemy import Integer, case, cast, extract, func, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -19,7 +18,6 @@ from ledger.domain.report import (
     AMBIGUOUS, AWAITING, DISPUTED, FALSE, OPEN, OVERDUE, PARTIAL, SCORED, TRUE, TRUE_LATE, Credit, ReportOptions,
     Tallies, add_late_days, count_states,
 )
-from ledger.store.engine import Ledger
 from ledger.store.models import Claim, ClaimTag, Speaker
 
 _BATCH = 10_000
@@ -38,19 +36,6 @@ class Scope:
         if self.speaker_ids is None:
             return self.where
         return [*self.where, Claim.speaker_id.in_(self.speaker_ids)]
-
-
-@contextmanager
-def reading(ledger: Ledger) -> Iterator[Session]:
-    with ledger.read() as session:
-        if ledger.backend == "postgresql":
-            # Several queries make one report: they must read one snapshot.
-            conn = session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            # The queries are a few big scans and aggregates: compiling them to machine code (JIT)
-            # costs more than it saves, and the default 4 MB of sort memory spills them to disk.
-            conn.execute(text("SET LOCAL jit = off"))
-            conn.execute(text("SET LOCAL work_mem = '64MB'"))
-        yield session
 
 
 def state_of(as_of: date):

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
-from sqlalchemy import Date, Integer, String, bindparam, func, insert, select
+from sqlalchemy import Date, Integer, String, bindparam, insert, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -30,6 +30,7 @@ from ledger.services.people import speaker_names
 from ledger.services.transfer.checks import Checked, check_row
 from ledger.services.transfer.formats import FORMATS, READERS, open_text
 from ledger.services.transfer.rows import BATCH, RowError
+from ledger.store.dialect import new_ids
 from ledger.store.engine import Ledger
 from ledger.store.models import Claim, ClaimTag, Resolution, Source, Speaker, SpeakerAlias
 from ledger.store.types import utcnow
@@ -177,7 +178,7 @@ def _import_batch(session: Session, batch: list[Checked], actor: str) -> dict[st
     # still tells the story in order: added, then resolved (see _settled).
     verdicts = [_settled(r.resolution, actor, now) if r.resolution else None for r in fresh]
     stored = [{**v, **verdict[1]} if verdict and verdict[1] else v for v, verdict in zip(added, verdicts)]
-    ids = _new_ids(session, Claim.__table__, len(stored))
+    ids = new_ids(session, Claim.__table__, len(stored))
     if stored:
         session.execute(insert(Claim.__table__), [{**v, "id": i} for i, v in zip(ids, stored)])
     tags = [{"claim_id": i, "tag": t} for i, r in zip(ids, fresh) for t in r.tags]
@@ -188,7 +189,7 @@ def _import_batch(session: Session, batch: list[Checked], actor: str) -> dict[st
     settled = [(i, r, v, verdict) for i, r, v, verdict in zip(ids, fresh, stored, verdicts) if verdict and verdict[1]]
     if settled:
         votes = [{**vote, "claim_id": i} for i, _, _, (vote, _) in settled]
-        vote_ids = _new_ids(session, Resolution.__table__, len(votes))
+        vote_ids = new_ids(session, Resolution.__table__, len(votes))
         session.execute(insert(Resolution.__table__), [{**vote, "id": i} for i, vote in zip(vote_ids, votes)])
         for vote_id, vote, (i, r, v, _) in zip(vote_ids, votes, settled):
             changes.append(("resolution.recorded", "resolution", SimpleNamespace(id=vote_id, **vote)))
@@ -250,20 +251,6 @@ def _settled(resolution: tuple, actor: str, now: datetime) -> tuple[dict, dict |
     return vote, {"status": "resolved", "outcome": outcome, "occurred": occurred, "resolved_at": now, "version": 2}
 
 
-def _new_ids(session: Session, table, count: int) -> list[int]:
-    """Ids for ``count`` new rows, known before the insert so that plain executemany can write them
-    (RETURNING with ordered rows falls back to one statement per row on SQLite). SQLite: the write
-    transaction holds the database lock, so the next ids are free. PostgreSQL: taken from the
-    column's sequence, which concurrent writers share safely."""
-    if count == 0:
-        return []
-    if session.get_bind().dialect.name == "postgresql":
-        sequence = session.scalar(select(func.pg_get_serial_sequence(table.name, "id")))
-        return sorted(session.scalars(select(func.nextval(sequence)).select_from(func.generate_series(1, count))))
-    last = session.scalar(select(func.max(table.c.id))) or 0
-    return list(range(last + 1, last + 1 + count))
-
-
 class _Tag(NamedTuple):
     tag: str
 
@@ -280,7 +267,7 @@ def _speakers(session: Session, batch: list[Checked], changes: list) -> tuple[di
     new = [k for k in dict.fromkeys(r.speaker_key for r in batch) if k not in found]
     if new:
         now = utcnow()
-        ids = _new_ids(session, Speaker.__table__, len(new))
+        ids = new_ids(session, Speaker.__table__, len(new))
         session.execute(insert(Speaker.__table__), [{"id": i, "name": names[k], "name_key": k, "created_at": now} for i, k in zip(ids, new)])
         for key, i in zip(new, ids):
             found[key] = i
@@ -309,7 +296,7 @@ def _sources(session: Session, batch: list[Checked], changes: list) -> tuple[dic
     new = list({(s[0] or s): s for s in new}.values())  # one new source per URL
     if new:
         now = utcnow()
-        ids = _new_ids(session, Source.__table__, len(new))
+        ids = new_ids(session, Source.__table__, len(new))
         rows = [{"id": i, "url": u, "title": t, "publisher": p, "published": d, "text": None, "text_sha256": None, "created_at": now}
                 for i, (u, t, p, d) in zip(ids, new)]
         session.execute(insert(Source.__table__), rows)
