@@ -8,7 +8,6 @@ import click
 
 from ledger.cli.app import App, cli, pass_app
 from ledger.cli.options import DATE, json_option
-from ledger.errors import InvalidInput
 
 
 @cli.command()
@@ -140,6 +139,7 @@ def reminders_list(app: App, failed: bool, as_json: bool) -> None:
 @pass_app
 def calendar(app: App, out: Path | None) -> None:
     """Unresolved claims' deadlines as an iCalendar file, e.g. claims calendar --out deadlines.ics."""
+    from ledger.files import write_text
     from ledger.render.ical import calendar as render
     from ledger.services.reminders import calendar_claims
 
@@ -147,10 +147,5 @@ def calendar(app: App, out: Path | None) -> None:
     text = render(claims, identity)
     if out is None:
         return click.echo(text, nl=False)
-    try:
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_bytes(text.encode("utf-8"))
-        tmp.replace(out)  # a reader never sees half a file
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {out}: {exc.strerror}") from None
+    write_text(out, [text])
     app.note(f"Wrote {len(claims)} deadline(s) to {out}")

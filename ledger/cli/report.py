@@ -53,9 +53,9 @@ def report(app: App, speakers, tag, since, until, as_of, policy, half_life, min_
         for chunk in chunks:
             click.echo(chunk, nl=False)
         return
-    from ledger.render.report import write_atomically
+    from ledger.files import write_text
 
-    written = write_atomically(out, chunks)
+    written = write_text(out, chunks)
     app.note(f"Wrote the {'leaderboard' if leaderboard else 'report'} ({fmt}) to {written}")
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ledger.render import report as text
 from ledger.escape import html as escape
+from ledger.files import write_text
 
 # Charts cost a fraction of a second each; past this many speakers the page shows tables only.
 CHARTED_SPEAKERS = 20
@@ -94,4 +95,4 @@ def leaderboard_html(board: dict) -> str:
 def write_html(report: dict, path: str | os.PathLike) -> Path:
     """Write a report dict (``accuracy_report(..., curves=True)`` or ``speaker_report``) as a page."""
     page = report_html(report, report["speakers"])
-    return text.write_atomically(Path(path), [page])
+    return write_text(path, [page])

@@ -7,10 +7,7 @@ ledger is written speaker by speaker) and yields the output in pieces.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 from ledger.escape import CsvWriter, json_text, markdown, terminal
 from ledger.render.table import table
@@ -343,33 +340,3 @@ def leaderboard_csv(board: dict, *, raw: bool = False) -> Iterator[str]:
         }
         writer.writerow(row.get(k) for k in LEADERBOARD_CSV)
     yield buffer.getvalue()
-
-
-# --- files ---------------------------------------------------------------------------------------
-
-
-def write_atomically(path: Path, chunks: Iterable[str]) -> Path:
-    """Write the file whole or not at all: a report that fails half-way leaves no half file behind."""
-    from ledger.errors import InvalidInput
-
-    path = Path(path).expanduser()
-    if path.is_dir():
-        raise InvalidInput(f"{path} is a folder; give a file name for --out")
-    try:
-        handle = tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-        )
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with handle:
-            for chunk in chunks:
-                handle.write(chunk)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(handle.name, 0o666 & ~umask)  # a report is for sharing: not the temp file's 0600
-        os.replace(handle.name, path)
-    except BaseException:
-        os.unlink(handle.name)
-        raise
-    return path

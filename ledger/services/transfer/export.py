@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -15,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ledger.errors import InvalidInput
 from ledger.escape import CsvWriter, json_text
+from ledger.files import atomic_write
 from ledger.services.people import require_speaker
 from ledger.services.transfer.rows import BATCH, COLUMNS
 from ledger.store.engine import Ledger
@@ -116,19 +115,6 @@ def export_claims(ledger: Ledger, out: IO[str], *, fmt: str = "csv", speaker: st
 
 
 def export_to_file(ledger: Ledger, path: str | Path, *, fmt: str = "csv", speaker: str | None = None, raw: bool = False) -> int:
-    """Export to ``path`` whole or not at all: written beside it, then moved into place."""
-    target = Path(path)
-    try:
-        handle = tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", newline="", dir=target.parent, prefix=f".{target.name}.", delete=False
-        )
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {target}: {exc.strerror}") from None
-    try:
-        with handle:
-            count = export_claims(ledger, handle, fmt=fmt, speaker=speaker, raw=raw)
-        os.replace(handle.name, target)
-    except BaseException:
-        os.unlink(handle.name)
-        raise
-    return count
+    """Export to ``path`` whole or not at all (``ledger.files.atomic_write``)."""
+    with atomic_write(path) as handle:
+        return export_claims(ledger, handle, fmt=fmt, speaker=speaker, raw=raw)

@@ -1,0 +1,98 @@
+"""Writing a file whole or not at all: what every command with ``--out`` uses.
+
+The text goes to a temporary file with a unique name in the target's own folder (so the final
+rename stays on one file system and two writers never share a temporary file), is flushed to
+disk, and is then renamed over the target in one step: a reader sees the old file or the new one,
+never half of one, and a command that fails half-way leaves the old file as it was. Only a regular
+file is replaced: a symbolic link or a device (``/dev/sda``) named as the target is refused, so
+``--out`` cannot be turned into a write somewhere else.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from ledger.errors import InvalidInput, StorageError
+
+
+def _refuse_unless_replaceable(path: Path) -> int | None:
+    """The mode of the regular file at ``path`` (None if there is none), or an error saying why it
+    must not be replaced."""
+    try:
+        found = path.lstat()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None
+    if stat.S_ISLNK(found.st_mode):
+        raise InvalidInput(f"{path} is a symbolic link; give the file itself, it is not replaced through a link")
+    if stat.S_ISDIR(found.st_mode):
+        raise InvalidInput(f"{path} is a folder; give a file name")
+    if not stat.S_ISREG(found.st_mode):
+        raise InvalidInput(f"{path} is not a regular file (a device, pipe or socket); give a file name")
+    return stat.S_IMODE(found.st_mode)
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask  # as a plain `open(path, "w")` would create it, not the temporary file's 0600
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable; not every file system lets a folder be synced."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def atomic_write(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
+    """A text handle (UTF-8, newlines written as given) whose content replaces ``path`` when the
+    block ends without an error; on an error nothing is replaced and no temporary file is left."""
+    target = Path(path).expanduser()
+    mode = _refuse_unless_replaceable(target)
+    try:
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {target}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            try:
+                yield handle
+                handle.flush()
+                os.fsync(handle.fileno())
+            except OSError as exc:  # a full disk, a lost network mount...
+                raise StorageError(f"cannot write {target}: {exc.strerror or exc}") from None
+        os.chmod(name, mode if mode is not None else _new_file_mode())
+        _refuse_unless_replaceable(target)  # it may have become a link while the text was written
+        os.replace(name, target)
+    except BaseException:
+        try:
+            os.unlink(name)
+        except FileNotFoundError:
+            pass
+        raise
+    _sync_folder(target.parent)
+
+
+def write_text(path: str | os.PathLike[str], chunks: Iterable[str]) -> Path:
+    """Write ``chunks`` to ``path`` whole or not at all (see ``atomic_write``); returns the path."""
+    target = Path(path).expanduser()
+    with atomic_write(target) as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+    return target
