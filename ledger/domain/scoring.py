@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -29,18 +29,6 @@ DEFAULT_HALF_LIFE = 365.0
 
 
 # --- crediting outcomes ---------------------------------------------------------------
-
-
-class Tally(NamedTuple):
-    """Credit ``k`` out of ``n`` scored claims; ambiguous ones are counted but not scored."""
-
-    k: float
-    n: int
-    ambiguous: int
-
-    @property
-    def rate(self) -> float | None:
-        return self.k / self.n if self.n else None
 
 
 def credit(
@@ -75,23 +63,6 @@ def credit(
     return 0.0
 
 
-def tally(
-    resolutions: Iterable[tuple[str, int]],
-    policy: str = "strict",
-    half_life: float = DEFAULT_HALF_LIFE,
-) -> Tally:
-    """Sum the credit of ``(outcome, days_late)`` pairs; ambiguous ones only counted."""
-    k, n, ambiguous = 0.0, 0, 0
-    for outcome, days_late in resolutions:
-        earned = credit(outcome, days_late, policy, half_life)
-        if earned is None:
-            ambiguous += 1
-        else:
-            k += earned
-            n += 1
-    return Tally(k, n, ambiguous)
-
-
 # --- intervals for a rate -------------------------------------------------------------
 
 
@@ -115,18 +86,6 @@ def wilson_interval(k: float, n: int, z: float = Z95) -> Interval:
     centre = (p + z2 / (2 * n)) / denominator
     half = z / denominator * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
     return Interval(max(0.0, centre - half), min(1.0, centre + half))
-
-
-def jeffreys_interval(k: float, n: int, level: float = 0.95) -> Interval:
-    """Equal-tailed Jeffreys interval: Beta(k + 1/2, n - k + 1/2) quantiles.
-
-    As Brown, Cai & DasGupta (2001) recommend, the bound is pinned to 0 when k = 0 and to
-    1 when k = n, where the tail quantile would otherwise exclude the observed rate.
-    n = 0 gives (0.0, 1.0), like ``wilson_interval``.
-    """
-    check_counts(k, n)
-    low, high = beta_interval(k + 0.5, n - k + 0.5, level)
-    return Interval(0.0 if k == 0 else low, 1.0 if k == n else high)
 
 
 def beta_interval(a: float, b: float, level: float = 0.95) -> Interval:
@@ -215,17 +174,7 @@ def _beta_fraction(x: float, a: float, b: float, max_terms: int = 500) -> float:
 
 # --- probabilistic forecasts ------------------------------------------------------------
 
-# Forecasts closer than this are the same stated probability (0.7 typed vs 0.7000000001 computed).
-_SAME_FORECAST_DIGITS = 9
 _CLIP = 1e-15
-
-
-class MurphyDecomposition(NamedTuple):
-    """Brier = reliability - resolution + uncertainty (Murphy 1973)."""
-
-    reliability: float
-    resolution: float
-    uncertainty: float
 
 
 class Bucket(NamedTuple):
@@ -258,22 +207,6 @@ def brier(ps: Sequence[float], ys: Sequence[int]) -> float | None:
     return sum((p - y) ** 2 for p, y in zip(ps, ys)) / len(ps)
 
 
-def brier_skill(
-    ps: Sequence[float], ys: Sequence[int], reference: float | None = None
-) -> float | None:
-    """1 - Brier / Brier of always saying ``reference`` (default: the observed base rate).
-
-    Positive means better than the reference forecast. None if nothing to score, or if the
-    reference is perfect (all outcomes equal the reference) so no skill can be measured.
-    """
-    score = brier(ps, ys)
-    if score is None:
-        return None
-    constant = sum(ys) / len(ys) if reference is None else reference
-    baseline = brier([constant] * len(ys), ys)
-    return None if not baseline else 1 - score / baseline
-
-
 def log_score(ps: Sequence[float], ys: Sequence[int]) -> float | None:
     """Mean log loss in nats: lower is better, 0 is perfect, ln 2 is always saying 50 %.
 
@@ -288,24 +221,6 @@ def log_score(ps: Sequence[float], ys: Sequence[int]) -> float | None:
         given = min(max(p if y else 1 - p, _CLIP), 1 - _CLIP)
         total -= math.log(given)
     return total / len(ps)
-
-
-def murphy_decomposition(ps: Sequence[float], ys: Sequence[int]) -> MurphyDecomposition | None:
-    """Split the Brier score with one bin per distinct stated probability; None if empty."""
-    _check_forecasts(ps, ys)
-    if not ps:
-        return None
-    bins: dict[float, list[int]] = defaultdict(list)
-    for p, y in zip(ps, ys):
-        bins[round(p, _SAME_FORECAST_DIGITS)].append(y)
-    total = len(ps)
-    base_rate = sum(ys) / total
-    reliability = resolution = 0.0
-    for p, outcomes in bins.items():
-        observed = sum(outcomes) / len(outcomes)
-        reliability += len(outcomes) * (p - observed) ** 2
-        resolution += len(outcomes) * (observed - base_rate) ** 2
-    return MurphyDecomposition(reliability / total, resolution / total, base_rate * (1 - base_rate))
 
 
 def calibration(ps: Sequence[float], ys: Sequence[int]) -> list[Bucket]:
