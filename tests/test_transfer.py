@@ -24,11 +24,15 @@ HEADER = "speaker,text,quote,said,deadline,probability,confidence,tags,source_ur
 
 
 @pytest.fixture
-def other_db(backend, tmp_path, request) -> str:
+def other_db(backend, tmp_path, request):
     """A second, empty ledger on the same backend."""
     if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'other.db'}"
-    return request.getfixturevalue("pg_server").create()
+        yield f"sqlite:///{tmp_path / 'other.db'}"
+        return
+    server = request.getfixturevalue("pg_server")
+    name = server.create()
+    yield server.url(name)
+    server.drop_soon(name)
 
 
 def write(path: Path, text: str) -> Path:
