@@ -19,6 +19,7 @@ from ledger.store.engine import Ledger
 from ledger.store.models import Claim
 from ledger.store.models.reminders import Reminder
 from ledger.store.types import utcnow
+from ledger.views import ReminderView
 
 UNDELIVERED = ("pending", "failed")  # what delivery still tries
 FAILED = ("failed", "parked")  # parked: failed settings.max_attempts times, no longer tried
@@ -179,7 +180,7 @@ def backoff(settings: ReminderSettings, attempts: int) -> int:
     return min(settings.retry_base_seconds * 2 ** max(attempts - 1, 0), settings.retry_max_seconds)
 
 
-def reminder_view(row: Reminder) -> dict:
+def reminder_view(row: Reminder) -> ReminderView:
     iso = lambda v: v.isoformat() if v else None  # noqa: E731
     return {
         "id": row.id, "claim_id": row.claim_id, "recipient": row.recipient, "channel": row.channel,
@@ -189,7 +190,7 @@ def reminder_view(row: Reminder) -> dict:
     }
 
 
-def list_reminders(ledger: Ledger, *, failed: bool = False) -> list[dict]:
+def list_reminders(ledger: Ledger, *, failed: bool = False) -> list[ReminderView]:
     """The outbox, oldest first; ``failed``: only what failed, still retried or parked."""
     query = select(Reminder).order_by(Reminder.id)
     if failed:

@@ -12,16 +12,17 @@ from ledger.services import journal
 from ledger.store.engine import Ledger
 from ledger.store.models import Claim, Reviewer
 from ledger.store.models.reminders import ClaimReviewer
+from ledger.views import Assignment, ReviewerView
 
 
-def reviewer_view(row: Reviewer, claims: int | None = None) -> dict:
-    view = {"id": row.id, "name": row.name, "email": row.email}
+def reviewer_view(row: Reviewer, claims: int | None = None) -> ReviewerView:
+    view: ReviewerView = {"id": row.id, "name": row.name, "email": row.email}
     if claims is not None:
         view["claims"] = claims
     return view
 
 
-def add_reviewer(ledger: Ledger, name: str, email: str | None, actor: str) -> dict:
+def add_reviewer(ledger: Ledger, name: str, email: str | None, actor: str) -> ReviewerView:
     name = check_name(name, "reviewer")[0]
     if email is not None:
         email = address(email)
@@ -38,13 +39,13 @@ def add_reviewer(ledger: Ledger, name: str, email: str | None, actor: str) -> di
         raise Conflict(f"reviewer {name!r} was added by someone else just now") from None
 
 
-def list_reviewers(ledger: Ledger) -> list[dict]:
+def list_reviewers(ledger: Ledger) -> list[ReviewerView]:
     with ledger.read() as session:
         counts = dict(session.execute(select(ClaimReviewer.reviewer_id, func.count()).group_by(ClaimReviewer.reviewer_id)).all())
         return [reviewer_view(r, counts.get(r.id, 0)) for r in session.scalars(select(Reviewer).order_by(Reviewer.name_key))]
 
 
-def assign(ledger: Ledger, claim_id: int, reviewer: str, actor: str) -> dict:
+def assign(ledger: Ledger, claim_id: int, reviewer: str, actor: str) -> Assignment:
     """Make ``reviewer`` the one reminded about ``claim_id`` (with any others already assigned)."""
     try:
         with ledger.write() as session:
