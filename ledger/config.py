@@ -17,6 +17,7 @@ import os
 import re
 import tomllib
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,8 +45,8 @@ SECURITY = ("starttls", "tls", "none")
 DAY = 86400
 
 
-def default_path() -> Path:
-    config_home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+def default_path(environ: Mapping[str, str] = os.environ) -> Path:
+    config_home = environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
     return Path(config_home) / "claims" / "config.toml"
 
 
@@ -73,9 +74,9 @@ class Config:
         return self.section("database").get("url")
 
 
-def load(path: str | os.PathLike | None = None) -> Config:
+def load(path: str | os.PathLike | None = None, environ: Mapping[str, str] = os.environ) -> Config:
     explicit = path is not None
-    file = Path(path) if explicit else default_path()
+    file = Path(path) if explicit else default_path(environ)
     if not file.exists():
         if explicit:
             raise ConfigError(f"config file not found: {file}")

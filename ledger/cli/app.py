@@ -1,9 +1,10 @@
-"""The root `claims` group, the per-invocation environment, and the one place that turns errors
-into exit codes: a user's mistake is one line on stderr, a traceback only with --debug."""
+"""The root `claims` group, the per-invocation state, and the one place that turns errors into
+exit codes: a user's mistake is one line on stderr, a traceback only with --debug."""
 
 from __future__ import annotations
 
-import os
+import contextlib
+import functools
 import sys
 import traceback
 from functools import cached_property
@@ -12,6 +13,7 @@ from typing import Any
 import click
 
 from ledger import __version__
+from ledger.cli.environment import Environment
 from ledger.errors import ExitStatus, LedgerError
 from ledger.escape import json_text, styled, terminal
 
@@ -19,23 +21,30 @@ from ledger.escape import json_text, styled, terminal
 class App:
     """What every command needs, opened on first use: config, ledger, output settings."""
 
-    def __init__(self, db: str | None, config_path: str | None, debug: bool):
+    def __init__(self, db: str | None, config_path: str | None, debug: bool, env: Environment):
         self.db_option = db
         self.config_path = config_path
         self.debug = debug
-        self.color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        self.env = env
+        self.color = env.color
+        self.today = env.today
 
     @cached_property
     def config(self):
         from ledger import config
 
-        return config.load(self.config_path)
+        return config.load(self.config_path, self.env.environ)
+
+    def open_ledger(self, **options):
+        """The ledger named by --db, else the config's [database] url, else $CLAIMS_DB or the default."""
+        from ledger.store.engine import open_ledger
+
+        db = self.db_option if self.db_option is not None else self.config.database
+        return open_ledger(db, environ=self.env.environ, **options)
 
     @cached_property
     def ledger(self):
-        from ledger.store.engine import open_ledger
-
-        return open_ledger(self.db_option or self.config.database)
+        return self.open_ledger()
 
     def actor(self, explicit: str | None = None) -> str:
         from ledger.config import identity
@@ -50,17 +59,28 @@ class App:
     # Stored text may hold terminal commands: everything printed goes through escape.terminal,
     # and only then gets the tool's own colour.
     def json(self, value: Any) -> None:
-        click.echo(json_text(value, indent=2))
+        click.echo(json_text(value, indent=2), file=self.env.stdout)
 
-    def echo(self, text: str = "", **style) -> None:
-        click.echo(styled(text, **style) if self.color else terminal(text))
+    def echo(self, text: str = "", nl: bool = True, **style) -> None:
+        text = styled(text, **style) if self.color else terminal(text)
+        click.echo(text, nl=nl, file=self.env.stdout, color=self.color)
 
     def note(self, text: str) -> None:
         """Narration and hints go to stderr, so stdout stays clean for pipes."""
-        click.echo(terminal(text), err=True)
+        click.echo(terminal(text), file=self.env.stderr, color=False)
 
 
-pass_app = click.make_pass_decorator(App)
+def pass_app(command):
+    """Hand the command its App, with the config loaded first: a broken config file stops every
+    command it is given to, not only the ones that read a setting from it."""
+
+    @functools.wraps(command)
+    def with_app(*args, **kwargs):
+        app = click.get_current_context().find_object(App)
+        app.config  # noqa: B018  (loading is validating)
+        return command(app, *args, **kwargs)
+
+    return with_app
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -72,44 +92,51 @@ pass_app = click.make_pass_decorator(App)
 def cli(ctx: click.Context, db: str | None, config_path: str | None, debug: bool) -> None:
     """Track dated predictions by public figures, flag lapsed deadlines, record outcomes, and
     report who gets it right."""
-    ctx.obj = App(db, config_path, debug)
+    env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()  # given by run()
+    ctx.obj = App(db, config_path, debug, env)
     ctx.call_on_close(ctx.obj.close)
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, env: Environment | None = None) -> None:
+    env = env or Environment()
     args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args or bool(os.environ.get("CLAIMS_DEBUG"))
-    sys.exit(run(args, debug))
+    debug = "--debug" in args or bool(env.environ.get("CLAIMS_DEBUG"))
+    sys.exit(run(args, debug, env))
 
 
-def run(args: list[str], debug: bool = False) -> int:
-    """Run the CLI and return its exit status; every error mapping lives here."""
+def run(args: list[str], debug: bool = False, env: Environment | None = None) -> int:
+    """Run the CLI in ``env`` (by default the process's own) and return its exit status; every
+    error mapping lives here."""
+    env = env or Environment()
+    err = env.stderr
     try:
-        cli.main(args=args, prog_name="claims", standalone_mode=False)
+        # click prints help, --version and its own messages to sys.stdout/stderr.
+        with contextlib.redirect_stdout(env.stdout), contextlib.redirect_stderr(err):
+            cli.main(args=args, prog_name="claims", standalone_mode=False, obj=env, color=env.color)
         return ExitStatus.OK
     except LedgerError as exc:
         if debug:
-            traceback.print_exc()
-        click.echo(f"claims: error: {terminal(exc)}", err=True)
+            traceback.print_exc(file=err)
+        click.echo(f"claims: error: {terminal(exc)}", file=err)
         return exc.exit_status
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
-        exc.show()
+        exc.show(file=err)
         return ExitStatus.USAGE if isinstance(exc, click.UsageError) else ExitStatus.ERROR
     except click.Abort:
-        click.echo("claims: aborted", err=True)
+        click.echo("claims: aborted", file=err)
         return 130
     except KeyboardInterrupt:
-        click.echo("claims: interrupted", err=True)
+        click.echo("claims: interrupted", file=err)
         return 130
     except BrokenPipeError:
         # `claims list | head`: the reader left; not an error worth a traceback.
-        sys.stderr.close()
+        err.close()
         return ExitStatus.OK
     except Exception as exc:  # a bug, not a user mistake
         if debug:
-            traceback.print_exc()
+            traceback.print_exc(file=err)
         else:
-            click.echo(f"claims: internal error: {type(exc).__name__}: {terminal(exc)} (rerun with --debug for details)", err=True)
+            click.echo(f"claims: internal error: {type(exc).__name__}: {terminal(exc)} (rerun with --debug for details)", file=err)
         return ExitStatus.ERROR

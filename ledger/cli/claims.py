@@ -112,12 +112,10 @@ def show(app: App, claim_id: int, as_json: bool) -> None:
 @pass_app
 def deadline(app: App, expression: str, said, horizon, as_json: bool) -> None:
     """Show what a deadline expression means, e.g. claims deadline "by mid-2025" --said 2023-07-06."""
-    from datetime import date
-
     from ledger.domain.deadlines import assume_horizon, normalise
     from ledger.render.table import fields
 
-    result = normalise(expression, said or date.today())
+    result = normalise(expression, said or app.today)
     if result.vague and horizon:
         result = assume_horizon(result, horizon)
     d = result.as_dict()

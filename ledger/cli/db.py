@@ -8,9 +8,7 @@ from ledger.cli.app import App, cli, pass_app
 
 
 def _unchecked(app: App):
-    from ledger.store.engine import open_ledger
-
-    return open_ledger(app.db_option or app.config.database, check_schema=False)
+    return app.open_ledger(check_schema=False)
 
 
 @cli.group()

@@ -19,7 +19,7 @@ def due(app: App, as_of, as_json: bool) -> None:
     from ledger.render.table import table
     from ledger.services.reminders import due_claims
 
-    views = due_claims(app.ledger, as_of)
+    views = due_claims(app.ledger, as_of or app.today)
     if as_json:
         return app.json(views)
     if not views:
@@ -97,8 +97,8 @@ def scheduler_run(app: App, once: bool) -> None:
     from ledger.services.channels import open_senders
 
     settings = reminder_settings(app.config)
-    senders = open_senders(settings.channels)  # a missing password variable fails here, at start
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    senders = open_senders(settings.channels, app.env.environ)  # a missing password variable fails here, at start
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=app.env.stderr)
     runner = Scheduler(app.ledger, settings, senders)
     if once:
         runner.run_once()
@@ -146,6 +146,6 @@ def calendar(app: App, out: Path | None) -> None:
     identity, claims = calendar_claims(app.ledger)
     text = render(claims, identity)
     if out is None:
-        return click.echo(text, nl=False)
+        return app.echo(text, nl=False)
     write_text(out, [text])
     app.note(f"Wrote {len(claims)} deadline(s) to {out}")

@@ -44,14 +44,14 @@ def report(app: App, speakers, tag, since, until, as_of, policy, half_life, min_
 
     default_minimum = LEADERBOARD_MIN_RESOLVED if leaderboard else 0
     options = ReportOptions(
-        speakers=tuple(speakers), tag=tag, since=since, until=until, as_of=as_of, policy=policy,
+        speakers=tuple(speakers), tag=tag, since=since, until=until, as_of=as_of or app.today, policy=policy,
         half_life=half_life, min_resolved=default_minimum if min_resolved is None else min_resolved,
     )
     color = app.color and out is None
     chunks = _leaderboard(app, options, fmt, color, raw) if leaderboard else _report(app, options, fmt, color, raw)
     if out is None:
         for chunk in chunks:
-            click.echo(chunk, nl=False)
+            app.echo(chunk, nl=False)
         return
     from ledger.files import write_text
 

@@ -41,7 +41,7 @@ def resolve(app: App, claim_id: int, outcome, occurred, evidence, note, reviewer
     view = resolve_claim(
         app.ledger, claim_id, expected_version=expect_version, outcome=outcome, occurred=occurred,
         evidence=evidence, note=note, reason=reason, amend=amend, reviewer=app.actor(reviewer),
-        quorum=rules.quorum, independent=rules.independent,
+        quorum=rules.quorum, independent=rules.independent, today=app.today,
     )
     if as_json:
         return app.json(view)

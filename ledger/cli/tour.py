@@ -32,7 +32,7 @@ def _tour(app: App, ledger, path: Path, report_path: Path, step) -> None:
     from ledger.services.review import history, resolve
     from ledger.services.seeds import load_seeds
 
-    actor, today = "claims demo", date.today()
+    actor, today = "claims demo", app.today
     step(f"A new ledger at {path} (SQLite; the schema comes from the migrations).")
 
     report = load_seeds(ledger, None, actor, outcomes=False)

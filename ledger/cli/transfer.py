@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from ledger.cli.app import App, cli, pass_app
@@ -33,7 +31,7 @@ def import_(app: App, file: str, fmt, dry_run: bool, skip_invalid: bool, horizon
     from ledger.services.transfer import BadRows, guess_format, import_claims
 
     fmt = fmt or guess_format(file)
-    bar = _Progress() if sys.stderr.isatty() and os.path.getsize(file) >= PROGRESS_BYTES else None
+    bar = _Progress(app.env.stderr) if app.env.stderr_isatty and os.path.getsize(file) >= PROGRESS_BYTES else None
     try:
         report = import_claims(
             app.ledger, file, fmt=fmt, actor=app.actor(logged_by), dry_run=dry_run,
@@ -78,20 +76,20 @@ def export(app: App, fmt: str, out, speaker, raw: bool) -> None:
         count = export_to_file(app.ledger, out, fmt=fmt, speaker=speaker, raw=raw)
         app.note(f"Exported {count} claims to {out}")
     else:
-        export_claims(app.ledger, sys.stdout, fmt=fmt, speaker=speaker, raw=raw)
+        export_claims(app.ledger, app.env.stdout, fmt=fmt, speaker=speaker, raw=raw)
 
 
 class _Progress:
     """A bar on stderr per stage: checking (bytes read), then importing (rows written)."""
 
-    def __init__(self):
-        self.bar, self.stage, self.last = None, None, 0
+    def __init__(self, stream):
+        self.stream, self.bar, self.stage, self.last = stream, None, None, 0
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if stage != self.stage:
             self.close()
             self.stage, self.last = stage, 0
-            self.bar = click.progressbar(length=total, label=stage.capitalize().ljust(9), file=sys.stderr)
+            self.bar = click.progressbar(length=total, label=stage.capitalize().ljust(9), file=self.stream)
             self.bar.__enter__()
         self.bar.update(done - self.last)
         self.last = done

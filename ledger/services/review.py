@@ -103,9 +103,12 @@ def record_resolution(
     independent: bool = False,
     actor: str | None = None,
     expected_version: int | None = None,
+    today: date | None = None,
 ) -> Resolution:
     """Record one reviewer's outcome for ``claim`` in the caller's transaction and update the claim's
-    status and verdict (see ledger.domain.review). Journals the resolution and the claim."""
+    status and verdict (see ledger.domain.review). Journals the resolution and the claim.
+    ``today`` [default: the system's] bounds ``occurred`` and decides whether a reopened claim is due."""
+    today = today or date.today()
     rules = ReviewRules(quorum, independent)
     # Lock the claim (PostgreSQL: SELECT ... FOR UPDATE; SQLite already holds the write lock) and
     # read it afresh, so a concurrent reviewer's committed vote is seen, never overwritten.
@@ -118,7 +121,7 @@ def record_resolution(
             f"someone else reviewed or edited it; {_history_hint(claim.id)}"
         )
     checked = check_resolution(
-        outcome=outcome, reviewer=reviewer, said=claim.said, today=date.today(), occurred=occurred,
+        outcome=outcome, reviewer=reviewer, said=claim.said, today=today, occurred=occurred,
         evidence=evidence, note=note, reason=reason, amend=amend,
     )
     reviewer_name = checked.reviewer
@@ -179,7 +182,7 @@ def record_resolution(
         if action == "claim.disputed":
             claim.status = ClaimStatus.DISPUTED.value
         elif claim.status not in (ClaimStatus.OPEN, ClaimStatus.DUE):  # a dispute resolved itself below the quorum
-            claim.status = (ClaimStatus.DUE if claim.deadline < date.today() else ClaimStatus.OPEN).value
+            claim.status = (ClaimStatus.DUE if claim.deadline < today else ClaimStatus.OPEN).value
         claim.outcome = claim.occurred = claim.resolved_at = None
     # Every review is a new claim version, even one that leaves the verdict as it was: a reviewer
     # who read the claim before it is told it changed.

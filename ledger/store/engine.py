@@ -8,7 +8,8 @@ the busy timeout instead of failing half-way with "database is locked".
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,14 +24,14 @@ from ledger.store.schema_revision import SCHEMA_REVISION
 BUSY_TIMEOUT_MS = 30_000
 
 
-def default_url() -> str:
-    data_home = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+def default_url(environ: Mapping[str, str] = os.environ) -> str:
+    data_home = environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
     return f"sqlite:///{Path(data_home) / 'claims' / 'ledger.db'}"
 
 
-def resolve_url(db: str | None = None) -> URL:
+def resolve_url(db: str | None = None, environ: Mapping[str, str] = os.environ) -> URL:
     """``--db`` wins, then ``$CLAIMS_DB``, then the per-user SQLite file. A bare path means SQLite."""
-    raw = db or os.environ.get("CLAIMS_DB") or default_url()
+    raw = db or environ.get("CLAIMS_DB") or default_url(environ)
     if "://" not in raw:
         raw = f"sqlite:///{Path(raw).expanduser().resolve()}"
     try:
@@ -90,6 +91,10 @@ def create_ledger_engine(url: URL) -> Engine:
     return engine
 
 
+class _Scope(threading.local):
+    session: Session | None = None  # the write scope open in this thread, if any
+
+
 class Ledger:
     """An open ledger: one engine, sessions for reads and for writes, and the schema check."""
 
@@ -97,6 +102,7 @@ class Ledger:
         self.url = url
         self.engine = create_ledger_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._scope = _Scope()
         if check_schema:  # `claims db ...` works on ledgers at any revision
             self._check_schema(migrate_if_empty)
 
@@ -154,7 +160,12 @@ class Ledger:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading; nothing it does is committed."""
+        """A session for reading; nothing it does is committed. Inside a write scope it is that
+        scope's session, so a service reading within another's transaction sees its rows."""
+        current = self._scope.session
+        if current is not None:
+            yield current
+            return
         session = self._sessions()
         try:
             yield session
@@ -166,23 +177,55 @@ class Ledger:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction: everything inside commits together or not at all."""
+        """One transaction: everything inside commits together or not at all.
+
+        Scopes nest: a write inside a write (one service calling another) is a SAVEPOINT in the
+        same transaction, so the inner one can fail alone, and nothing commits before the outer one
+        does. Opening a second transaction instead would wait on the first one's lock.
+        """
+        current = self._scope.session
+        if current is not None:
+            with _savepoint(current):
+                yield current
+            return
         session = self._sessions()
+        self._scope.session = session
         try:
             session.connection(execution_options={"write": True})
             yield session
             session.commit()
         except OperationalError as exc:
-            session.rollback()
+            _rollback(session.rollback, exc)
             raise _storage_error(exc, self) from None
-        except BaseException:
-            session.rollback()
+        except BaseException as exc:
+            _rollback(session.rollback, exc)
             raise
         finally:
+            self._scope.session = None
             session.close()
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _savepoint(session: Session) -> Iterator[None]:
+    nested = session.begin_nested()
+    try:
+        yield
+    except BaseException as exc:
+        _rollback(nested.rollback, exc)
+        raise
+    nested.commit()
+
+
+def _rollback(rollback, cause: BaseException) -> None:
+    """Undo after ``cause``; if undoing fails too (a dropped connection), ``cause`` is still the
+    error the user sees, with the rollback's failure noted for --debug."""
+    try:
+        rollback()
+    except Exception as exc:
+        cause.add_note(f"rolling back also failed: {type(exc).__name__}: {exc}")
 
 
 def _storage_error(exc: OperationalError, ledger: Ledger) -> LedgerError:
@@ -194,5 +237,5 @@ def _storage_error(exc: OperationalError, ledger: Ledger) -> LedgerError:
     return StorageError(f"database error on {ledger.describe()}: {detail}")
 
 
-def open_ledger(db: str | None = None, **options) -> Ledger:
-    return Ledger(resolve_url(db), **options)
+def open_ledger(db: str | None = None, *, environ: Mapping[str, str] = os.environ, **options) -> Ledger:
+    return Ledger(resolve_url(db, environ), **options)
