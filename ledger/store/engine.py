@@ -15,43 +15,25 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ledger.errors import LedgerError, SchemaOutOfDate, StorageError
+from ledger.store.location import default_url, is_read_only, resolve_url, sqlite_uri
 from ledger.store.schema_revision import SCHEMA_REVISION
 
 BUSY_TIMEOUT_MS = 30_000
 
 
-def default_url(environ: Mapping[str, str] = os.environ) -> str:
-    data_home = environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return f"sqlite:///{Path(data_home) / 'claims' / 'ledger.db'}"
-
-
-def resolve_url(db: str | None = None, environ: Mapping[str, str] = os.environ) -> URL:
-    """``--db`` wins, then ``$CLAIMS_DB``, then the per-user SQLite file. A bare path means SQLite."""
-    raw = db or environ.get("CLAIMS_DB") or default_url(environ)
-    if "://" not in raw:
-        raw = f"sqlite:///{Path(raw).expanduser().resolve()}"
-    try:
-        url = make_url(raw)
-    except ArgumentError:
-        raise StorageError(f"not a database URL: {raw!r} (use a file path, sqlite:///PATH or postgresql://...)") from None
-    # Plain postgresql:// means psycopg2 to SQLAlchemy; claims ships with psycopg 3.
-    if url.drivername in ("postgresql", "postgres"):
-        url = url.set(drivername="postgresql+psycopg")
-    return url
-
-
-def _sqlite_setup(engine: Engine) -> None:
+def _sqlite_setup(engine: Engine, read_only: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         # Let SQLAlchemy's begin event emit BEGIN itself, so writes can ask for IMMEDIATE.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA journal_mode = WAL")
+        if not read_only:  # switching to WAL writes to the file
+            cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA foreign_keys = ON")
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
@@ -65,19 +47,30 @@ def _describe(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
+def _usable_file(url: URL) -> URL:
+    """The SQLite file's URL once checked; a file the user may only read is opened read-only."""
+    path = Path(url.database)
+    if not is_read_only(url) and path.is_file() and not os.access(path, os.W_OK):
+        url = url.update_query_dict({"mode": "ro"})
+    if is_read_only(url):
+        if not path.is_file():
+            raise StorageError(f"no ledger at {path} (it is opened read-only, so it is not created)")
+        return url
+    if not path.parent.is_dir():
+        raise StorageError(f"cannot open the ledger at {path}: there is no folder {path.parent} (create it first)")
+    if not os.access(path.parent, os.W_OK):
+        raise StorageError(f"cannot write the ledger at {path}: permission denied on its folder (add ?mode=ro to read it)")
+    return url
+
+
 def create_ledger_engine(url: URL) -> Engine:
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        path = Path(url.database)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StorageError(f"cannot create the folder for {path}: {exc.strerror}") from None
-        if (path.exists() and not os.access(path, os.W_OK)) or not os.access(path.parent, os.W_OK):
-            raise StorageError(f"cannot write the ledger at {path}: permission denied")
+    kwargs: dict = {}
+    if url.get_backend_name() == "sqlite":
+        # SQLite reads the mode from a file: URI only; the path is percent-encoded into it.
+        url = url.set(database=sqlite_uri(url), query={"uri": "true"})
+    elif url.get_backend_name() == "postgresql":
+        kwargs = {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
     try:
-        kwargs = {}
-        if url.get_backend_name() == "postgresql":
-            kwargs = {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
         engine = create_engine(url, **kwargs)
     except NoSuchModuleError:
         raise StorageError(
@@ -87,7 +80,7 @@ def create_ledger_engine(url: URL) -> Engine:
         hint = " (pip install 'claims[postgres]')" if url.get_backend_name() == "postgresql" else ""
         raise StorageError(f"the driver for {url.drivername} is not installed: {exc.name}{hint}") from None
     if engine.dialect.name == "sqlite":
-        _sqlite_setup(engine)
+        _sqlite_setup(engine, read_only="mode=ro" in url.database)
     return engine
 
 
@@ -99,8 +92,8 @@ class Ledger:
     """An open ledger: one engine, sessions for reads and for writes, and the schema check."""
 
     def __init__(self, url: URL, *, check_schema: bool = True, migrate_if_empty: bool = True):
-        self.url = url
-        self.engine = create_ledger_engine(url)
+        self.url = _usable_file(url) if url.get_backend_name() == "sqlite" else url
+        self.engine = create_ledger_engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._scope = _Scope()
         if check_schema:  # `claims db ...` works on ledgers at any revision
@@ -110,11 +103,17 @@ class Ledger:
     def backend(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def read_only(self) -> bool:
+        return is_read_only(self.url)
+
     def describe(self) -> str:
         return _describe(self.url)
 
     def _check_schema(self, migrate_if_empty: bool) -> None:
         current = self.current_revision()
+        if current is None and self.read_only and self._is_empty():
+            raise StorageError(f"{self.describe()} is empty, and opened read-only it cannot be made a ledger")
         if current is None and migrate_if_empty and self._is_empty():
             from ledger.store import schema  # Alembic is imported only when migrating
 
@@ -188,6 +187,8 @@ class Ledger:
             with _savepoint(current):
                 yield current
             return
+        if self.read_only:
+            raise StorageError(f"the ledger {self.describe()} is open read-only (mode=ro): this command writes to it")
         session = self._sessions()
         self._scope.session = session
         try:
@@ -238,4 +239,12 @@ def _storage_error(exc: OperationalError, ledger: Ledger) -> LedgerError:
 
 
 def open_ledger(db: str | None = None, *, environ: Mapping[str, str] = os.environ, **options) -> Ledger:
+    """The ledger at ``db`` (see ``resolve_url``). Only the default location's folder is made: a
+    mistyped path is an error, not a new empty ledger somewhere."""
+    if db is None and not environ.get("CLAIMS_DB"):
+        folder = Path(make_url(default_url(environ)).database).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot create the folder for the ledger, {folder}: {exc.strerror}") from None
     return Ledger(resolve_url(db, environ), **options)
