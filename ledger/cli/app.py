@@ -14,6 +14,7 @@ import click
 
 from ledger import __version__
 from ledger.cli.environment import Environment
+from ledger.cli.options import PathType
 from ledger.errors import ExitStatus, LedgerError
 from ledger.escape import json_text, styled, terminal
 
@@ -85,7 +86,7 @@ def pass_app(command):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--db", metavar="URL", help="Ledger: a file path or SQLAlchemy URL [env CLAIMS_DB; default: the per-user SQLite file].")
-@click.option("--config", "config_path", metavar="PATH", type=click.Path(dir_okay=False), help="Config file [default: $XDG_CONFIG_HOME/claims/config.toml].")
+@click.option("--config", "config_path", metavar="PATH", type=PathType(dir_okay=False), help="Config file [default: $XDG_CONFIG_HOME/claims/config.toml].")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.version_option(__version__, "--version", prog_name="claims")
 @click.pass_context
@@ -109,6 +110,11 @@ def run(args: list[str], debug: bool = False, env: Environment | None = None) ->
     error mapping lives here."""
     env = env or Environment()
     err = env.stderr
+    unreadable = next((arg for arg in args if not _is_text(arg)), None)
+    if unreadable is not None:
+        click.echo(f"claims: error: the argument {unreadable!r} is not valid text (a byte that is not UTF-8, "
+                   "e.g. from a file name or a terminal set to another encoding)", file=err)
+        return ExitStatus.USAGE
     try:
         # click prints help, --version and its own messages to sys.stdout/stderr.
         with contextlib.redirect_stdout(env.stdout), contextlib.redirect_stderr(err):
@@ -122,7 +128,7 @@ def run(args: list[str], debug: bool = False, env: Environment | None = None) ->
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
-        exc.show(file=err)
+        click.echo(f"claims: error: {_one_line(exc)}", file=err)
         return ExitStatus.USAGE if isinstance(exc, click.UsageError) else ExitStatus.ERROR
     except click.Abort:
         click.echo("claims: aborted", file=err)
@@ -140,3 +146,22 @@ def run(args: list[str], debug: bool = False, env: Environment | None = None) ->
         else:
             click.echo(f"claims: internal error: {type(exc).__name__}: {terminal(exc)} (rerun with --debug for details)", file=err)
         return ExitStatus.ERROR
+
+
+def _one_line(exc: click.ClickException) -> str:
+    """click's message, on one line like every other error, pointing at the command's help."""
+    message = " ".join(exc.format_message().split())
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        message += f" (see `{ctx.command_path} --help`)"
+    return message
+
+
+def _is_text(arg: str) -> bool:
+    """Python hands bytes of argv that are not UTF-8 over as lone surrogates, which nothing can
+    store or print; they are refused here, once for every option."""
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ledger.cli.app import App, cli, pass_app
-from ledger.cli.options import DATE, json_option
+from ledger.cli.options import COUNT, DATE, ID, json_option
 from ledger.domain.vocab import ClaimStatus, values
 
 
@@ -20,7 +20,7 @@ from ledger.domain.vocab import ClaimStatus, values
 @click.option("--confidence", help="The speaker's hedge words, verbatim, e.g. 'likely'.")
 @click.option("--tag", "tags", multiple=True, help="Topic tag (repeatable).")
 @click.option("--horizon", help="For a vague deadline ('soon'): assume this horizon, e.g. 1y, 18m, 6w.")
-@click.option("--restates", type=int, metavar="ID", help="An earlier claim this one restates (e.g. the same promise moved).")
+@click.option("--restates", type=ID, metavar="ID", help="An earlier claim this one restates (e.g. the same promise moved).")
 @click.option("--new-speaker", is_flag=True, help="Create the speaker if unknown, even if the name looks like another's.")
 @click.option("--logged-by", metavar="NAME", help="Who logs it [default: user.name from the config, else the OS user].")
 @json_option
@@ -53,7 +53,7 @@ def add(app: App, text, speaker, said, deadline, quote, source, probability, con
 @click.option("--speaker", help="Only this speaker's claims.")
 @click.option("--tag", help="Only claims with this tag.")
 @click.option("--status", type=click.Choice(values(ClaimStatus)), help="Only claims in this state.")
-@click.option("--limit", type=click.IntRange(min=0), help="At most this many.")
+@click.option("--limit", type=COUNT, help="At most this many.")
 @json_option
 @pass_app
 def list_(app: App, speaker, tag, status, limit, as_json) -> None:
@@ -71,7 +71,7 @@ def list_(app: App, speaker, tag, status, limit, as_json) -> None:
 
 
 @cli.command()
-@click.argument("claim_id", type=int, metavar="ID")
+@click.argument("claim_id", type=ID, metavar="ID")
 @json_option
 @pass_app
 def show(app: App, claim_id: int, as_json: bool) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ledger.cli.app import App, cli, pass_app
-from ledger.cli.options import DATE, json_option
+from ledger.cli.options import DATE, PathType, json_option
 from ledger.errors import InvalidInput
 
 
@@ -69,7 +69,7 @@ def source() -> None:
 @click.option("--title", help="The article's title.")
 @click.option("--publisher", help="Who published it.")
 @click.option("--published", type=DATE, help="Publication date; claims from this source default to it.")
-@click.option("--file", "text_file", type=click.Path(dir_okay=False, path_type=Path), help="Keep the article's text (stored with its SHA-256).")
+@click.option("--file", "text_file", type=PathType(dir_okay=False, path_type=Path), help="Keep the article's text (stored with its SHA-256).")
 @json_option
 @pass_app
 def source_add(app: App, url, title, publisher, published, text_file: Path | None, as_json: bool) -> None:

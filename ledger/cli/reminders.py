@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ledger.cli.app import App, cli, pass_app
-from ledger.cli.options import DATE, json_option
+from ledger.cli.options import DATE, ID, PathType, json_option
 
 
 @cli.command()
@@ -66,7 +66,7 @@ def reviewer_list(app: App, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("claim_id", type=int, metavar="ID")
+@click.argument("claim_id", type=ID, metavar="ID")
 @click.argument("name")
 @json_option
 @pass_app
@@ -135,7 +135,7 @@ def reminders_list(app: App, failed: bool, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE [default: stdout].")
+@click.option("--out", "out", type=PathType(dir_okay=False, path_type=Path), help="Write to FILE [default: stdout].")
 @pass_app
 def calendar(app: App, out: Path | None) -> None:
     """Unresolved claims' deadlines as an iCalendar file, e.g. claims calendar --out deadlines.ics."""

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ledger.cli.app import App, cli, pass_app
-from ledger.cli.options import DATE
+from ledger.cli.options import COUNT, DATE, PathType
 
 FORMATS = ("table", "json", "csv", "markdown", "html")
 POLICIES = ("strict", "partial", "lenient", "decay")  # ledger.domain.scoring.POLICIES, kept out of start-up
@@ -22,12 +22,12 @@ POLICIES = ("strict", "partial", "lenient", "decay")  # ledger.domain.scoring.PO
 @click.option("--policy", type=click.Choice(POLICIES), default="strict", show_default=True,
               help="What counts as a hit: strict (true by the deadline), partial (partial = 1/2), lenient (late true counts), decay (late credit halves every --half-life days).")
 @click.option("--half-life", "half_life", type=float, metavar="DAYS", help="With --policy decay: days for late credit to halve [default: 365].")
-@click.option("--min-resolved", "min_resolved", type=click.IntRange(min=0), metavar="N",
+@click.option("--min-resolved", "min_resolved", type=COUNT, metavar="N",
               help="Only speakers with at least N scored claims [default: 0, or 5 with --leaderboard].")
 @click.option("--leaderboard", is_flag=True, help="Rank speakers by their shrunk hit rate instead.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
 @click.option("--json", "as_json", is_flag=True, help="Short for --format json, as other commands take --json.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH", help="Write to this file instead of standard output.")
+@click.option("--out", type=PathType(dir_okay=False, path_type=Path), metavar="PATH", help="Write to this file instead of standard output.")
 @click.option("--raw", is_flag=True, help="CSV: write text cells as they are, without the ' that stops a spreadsheet running =, +, -, @.")
 @pass_app
 def report(app: App, speakers, tag, since, until, as_of, policy, half_life, min_resolved, leaderboard, fmt, as_json, out, raw) -> None:

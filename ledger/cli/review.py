@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ledger.cli.app import App, cli, pass_app
-from ledger.cli.options import DATE, json_option
+from ledger.cli.options import DATE, ID, json_option
 
 from ledger.domain.vocab import Outcome, values
 
@@ -17,7 +17,7 @@ def _rules(app: App):
 
 
 @cli.command()
-@click.argument("claim_id", type=int, metavar="ID")
+@click.argument("claim_id", type=ID, metavar="ID")
 # A plain string, not click.Choice: the service refuses a bad outcome in one line, like every other value.
 @click.option("--outcome", required=True, metavar="|".join(values(Outcome)), help="true: it happened; false: it did not; partial; ambiguous: cannot be judged.")
 @click.option("--occurred", type=DATE, help="When a true or partial outcome happened (after the deadline means late).")
@@ -71,7 +71,7 @@ def _votes(review: dict) -> str:
 
 
 @cli.command()
-@click.argument("claim_id", type=int, metavar="ID")
+@click.argument("claim_id", type=ID, metavar="ID")
 @json_option
 @pass_app
 def history(app: App, claim_id: int, as_json: bool) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ledger.cli.app import App, cli, pass_app
+from ledger.cli.options import PathType
 
 
 @cli.group()
@@ -16,7 +17,7 @@ def seed() -> None:
 
 
 @seed.command("load")
-@click.argument("folder", required=False, type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("folder", required=False, type=PathType(file_okay=False, exists=True, path_type=Path))
 @pass_app
 def seed_load(app: App, folder: Path | None) -> None:
     """Load a seeds folder [default: the packaged seeds]. Loading twice adds nothing."""
@@ -30,8 +31,8 @@ def seed_load(app: App, folder: Path | None) -> None:
 
 
 @cli.command()
-@click.option("--keep", type=click.Path(dir_okay=False, path_type=Path), help="Keep the demo ledger at this path.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=Path("claims-demo-report.html"),
+@click.option("--keep", type=PathType(dir_okay=False, path_type=Path), help="Keep the demo ledger at this path.")
+@click.option("--report", "report_path", type=PathType(dir_okay=False, path_type=Path), default=Path("claims-demo-report.html"),
               show_default=True, help="Where to write the HTML accuracy report.")
 @pass_app
 def demo(app: App, keep: Path | None, report_path: Path) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import click
 
 from ledger.cli.app import App, cli, pass_app
-from ledger.cli.options import json_option
+from ledger.cli.options import PathType, json_option
 
 # A progress bar is worth drawing only for files that take a while.
 PROGRESS_BYTES = 1 << 20
 
 
 @cli.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=PathType(exists=True, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "predictionbook"]), help="The file's format [default: from its extension].")
 @click.option("--dry-run", is_flag=True, help="Check every row and report; import nothing.")
 @click.option("--skip-invalid", is_flag=True, help="Import the good rows and list the bad ones, instead of refusing the file.")
@@ -64,7 +64,7 @@ def import_(app: App, file: str, fmt, dry_run: bool, skip_invalid: bool, horizon
 
 @cli.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True, help="Output format.")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write to this file (whole or not at all) [default: stdout].")
+@click.option("--out", type=PathType(dir_okay=False, writable=True), help="Write to this file (whole or not at all) [default: stdout].")
 @click.option("--speaker", help="Only this speaker's claims.")
 @click.option("--raw", is_flag=True, help="CSV: write text cells as they are, without the ' that stops a spreadsheet running =, +, -, @.")
 @pass_app

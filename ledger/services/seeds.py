@@ -37,12 +37,29 @@ class SeedReport:
     resolutions_added: int = 0
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
+CLAIM_COLUMNS = ("said", "speaker", "text", "deadline")
+SOURCE_COLUMNS = ("url",)
+
+
+def _rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
     try:
         with path.open(newline="", encoding="utf-8") as handle:
-            return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+            reader = csv.DictReader(handle)
+            missing = [c for c in required if c not in (reader.fieldnames or ())]
+            if missing:
+                raise InvalidInput(f"{path}:1: the header has no {missing[0]!r} column (see seeds/README.md)")
+            rows = []
+            for row in reader:
+                if None in row:  # DictReader keeps the fields past the header under None
+                    raise InvalidInput(f"{path}:{reader.line_num}: more fields than the header has")
+                rows.append({k: (v or "").strip() for k, v in row.items()})
+            return rows
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path} is not UTF-8 text ({exc.reason}); save it as UTF-8") from None
+    except csv.Error as exc:
+        raise InvalidInput(f"{path}: not readable as CSV: {exc}") from None
 
 
 def load_seeds(ledger: Ledger, folder: Path | None, actor: str, *, outcomes: bool = True) -> SeedReport:
@@ -52,10 +69,10 @@ def load_seeds(ledger: Ledger, folder: Path | None, actor: str, *, outcomes: boo
     claims_file = folder / "claims.csv"
     if not claims_file.is_file():
         raise InvalidInput(f"{folder} has no claims.csv (see seeds/README.md for the format)")
-    sources = {r["url"]: r for r in _rows(folder / "sources.csv")} if (folder / "sources.csv").is_file() else {}
+    sources = {r["url"]: r for r in _rows(folder / "sources.csv", SOURCE_COLUMNS)} if (folder / "sources.csv").is_file() else {}
     report = SeedReport()
     with ledger.write() as session:
-        for line, row in enumerate(_rows(claims_file), start=2):
+        for line, row in enumerate(_rows(claims_file, CLAIM_COLUMNS), start=2):
             try:
                 _load_row(session, folder, row if outcomes else row | {"outcome": ""}, sources, actor, report)
             except LedgerError as exc:
@@ -118,9 +135,22 @@ def _resolve_row(session, claim: Claim, row: dict, actor: str, report: SeedRepor
 def _add_source(session, folder: Path, url: str, details: dict, venue: str | None, actor: str) -> Source:
     published = parse_date(details["published"]) if details.get("published") else None
     values = check_source(url, details.get("title") or venue, details.get("publisher"), published, date.today())
-    text = (folder / details["text_file"]).read_text(encoding="utf-8") if details.get("text_file") else None
+    text = _text_file(folder, details["text_file"]) if details.get("text_file") else None
     text = encodable(text, "source_text") if text is not None else None
     row = Source(**vars(values), text=text, text_sha256=text_sha256(text))
     session.add(row)
     journal.record(session, actor=actor, action="source.added", row=row)
     return row
+
+
+def _text_file(folder: Path, name: str) -> str:
+    """A source's stored text: a file inside the seeds folder, never a path leading out of it."""
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder.resolve()) or not path.is_file():
+        raise InvalidInput(f"sources.csv names text_file {name!r}, which is not a file in {folder}")
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path} is not UTF-8 text ({exc.reason}); save it as UTF-8") from None
