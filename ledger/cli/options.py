@@ -47,7 +47,15 @@ ID = IdType()
 
 # A count of rows (--limit N, --min-resolved N): a number past what a ledger can hold means the same
 # as that many, and sent as it is it would overflow the database's integer.
-COUNT = click.IntRange(min=0, max=MAX_ID, clamp=True)
+class CountType(click.IntRange):
+    def __init__(self):
+        super().__init__(min=0)
+
+    def convert(self, value, param, ctx):
+        return min(super().convert(value, param, ctx), MAX_ID)
+
+
+COUNT = CountType()
 
 
 class PathType(click.Path):
