@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -240,3 +241,27 @@ def test_a_broken_config_stops_every_command_even_with_db(sqlite_ledger, tmp_pat
     config.write_text("[user\nname = 'Ada'\n", encoding="utf-8")
     for args in (["list"], ["verify"], ["deadline", "by 2030"]):
         refused(sqlite_ledger("--db", sqlite_ledger.path, "--config", config, *args), ExitStatus.CONFIG, "not valid TOML")
+
+
+def _prediction(when) -> list[dict]:
+    return [{"number": 1, "event": "X happens", "outcome": "right", "user": "bob", "time_created": when, "time_known": "2030-01-01"}]
+
+
+@pytest.mark.parametrize("name, fmt, content, mentions", [
+    ("deep.jsonl", "jsonl", "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ("deep.json", "predictionbook", "[" + '{"a":' * 100_000 + "1" + "}" * 100_000 + "]", "nested too deeply"),
+    ("broken.jsonl", "jsonl", '{"speaker": ', "malformed JSON"),
+    *[(f"pb{i}.json", "predictionbook", json.dumps(_prediction(when)), "cannot read")
+      for i, when in enumerate([9999999999999, 1e300, -1e20, "2023-13-45T00:00:00Z", "0001-01-01T00:00:00+01:00",
+                                "9999-12-31T23:59:59-01:00", 10**20])],
+])
+def test_a_file_no_parser_can_read_is_one_line_per_row_and_imports_nothing(cli, db_url, tmp_path, name, fmt, content, mentions):
+    file = tmp_path / name
+    file.write_text(content, encoding="utf-8")
+    assert cli("list").status == 0
+    before = dump(db_url)
+    result = cli("import", file, "--format", fmt)
+    assert result.status == ExitStatus.USAGE, result.err
+    assert result.err.splitlines()[0].startswith(f"{file}:1: ") and mentions in result.err.splitlines()[0]
+    assert result.err.splitlines()[-1].startswith("claims: error: 1 of 1 rows") and "internal error" not in result.err
+    assert dump(db_url) == before

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from typing import IO, Any
 
 from ledger.errors import InvalidInput, LedgerError
-from ledger.services.transfer.rows import Record, RowError, json_object
+from ledger.services.transfer.rows import TOO_DEEP, Record, RowError, json_object
 
 PREDICTIONBOOK = "https://predictionbook.com/predictions/"
 _VERDICTS = {"right": "true", "wrong": "false", "true": "true", "false": "false"}
@@ -19,15 +19,15 @@ _UNJUDGED = (None, "", "unknown", "withdrawn")
 
 def _instant(value: Any, what: str) -> datetime:
     """A scrape's timestamp: ISO 8601, 'YYYY-MM-DD HH:MM:SS UTC', or seconds since 1970."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, timezone.utc)
-    if isinstance(value, str) and value.strip():
-        raw = value.strip().removesuffix(" UTC").replace("Z", "+00:00")
-        try:
+    try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return datetime.fromtimestamp(value, timezone.utc)
+        if isinstance(value, str) and value.strip():
+            raw = value.strip().removesuffix(" UTC").replace("Z", "+00:00")
             moment = datetime.fromisoformat(raw)
-        except ValueError:
-            raise InvalidInput(f"{what}: cannot read {value!r} as a time (ISO 8601, e.g. 2011-05-14T13:22:01Z)") from None
-        return moment.replace(tzinfo=moment.tzinfo or timezone.utc).astimezone(timezone.utc)
+            return moment.replace(tzinfo=moment.tzinfo or timezone.utc).astimezone(timezone.utc)
+    except (ValueError, OverflowError, OSError):  # not a time, or one outside years 1 to 9999 in UTC
+        raise InvalidInput(f"{what}: cannot read {value!r} as a time (ISO 8601, e.g. 2011-05-14T13:22:01Z)") from None
     raise InvalidInput(f"{what}: missing")
 
 
@@ -134,6 +134,9 @@ def json_items(handle: IO[str]) -> Iterator[tuple[int, Any]]:
             try:
                 value, end = decoder.raw_decode(buffer, pos)
                 break
+            except RecursionError:
+                yield line, RowError(line, TOO_DEEP)
+                return
             except json.JSONDecodeError as exc:
                 if eof:
                     yield line, RowError(line + buffer.count("\n", pos, exc.pos), f"malformed JSON: {exc.msg}")

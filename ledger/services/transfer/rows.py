@@ -22,6 +22,8 @@ class RowError(NamedTuple):
 
 
 
+TOO_DEEP = "malformed JSON: nested too deeply (no claim has arrays or objects within each other)"
+
 # What a reader yields: the line a record starts on, and the record or what is wrong with it.
 Record = tuple[int, "dict[str, Any] | RowError"]
 
@@ -31,6 +33,8 @@ def json_object(line: int, text: str) -> dict | RowError:
         value = json.loads(text.strip())
     except json.JSONDecodeError as exc:
         return RowError(line, f"malformed JSON: {exc.msg} at column {exc.colno}")
+    except RecursionError:
+        return RowError(line, TOO_DEEP)
     if not isinstance(value, dict):
         return RowError(line, f"expected a JSON object, got {type(value).__name__}")
     return value
