@@ -98,8 +98,8 @@ def one_claim(musk):
 
 
 @pytest.mark.parametrize("args", [
-    ["show", str(2**63)], ["show", str(2**31)], ["show", "0"], ["show", "²"], ["show", "٣"], ["history", "1e3"],
-    ["resolve", str(2**63), "--outcome", "true"], ["assign", str(2**31), "Ada"],
+    ["show", str(2**63)], ["show", str(10**30)], ["show", "0"], ["show", "²"], ["show", "٣"], ["history", "1e3"],
+    ["resolve", str(2**63), "--outcome", "true"], ["assign", str(2**64), "Ada"],
     ["add", "X", "--speaker", "Musk", "--said", "2023-07-06", "--deadline", "2030", "--restates", str(2**63)],
 ])
 def test_an_id_no_row_can_have_is_a_usage_error(one_claim, db_url, args):
@@ -109,7 +109,7 @@ def test_an_id_no_row_can_have_is_a_usage_error(one_claim, db_url, args):
 
 
 def test_ids_and_counts_at_the_edge_of_what_the_database_holds(one_claim, db_url):
-    refused(one_claim("show", str(2**31 - 1)), ExitStatus.NOT_FOUND, f"no claim #{2**31 - 1}")
+    refused(one_claim("show", str(2**63 - 1)), ExitStatus.NOT_FOUND, f"no claim #{2**63 - 1}")
     for source in ("²", str(2**63), "99999999999"):
         result = one_claim("add", "X", "--speaker", "Musk", "--said", "2023-07-06", "--deadline", "2030", "--source", source)
         refused(result, ExitStatus.NOT_FOUND, "unknown source")

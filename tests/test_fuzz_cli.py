@@ -52,7 +52,7 @@ COMMANDS = list(leaf_commands())
 
 # Values a person (or a script gone wrong) types: edges of every kind of value the CLI reads.
 EDGES = [
-    "", " ", "-", "--", "0", "-1", "1", "2", "3", "007", str(2**31 - 1), str(2**31), str(2**63), str(10**30),
+    "", " ", "-", "--", "0", "-1", "1", "2", "3", "007", str(2**31), str(2**63 - 1), str(2**63), str(10**30),
     "1e309", "nan", "inf", "-inf", "0.5", "1.5", "-0.0", "70%", "70%%", "100%", "²", "٣", "½",
     "9000y", "1 decade", "0y", "-5w", "18m", "1y", "99999999d", "soon", "later this year", "by 2030",
     "by mid-2025", "FY99", "Q5 2024", "2024-02-30", "2024-02-29", "0000-01-01", "0001-01-01", "9999-12-31",
@@ -125,7 +125,7 @@ NAMED_FILE = st.one_of(
 
 SEEDS_FOLDER = st.fixed_dictionaries({
     "claims.csv": st.one_of(st.none(), CSV_FILE, st.builds(
-        lambda rows: _csv([["said", "speaker", "claim", "deadline", "venue", "source_url", "outcome", "occurred", "note",
+        lambda rows: _csv([["said", "speaker", "text", "deadline", "source_title", "source_url", "outcome", "occurred", "note",
                             "quote", "confidence", "tags"], *rows]),
         st.lists(st.lists(TEXT, min_size=12, max_size=13), max_size=3)), HOSTILE_FILE),
     "sources.csv": st.one_of(st.none(), st.builds(

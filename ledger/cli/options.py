@@ -26,8 +26,8 @@ DATE = DateType()
 
 
 class IdType(click.ParamType):
-    """A claim's id: ASCII digits within what the database can hold, or a usage error here (not an
-    overflow in the database)."""
+    """A claim's id: ASCII digits within what an id column holds (ledger.domain.claims.MAX_ID), or
+    a usage error here rather than an overflow in the database."""
 
     name = "ID"
 
