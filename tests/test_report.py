@@ -15,6 +15,15 @@ import pytest
 from conftest import ledger_state
 from ledger.errors import ExitStatus
 
+from recording import reviewed_long_ago  # noqa: F401  (a fixture)
+
+
+@pytest.fixture(autouse=True)
+def _reviewed_long_ago(reviewed_long_ago):
+    """These ledgers are reviewed as on 2000-01-01: every report below, as of a later date, sees
+    every verdict (the tests of --as-of itself set the clock themselves)."""
+
+
 AS_OF = "2030-01-01"  # every deadline below has passed by then
 _texts = itertools.count(1)
 

@@ -15,6 +15,15 @@ import pytest
 
 from test_report import add, resolve, speaker
 
+from recording import reviewed_long_ago  # noqa: F401  (a fixture)
+
+
+@pytest.fixture(autouse=True)
+def _reviewed_long_ago(reviewed_long_ago):
+    """These ledgers are reviewed as on 2000-01-01: every report below, as of a later date, sees
+    every verdict (the tests of --as-of itself set the clock themselves)."""
+
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"

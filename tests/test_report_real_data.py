@@ -13,6 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from recording import reviewed_long_ago  # noqa: F401  (a fixture)
+
+
+@pytest.fixture(autouse=True)
+def _reviewed_long_ago(reviewed_long_ago):
+    """These ledgers are reviewed as on 2000-01-01: every report below, as of a later date, sees
+    every verdict (the tests of --as-of itself set the clock themselves)."""
+
+
 SLICE = Path(__file__).parent / "data" / "governors_elections_slice.csv"
 AS_OF = "2023-01-01"  # after every election in the slice
 

@@ -7,6 +7,9 @@ database they talk to.
   IMMEDIATE) already holds the database lock; PostgreSQL takes a transaction-scoped advisory lock.
 - ``snapshot``: a read session whose queries all see one snapshot of the ledger. SQLite's read
   transaction already does; PostgreSQL needs REPEATABLE READ.
+- ``json_field``: one top-level field of a JSON text column (a journal snapshot), as SQL text or,
+  for ``Date``, as a date. SQLite has ``json_extract`` and stores dates as ISO text; PostgreSQL
+  casts the text to ``json`` and reads it with ``->>``, then casts ISO text to ``date``.
 """
 
 from __future__ import annotations
@@ -15,10 +18,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import Date, String, Table, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import TypeEngine
 
 from ledger.store.engine import Ledger
 
@@ -68,3 +74,32 @@ def snapshot(ledger: Ledger, *, analytic: bool = False) -> Iterator[Session]:
                 conn.execute(text("SET LOCAL jit = off"))
                 conn.execute(text("SET LOCAL work_mem = '64MB'"))
         yield session
+
+
+class json_field(FunctionElement):
+    """``json_field(column, "key")``, or ``json_field(column, "key", Date)`` for an ISO date."""
+
+    inherit_cache = True
+    name = "json_field"
+
+    def __init__(self, column, key: str, type_: type[TypeEngine] = String):
+        self.type = type_()
+        super().__init__(column, key)
+
+
+def _parts(element, compiler, **kw) -> tuple[str, str]:
+    column, key = element.clauses.clauses
+    return compiler.process(column, **kw), compiler.process(key, **kw)
+
+
+@compiles(json_field, "sqlite")
+def _sqlite(element, compiler, **kw) -> str:
+    column, key = _parts(element, compiler, **kw)
+    return f"json_extract({column}, '$.' || {key})"
+
+
+@compiles(json_field, "postgresql")
+def _postgresql(element, compiler, **kw) -> str:
+    column, key = _parts(element, compiler, **kw)
+    text = f"(CAST({column} AS json) ->> {key})"
+    return f"CAST({text} AS date)" if isinstance(element.type, Date) else text

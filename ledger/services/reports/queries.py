@@ -6,9 +6,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import Integer, case, cast, extract, func, or_, select
+from sqlalchemy import Date, Integer, String, and_, case, cast, extract, func, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -18,7 +18,8 @@ from ledger.domain.report import (
     AMBIGUOUS, AWAITING, DISPUTED, FALSE, OPEN, OVERDUE, PARTIAL, SCORED, TRUE, TRUE_LATE, Credit, ReportOptions,
     Tallies, add_late_days, count_states,
 )
-from ledger.store.models import Claim, ClaimTag, Speaker
+from ledger.store.dialect import json_field
+from ledger.store.models import Claim, ClaimTag, JournalEntry, Speaker
 
 _BATCH = 10_000
 
@@ -28,6 +29,7 @@ class Scope:
     options: ReportOptions
     credit: Credit
     state: object  # the SQL CASE giving each claim its state code
+    occurred: object  # the date its outcome occurred, by that same verdict
     where: list  # the claims in scope, every speaker (the prior is fitted on them all)
     speaker_ids: list[int] | None  # --speaker, in the order given; None: every speaker
 
@@ -38,17 +40,69 @@ class Scope:
         return [*self.where, Claim.speaker_id.in_(self.speaker_ids)]
 
 
-def state_of(as_of: date):
+def _state(status, outcome, occurred, as_of: date):
+    """The state code of a claim with this verdict on ``as_of``."""
     c = Claim
     return case(
-        (c.status == "disputed", DISPUTED),
-        (or_(c.outcome.is_(None), c.occurred > as_of), case((c.deadline < as_of, OVERDUE), else_=OPEN)),
-        (c.outcome == "ambiguous", AMBIGUOUS),
+        (status == "disputed", DISPUTED),
+        (or_(outcome.is_(None), occurred > as_of), _unresolved(as_of)),
+        (outcome == "ambiguous", AMBIGUOUS),
         (c.deadline >= as_of, AWAITING),
-        (c.outcome == "false", FALSE),
-        (c.outcome == "partial", PARTIAL),
-        (or_(c.occurred.is_(None), c.occurred <= c.deadline), TRUE),
+        (outcome == "false", FALSE),
+        (outcome == "partial", PARTIAL),
+        (or_(occurred.is_(None), occurred <= c.deadline), TRUE),
         else_=TRUE_LATE,
+    )
+
+
+def _unresolved(as_of: date):
+    return case((Claim.deadline < as_of, OVERDUE), else_=OPEN)
+
+
+def _end_of(as_of: date) -> datetime:
+    return datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=timezone.utc)
+
+
+def _changed_since(end: datetime):
+    """Claims whose verdict may have changed at or after ``end``. Every review sets ``resolved_at``
+    to its own time when it settles the claim and clears it otherwise, so a resolved claim settled
+    before ``end`` has had no review since; a claim never reviewed nor edited is at version 1. Only
+    the claims left (settled later, disputed, or reviewed below the quorum) need their history."""
+    return or_(Claim.resolved_at >= end, and_(Claim.status != "resolved", Claim.version > 1))
+
+
+def _as_it_stood(end: datetime, *columns):
+    """A scalar subquery over the claim's latest journal snapshot recorded before ``end``."""
+    j = JournalEntry
+    return (
+        select(*columns)
+        .where(j.entity == "claim", j.entity_id == Claim.id, j.at < end)
+        .order_by(j.seq.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _snapshot_field(key: str, type_=String):
+    return json_field(JournalEntry.payload, key, type_)
+
+
+def state_of(as_of: date):
+    """Each claim's state on ``as_of``, with the verdict it had at the end of that day (UTC): its
+    current one unless reviewed since, else the one its journal held then (none if it had none)."""
+    end = _end_of(as_of)
+    stood = _state(_snapshot_field("status"), _snapshot_field("outcome"), _snapshot_field("occurred", Date), as_of)
+    return case(
+        (_changed_since(end), func.coalesce(_as_it_stood(end, stood), _unresolved(as_of))),
+        else_=_state(Claim.status, Claim.outcome, Claim.occurred, as_of),
+    )
+
+
+def occurred_of(as_of: date):
+    """The date each claim's outcome occurred by the verdict it had on ``as_of`` (see state_of)."""
+    end = _end_of(as_of)
+    return case(
+        (_changed_since(end), _as_it_stood(end, _snapshot_field("occurred", Date))), else_=Claim.occurred
     )
 
 
@@ -67,7 +121,7 @@ def scope_of(session: Session, options: ReportOptions) -> Scope:
     speaker_ids = None
     if options.speakers:
         speaker_ids = list(dict.fromkeys(require_speaker(session, name).id for name in options.speakers))
-    return Scope(options, Credit(options), state_of(options.as_of), where, speaker_ids)
+    return Scope(options, Credit(options), state_of(options.as_of), occurred_of(options.as_of), where, speaker_ids)
 
 
 def speaker_names(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
@@ -119,7 +173,7 @@ def tallies_of(conn: Connection, scope: Scope) -> Tallies:
     )
     tallies = count_states(streamed(conn, query))
     if scope.options.policy == "decay":
-        late = select(Claim.speaker_id, Claim.deadline, Claim.occurred).where(*scope.where, scope.state == TRUE_LATE)
+        late = select(Claim.speaker_id, Claim.deadline, scope.occurred).where(*scope.where, scope.state == TRUE_LATE)
         add_late_days(tallies, streamed(conn, late))
     return tallies
 
@@ -137,7 +191,7 @@ def tag_query(scope: Scope):
 
 def late_tag_query(scope: Scope):
     return (
-        select(Claim.speaker_id, ClaimTag.tag, Claim.deadline, Claim.occurred)
+        select(Claim.speaker_id, ClaimTag.tag, Claim.deadline, scope.occurred)
         .join(ClaimTag, ClaimTag.claim_id == Claim.id)
         .where(*scope.details(), scope.state == TRUE_LATE)
         .order_by(_speaker_key(Claim.speaker_id), ClaimTag.tag)
@@ -175,7 +229,7 @@ def lateness_query(scope: Scope):
     """
     as_of = scope.options.as_of
     inner = select(
-        Claim.speaker_id, Claim.said, Claim.deadline, Claim.occurred, scope.state.label("state")
+        Claim.speaker_id, Claim.said, Claim.deadline, scope.occurred.label("occurred"), scope.state.label("state")
     ).where(*scope.details(), Claim.deadline < as_of).subquery()
     came_true = inner.c.state.in_((TRUE, TRUE_LATE))
     return (
