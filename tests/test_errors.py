@@ -98,7 +98,7 @@ def one_claim(musk):
 
 
 @pytest.mark.parametrize("args", [
-    ["show", str(2**63)], ["show", str(10**30)], ["show", "0"], ["show", "²"], ["show", "٣"], ["history", "1e3"],
+    ["show", str(2**31)], ["show", str(2**63)], ["show", str(10**30)], ["show", "0"], ["show", "²"], ["show", "٣"], ["history", "1e3"],
     ["resolve", str(2**63), "--outcome", "true"], ["assign", str(2**64), "Ada"],
     ["add", "X", "--speaker", "Musk", "--said", "2023-07-06", "--deadline", "2030", "--restates", str(2**63)],
 ])

@@ -350,6 +350,8 @@ def test_downgrade_to_base_asks_first_then_removes_everything(raw, cli):
     assert cli("db", "downgrade", "base", "--yes").status == 0
     assert dump(raw.engine) == {}
     assert cli("db", "current").out.startswith("none")
+    # What is left is a ledger to start again with, not "tables but no claims schema version".
+    assert cli("list").status == 0 and cli("db", "current").out.startswith(SCHEMA_REVISION)
 
 
 # SQLite only: PostgreSQL checks every reference as it writes, so no such ledger can exist there.

@@ -74,21 +74,25 @@ def test_an_interior_fit_is_the_likelihood_maximum_to_1e6(rows):
         assert shrunk_rate(k, n, fitted) == pytest.approx((k + a) / (n + a + b), abs=1e-6)
 
 
-@settings(max_examples=20, deadline=None)
-@given(st.integers(2, 12).flatmap(lambda strength: st.lists(
-    st.integers(3, 40), min_size=20, max_size=60).map(lambda sizes: (strength, sizes))), st.randoms(use_true_random=False))
-def test_overdispersed_ledgers_fit_an_interior_maximum(params, rng):
-    """Records drawn from a real spread of rates: the fit is a maximum, never a fallback."""
-    strength, sizes = params
+@pytest.mark.parametrize("seed", range(20))
+def test_overdispersed_ledgers_fit_an_interior_maximum(seed):
+    """Records drawn from a real spread of rates: the fit is scipy's maximum, or, where the spread
+    drawn is small enough to be chance, a fallback that scipy's optimum agrees with."""
+    import random
+
+    rng = random.Random(seed)
+    strength = rng.uniform(0.5, 12)
+    mean = rng.uniform(0.15, 0.85)
+    sizes = [rng.randint(3, 40) for _ in range(rng.randint(20, 60))]
     ks = []
     for n in sizes:
-        rate = rng.betavariate(0.4 * strength / 10 + 0.2, 0.6 * strength / 10 + 0.2)
+        rate = rng.betavariate(mean * strength, (1 - mean) * strength)
         ks.append(sum(rng.random() < rate for _ in range(n)))
     fitted = fit_beta_prior(ks, sizes)
     if fitted.method == "mle":
         a, b, grad = scipy_optimum(ks, sizes)
         assert fitted.alpha == pytest.approx(a, rel=1e-6) and fitted.beta == pytest.approx(b, rel=1e-6)
-    elif 0 < sum(ks) < sum(sizes):  # a spread this small can be chance: scipy's optimum runs off too
+    elif 0 < sum(ks) < sum(sizes):
         assert fitted.method in ("pooled", "weak")
         a, b, _ = scipy_optimum(ks, sizes)
         assert a + b > 1e4 if fitted.method == "pooled" else a + b < 1e-2

@@ -77,7 +77,8 @@ BAD_CLAIMS = [
     # (what is wrong, fields, the message every door gives, doors that can carry the value)
     ("tag too long", {"tags": ["x" * 150]}, "tag is longer than 100 characters", CLAIM_DOORS),
     ("NUL in the text", {"text": "Robotaxis\x00 in Austin"}, "claim text contains a NUL byte", ("add", "jsonl")),
-    ("lone surrogate", {"text": "Robotaxis \udc80"}, "claim text is not valid Unicode (lone surrogate U+DC80)", ("add", "jsonl")),
+    # (On the command line a lone surrogate is not text at all: the CLI refuses it first, tests/test_errors.py.)
+    ("lone surrogate", {"text": "Robotaxis \udc80"}, "claim text is not valid Unicode (lone surrogate U+DC80)", ("jsonl",)),
     ("long deadline", {"deadline": "by " + "x" * 100_000}, "deadline is longer than 200 characters", CLAIM_DOORS),
     ("long text", {"text": "y" * 2001}, "claim text is longer than 2,000 characters", CLAIM_DOORS),
     ("doubled percent", {"probability": "70%%"}, "probability '70%%' has more than one '%'", ("add", "csv", "jsonl")),
@@ -91,11 +92,13 @@ BAD_CLAIMS = [
 ]
 
 
-@pytest.mark.parametrize("door", list(CLAIM_DOORS))
-@pytest.mark.parametrize("problem, fields, message, doors", BAD_CLAIMS, ids=[c[0] for c in BAD_CLAIMS])
-def test_a_bad_claim_gets_the_same_message_through_every_door(cli, db_url, tmp_path, door, problem, fields, message, doors):
-    if door not in doors:
-        pytest.skip(f"{door} cannot carry this value")
+def through_doors(cases):
+    """One case per door that can carry the value (a CSV cell cannot hold a NUL, say)."""
+    return [pytest.param(door, fields, message, id=f"{problem}-{door}") for problem, fields, message, doors in cases for door in doors]
+
+
+@pytest.mark.parametrize("door, fields, message", through_doors(BAD_CLAIMS))
+def test_a_bad_claim_gets_the_same_message_through_every_door(cli, db_url, tmp_path, door, fields, message):
     assert cli("speaker", "add", "Elon Musk").status == 0
     before = counts(db_url)
     result = CLAIM_DOORS[door](cli, tmp_path, {**GOOD, **fields})
@@ -140,11 +143,8 @@ def via_resolve(cli, tmp_path, row):
 RESOLUTION_DOORS = {"resolve": via_resolve, "csv": via_csv, "jsonl": via_jsonl, "seeds": via_seeds}
 
 
-@pytest.mark.parametrize("door", list(RESOLUTION_DOORS))
-@pytest.mark.parametrize("problem, fields, message, doors", BAD_RESOLUTIONS, ids=[c[0] for c in BAD_RESOLUTIONS])
-def test_a_bad_resolution_gets_the_same_message_through_every_door(cli, db_url, tmp_path, door, problem, fields, message, doors):
-    if door not in doors:
-        pytest.skip(f"{door} cannot carry this value")
+@pytest.mark.parametrize("door, fields, message", through_doors(BAD_RESOLUTIONS))
+def test_a_bad_resolution_gets_the_same_message_through_every_door(cli, db_url, tmp_path, door, fields, message):
     cli("speaker", "add", "Elon Musk")
     result = RESOLUTION_DOORS[door](cli, tmp_path, {**GOOD, **fields})
     assert result.status == ExitStatus.USAGE and message in result.err, result.err
@@ -165,7 +165,7 @@ def speaker(cli):
     (["--said", FUTURE], f"said {FUTURE} is in the future"),
     (["--said", "2023-01-01", "--deadline", "soon", "--horizon", "9000y"], "longer than 100 years"),
     (["--said", "2023-01-01", "--source", "\u00b2"], "unknown source '\u00b2'"),
-    (["--said", "2023-01-01", "--restates", str(2**63)], f"no claim #{2**63} to restate"),
+    (["--said", "2023-01-01", "--restates", str(2**63)], f"{2**63} is not an id"),
     (["--said", "2023-01-01", "--logged-by", "  "], "empty name of who acts"),
 ])
 def test_values_that_were_guessed_at_or_crashed_are_one_line_errors(speaker, db_url, args, message):
@@ -190,12 +190,6 @@ def test_a_blank_reviewer_is_refused_not_replaced_by_the_os_user(speaker, db_url
     result = speaker("resolve", claim, "--outcome", "false", "--reviewer", "   ")
     assert result.status == ExitStatus.USAGE and "no reviewer" in result.err, result.err
     assert counts(db_url) == before
-
-
-def test_ids_beyond_64_bits_name_no_claim(speaker):
-    for command in (["show", str(2**63)], ["resolve", str(2**63), "--outcome", "false", "--reviewer", "Ada"], ["history", str(2**64)]):
-        result = speaker(*command)
-        assert result.status == ExitStatus.NOT_FOUND and "no claim #" in result.err, result.err
 
 
 def test_a_source_url_must_be_a_web_address(cli, db_url):

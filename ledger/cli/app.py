@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import sys
 import traceback
 from functools import cached_property
@@ -102,6 +103,11 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> None:
     env = env or Environment()
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or bool(env.environ.get("CLAIMS_DEBUG"))
+    if not debug:
+        # SQLAlchemy logs what it could not clean up after an interrupt ("Error closing cursor",
+        # with a traceback) through Python's last-resort handler; the user sees our one line.
+        logging.getLogger("sqlalchemy").addHandler(logging.NullHandler())
+        logging.getLogger("sqlalchemy").propagate = False
     sys.exit(run(args, debug, env))
 
 

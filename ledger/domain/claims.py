@@ -75,7 +75,7 @@ def resolve_deadline(expression: str, said: date, horizon: str | None = None) ->
     return deadline
 
 
-MAX_ID = 2**63 - 1  # ids are signed 64-bit on every backend
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32-bit on PostgreSQL, the narrower backend
 
 
 def valid_id(number: int) -> bool:

@@ -147,7 +147,8 @@ class Ledger:
         from sqlalchemy import inspect
 
         with self.connect() as conn:
-            return not inspect(conn).get_table_names()
+            # `claims db downgrade base` leaves Alembic's own (empty) version table behind.
+            return not set(inspect(conn).get_table_names()) - {"alembic_version"}
 
     @contextmanager
     def connect(self):
