@@ -63,9 +63,14 @@ class App:
     def json(self, value: Any) -> None:
         click.echo(json_text(value, indent=2), file=self.env.stdout)
 
-    def echo(self, text: str = "", nl: bool = True, **style) -> None:
+    def echo(self, text: str = "", **style) -> None:
         text = styled(text, **style) if self.color else terminal(text)
-        click.echo(text, nl=nl, file=self.env.stdout, color=self.color)
+        click.echo(text, file=self.env.stdout, color=self.color)
+
+    def emit(self, document: str) -> None:
+        """A document its renderer has already escaped for its own format (a calendar, a CSV, a
+        report), written as it is: escaping it again for the terminal would corrupt it."""
+        click.echo(document, nl=False, file=self.env.stdout, color=self.color)
 
     def note(self, text: str) -> None:
         """Narration and hints go to stderr, so stdout stays clean for pipes."""

@@ -146,6 +146,6 @@ def calendar(app: App, out: Path | None) -> None:
     identity, claims = calendar_claims(app.ledger)
     text = render(claims, identity)
     if out is None:
-        return app.echo(text, nl=False)
+        return app.emit(text)
     write_text(out, [text])
     app.note(f"Wrote {len(claims)} deadline(s) to {out}")

@@ -51,7 +51,7 @@ def report(app: App, speakers, tag, since, until, as_of, policy, half_life, min_
     chunks = _leaderboard(app, options, fmt, color, raw) if leaderboard else _report(app, options, fmt, color, raw)
     if out is None:
         for chunk in chunks:
-            app.echo(chunk, nl=False)
+            app.emit(chunk)
         return
     from ledger.files import write_text
 
