@@ -11,24 +11,20 @@ from datetime import date, timedelta
 import pytest
 
 from ledger.domain.report import AMBIGUOUS, FALSE, PARTIAL, TRUE, TRUE_LATE, Credit, ReportOptions, add_late_days, count_states
+from ledger.domain.prior import Beta, BetaPrior, fit_beta_prior, posterior, shrunk_rate
 from ledger.domain.scoring import (
     Z95,
-    Beta,
-    BetaPrior,
     beta_interval,
     beta_quantile,
     brier,
     calibration,
     credit,
-    fit_beta_prior,
     kaplan_meier,
     km_median,
     lateness_ratio,
     log_score,
     on_time_share,
-    posterior,
     regularized_beta,
-    shrunk_rate,
     wilson_interval,
 )
 from ledger.errors import InvalidInput

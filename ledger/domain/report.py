@@ -19,6 +19,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Final, NotRequired, TypedDict
 
+from ledger.domain import prior as eb
 from ledger.domain import scoring
 from ledger.domain.claims import clean_tag
 from ledger.domain.hedges import SOURCE as HEDGE_SOURCE
@@ -318,7 +319,7 @@ def _wilson(k: float, n: int) -> list[float]:
 
 @dataclass
 class Prior:
-    beta_prior: scoring.BetaPrior
+    beta_prior: eb.BetaPrior
     speakers: int
 
 
@@ -326,7 +327,7 @@ def fit_prior(tallies: Tallies, credit: Credit) -> Prior:
     """The beta prior of hit rates, fitted by empirical Bayes across every speaker in scope."""
     # In speaker order, so the fit does not depend on the order the database grouped rows in.
     records = [(credit.hits(c), c.scored) for _, c in sorted(tallies.totals.items()) if c.scored]
-    fitted = scoring.fit_beta_prior([k for k, _ in records], [n for _, n in records])
+    fitted = eb.fit_beta_prior([k for k, _ in records], [n for _, n in records])
     return Prior(fitted, len(records))
 
 
@@ -341,8 +342,8 @@ def shrunk(k: float, n: int, prior: Prior) -> Shrunk:
     p = prior.beta_prior
     if not p.shrinks:
         return {"shrunk_hit_rate": k / n if n else None, "shrunk_hit_rate_ci": None}
-    a, b = scoring.posterior(k, n, p)
-    return {"shrunk_hit_rate": scoring.shrunk_rate(k, n, p), "shrunk_hit_rate_ci": list(_posterior_interval(a, b))}
+    a, b = eb.posterior(k, n, p)
+    return {"shrunk_hit_rate": eb.shrunk_rate(k, n, p), "shrunk_hit_rate_ci": list(_posterior_interval(a, b))}
 
 
 @lru_cache(maxsize=4096)
