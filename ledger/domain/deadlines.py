@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
+from dateutil.easter import easter
 from dateutil.relativedelta import relativedelta
 
 from ledger.domain.dates import parse_date
@@ -235,7 +236,17 @@ _HEDGES = ["about", "around", "approximately", "approx", "roughly", "circa", "ca
            "we hope", "definitely", "certainly", "surely", "i am confident", "im confident"]
 _LEAD = re.compile(rf"^({_words([*_SIGNALS, *_HEDGES])})\s+(?=\S)")
 _HEDGE_LEAD = re.compile(rf"^({_words(_HEDGES)})\s+(?=\S)")
-_AT_THE_LATEST = re.compile(r"\s+(?:at\s+the\s+latest|at\s+latest|or\s+sooner|or\s+earlier|or\s+before)$")
+_AT_THE_LATEST = re.compile(
+    r"\s+(?:at\s+the\s+latest|at\s+latest|or\s+sooner|or\s+earlier|or\s+before|if\s+not\s+(?:sooner|earlier|before))$"
+)
+# Said after the period, these soften or stress it without moving it: "next year for sure",
+# "next year, hopefully" (the comma is gone by now).
+_TRAILING_HEDGE = re.compile(
+    r"(?:\s+(?:for\s+sure|for\s+certain|hopefully|probably|definitely|certainly|surely|maybe|perhaps|"
+    r"possibly|i\s+(?:think|hope|believe|expect|guess)|we\s+(?:think|hope|believe|expect)|id\s+say|i\s+would\s+say))+$"
+)
+# An outer bound after a period ("in three months, six at most"): the outer one is the deadline.
+_OUTER_BOUND = re.compile(r"\s+(?:at\s+(?:the\s+)?most|tops|max|maximum|at\s+the\s+outside)$")
 
 # Idioms that name no date; matched on the whole text, since "within one day" is a day.
 _IDIOMS = re.compile(
@@ -279,8 +290,23 @@ _REL = {"this": 0, "the": 0, "current": 0, "the current": 0, "next": 1, "the nex
 _UNIT = r"(?P<unit>week|month|quarter|half|year|decade)"
 _ORD = {"first": 1, "1st": 1, "front": 1, "second": 2, "2nd": 2, "latter": 2, "back": 2, "third": 3, "3rd": 3,
         "fourth": 4, "4th": 4}
-_HOLIDAYS = [(r"christmas\s+eve|xmas\s+eve", 12, 24), (r"christmas(?:\s+day)?|xmas", 12, 25),
-             (r"new\s+years?\s+eve|nye", 12, 31), (r"new\s+years?(?:\s+day)?", 1, 1)]
+def _thanksgiving(y: int) -> date:
+    """US Thanksgiving: the fourth Thursday of November."""
+    first = date(y, 11, 1)
+    return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+
+
+# A holiday and the day it falls on in a given year; Easter is the Western one (dateutil).
+_HOLIDAYS: list[tuple[str, Callable[[int], date]]] = [
+    (r"christmas\s+eve|xmas\s+eve", lambda y: date(y, 12, 24)),
+    (r"christmas(?:\s+day)?|xmas", lambda y: date(y, 12, 25)),
+    (r"new\s+years?\s+eve|nye", lambda y: date(y, 12, 31)),
+    (r"new\s+years?(?:\s+day)?", lambda y: date(y, 1, 1)),
+    (r"good\s+friday", lambda y: easter(y) - 2 * DAY),
+    (r"easter\s+monday", lambda y: easter(y) + DAY),
+    (r"easter(?:\s+sunday|\s+day)?", easter),
+    (r"(?:us\s+)?thanksgiving(?:\s+day)?", _thanksgiving),
+]
 _PARTS = {"early": 0, "beginning of": 0, "start of": 0, "mid": 1, "middle of": 1, "midway through": 1,
           "late": 2, "end of": 2, "end": 2, "close of": 2, "towards the end of": 2, "toward the end of": 2,
           "near the end of": 2, "later in": 2}
@@ -346,9 +372,8 @@ def _rest_of(m: re.Match[str], said: date) -> _Span:
 
 
 def _holiday(m: re.Match[str], said: date) -> _Span | None:
-    name = m["holiday"]
-    month, day = next((mo, d) for pattern, mo, d in _HOLIDAYS if re.fullmatch(pattern, name))
-    return _named(m, said, lambda y: _day(date(y, month, day)))
+    day_in = next(when for pattern, when in _HOLIDAYS if re.fullmatch(pattern, m["holiday"]))
+    return _named(m, said, lambda y: _day(day_in(y)))
 
 
 def _day_of_month(m: re.Match[str], said: date) -> _Span | None:
@@ -397,7 +422,7 @@ _SPAN_RULES = [  # the first rule that matches the whole text and yields a span 
     (rf"(?:(?P<rel>this|next|the|this\s+coming|the\s+coming)\s+)?(?P<season>{_words(_SEASONS)}){_OF_Y}",
      lambda m, said: _named(m, said, lambda y: _season(y, m["season"]))),
     (r"(?:the\s+)?(?P<d>\d{3})0s", lambda m, said: _decade(int(m["d"]) * 10)),
-    (rf"(?:(?P<rel>this|next)\s+)?(?:the\s+)?(?P<holiday>{'|'.join(p for p, _, _ in _HOLIDAYS)})(?:\s+{_Y})?",
+    (rf"(?:(?P<rel>this|next)\s+)?(?:the\s+)?(?P<holiday>{'|'.join(p for p, _ in _HOLIDAYS)})(?:\s+{_Y})?",
      _holiday),
     (rf"(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_M}(?:\s+{_Y})?", _day_of_month),
     (rf"{_M}\s+(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+{_Y})?", _day_of_month),
@@ -429,7 +454,7 @@ _DELTA = {"Y": relativedelta(years=1), "M": relativedelta(months=1), "W": relati
 _N = r"\d+(?:\.\d+)?"
 _DURATION = re.compile(
     rf"(?P<lead>the\s+)?(?:(?P<next>next|coming|following)\s+)?"
-    rf"(?:(?P<low>{_N})\s*(?:to|or|-)\s*)?(?:(?P<n>{_N})\s*|(?P<q>an?|(?:a\s+)?few|several|some|many|"
+    rf"(?:(?P<low>{_N})\s*(?:to|or|-|maybe|perhaps|possibly|or\s+maybe|or\s+perhaps)\s*)?(?:(?P<n>{_N})\s*|(?P<q>an?|(?:a\s+)?few|several|some|many|"
     rf"a\s+number\s+of|a\s+handful\s+of|numerous)\s+)?"
     rf"(?P<unit>{_words(_DURATION_UNITS)})(?P<plural>s)?"
     r"(?:\s+(?:from\s+(?:now|today)|time|hence|ahead|out|later|or\s+so|or\s+less|to\s+come))?"
@@ -439,7 +464,8 @@ _VAGUE_BODY = re.compile(
     r"some\s*time|imminently|"
     r"(?:the\s+)?(?:(?:very\s+|not\s+too\s+|not\s+so\s+)?(?:near|distant)\s+|foreseeable\s+)?future|"
     r"(?:the\s+)?(?:near|short|medium|long|longer)\s+(?:term|run)|"
-    r"(?:the\s+)?(?:days|weeks|months|years|decades)\s+(?:ahead|to\s+come)"
+    r"(?:the\s+)?(?:days|weeks|months|years|decades)\s+(?:ahead|to\s+come)|"
+    r"(?:a\s+)?matter\s+of\s+(?:minutes|hours|days|weeks|months)"
 )
 
 
@@ -476,6 +502,28 @@ def _read(body: str, said: date) -> _Reading | None:
     if duration and (reading := _read_duration(duration)) is not None:
         return reading
     return _span(body, said)
+
+
+_ELLIPSIS = re.compile(r"(?:the\s+)?(?:next|following|one\s+after)")
+
+
+def _alternatives(body: str, outer: bool) -> list[tuple[str, str]]:
+    """The ways to read the body as two periods said as one deadline: "this year or next",
+    "June or July", or with an outer bound "3 months 6" ("in three months, six at most")."""
+    words = body.split(" ")
+    if outer:
+        splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(len(words) - 1, 0, -1)]
+    else:
+        splits = [(" ".join(words[:i]), " ".join(words[i + 1:])) for i, w in enumerate(words) if w == "or"]
+    pairs = []
+    for first, second in splits:
+        if _ELLIPSIS.fullmatch(second) and (unit := re.search(rf"\b{_UNIT}s?$", first)):
+            second = f"next {unit['unit']}"  # "this year or next": next year
+        elif re.fullmatch(_N, second) and (unit := re.search(r"\s([a-z]+)$", first)):
+            second = f"{second} {unit[1]}"  # "3 months, 6 at most": 6 months
+        if first and second:
+            pairs.append((first, second))
+    return pairs
 
 
 # --- settling a reading against the signal and the day said --------------------------------
@@ -532,9 +580,17 @@ def normalise(expression: str, said: date) -> Deadline:
         text = text[hedge.end():]
     if _IDIOMS.fullmatch(text):
         return _vague(expression, said)
+    text = _TRAILING_HEDGE.sub("", text)
+    outer = _OUTER_BOUND.search(text)
+    if outer and outer.start() > 0:
+        text = text[: outer.start()]
     signal, body = _split_signal(text)
     try:
-        reading = _read(_numbers(body), said)
+        body = _numbers(body)
+        reading = _read(body, said)
+        for pair in _alternatives(body, outer is not None) if reading is None else ():
+            if (later := _later(expression, said, signal, pair)) is not None:
+                return later
         if reading is None:
             raise _unreadable(expression)
         return _settle(expression, said, signal, reading)
@@ -542,6 +598,21 @@ def normalise(expression: str, said: date) -> Deadline:
         raise InvalidDeadline(
             f"{_quote(expression)} falls outside the calendar (years 1 to 9999); write it like {EXAMPLES}"
         ) from None
+
+
+def _later(expression: str, said: date, signal: str, pair: tuple[str, str]) -> Deadline | None:
+    """Of two periods, the later one is the deadline; the claim can come true from the earlier.
+    The second is named from the first on ("June or July" said in July is June and July 2024)."""
+    first = _read(pair[0], said)
+    if first is None or isinstance(first, _Vague):
+        return None
+    _, second_body = _split_signal(pair[1])  # "by mid-2025, or by the end of 2026"
+    second = _read(second_body, max(said, first.start) if isinstance(first, _Span) else said)
+    if second is None or isinstance(second, _Vague):
+        return None
+    settled = [_settle(expression, said, signal, r) for r in (first, second)]
+    latest = max(settled, key=lambda d: d.deadline or said)
+    return replace(latest, earliest=min(d.earliest for d in settled))
 
 
 # --- horizons: the deadline assumed for a vague claim --------------------------------------

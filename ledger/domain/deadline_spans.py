@@ -1,0 +1,155 @@
+"""Deadline phrases in running text: every span of a sentence that the deadline grammar reads.
+
+`ledger.domain.deadlines.normalise` reads a phrase someone has already picked out ("later this
+year"); an article gives whole sentences. The finder cuts a sentence into runs of words the
+grammar knows (signal, hedge, number, month, unit words...), tries every sub-run longest first,
+and keeps the ones `normalise` accepts without overlapping a longer one. It never returns a span
+the grammar refuses, so each span's `deadline` is exactly what `claims add --deadline` would store.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from ledger.domain.deadlines import Deadline, normalise
+from ledger.errors import InvalidDeadline
+
+__all__ = ["DeadlineSpan", "find_deadlines"]
+
+# Words that only link or signal: a span made of these alone names no time.
+_FUNCTION = frozenset(
+    "the of a an and or to from in by at on within during over before after until till through up "
+    "any no not than later prior ahead less under more most latest sooner earlier if for sure hopefully "
+    "probably definitely certainly surely maybe perhaps possibly likely about around approximately "
+    "approx roughly circa ca some sometime point stage just nearly almost somewhere give take i we "
+    "think believe expect expected hope im am confident d say would guess this next last current "
+    "following previous coming very quite pretty fairly really near distant foreseeable".split()
+)
+# Words that name a time (or a count of one); a span needs at least one of them.
+_TIME = frozenset(
+    "year years month months week weeks quarter quarters half halves decade decades day days fortnight "
+    "fortnights time times end beginning start middle mid midway close towards toward rest remainder "
+    "early late calendar fiscal fy january february march april may june july august september october "
+    "november december jan feb mar apr jun jul aug sep sept oct nov dec spring summer fall autumn winter "
+    "christmas xmas eve new years nye easter sunday monday good friday thanksgiving us today tomorrow "
+    "soon soonish shortly eventually ultimately someday imminently future term run long short medium "
+    "longer hence now ago front back latter first second third fourth one two three four five six seven "
+    "eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty "
+    "thirty forty fifty sixty seventy eighty ninety couple dozen few several many number handful "
+    "numerous matter minutes hours moment down road line fullness due course tops max maximum outside "
+    "yearend midyear".split()
+)
+_CODE = re.compile(r"\d[\d./-]*(?:st|nd|rd|th|s|q|h)?|[qh][1-4]|fy\d{2,4}|\d{4}s?-h[12]|\d{4}-\d{2}(?:-\d{2})?")
+# A token: a word with its inner hyphens, apostrophes and dots ("mid-2025", "year's", "31.12.2023").
+_TOKEN = re.compile(r"\w+(?:[-'’./]\w+)*")
+# What may lie between two words of one phrase: spaces, a comma, a dash ("next year, hopefully").
+_JOIN = re.compile(r"\s*[,\u2013\u2014-]?\s*")
+_MAX_WORDS = 14
+_AGO = re.compile(r"\s*(?:ago|earlier|before|previously)\b", re.IGNORECASE)
+_UNITS = frozenset("year years month months week weeks quarter quarters half decade decades day days".split())
+_ARTICLES = frozenset("the a an of".split())
+# A month or season on its own, in lower case, is more often a word than a date ("prices may fall").
+_AMBIGUOUS_ALONE = frozenset("may march fall spring summer winter autumn second".split())
+# Words that make a count of time a deadline: "within two years", "two years from now".
+_DURATION_LEADS = frozenset("in within over during by until till before under up less no the next coming following".split())
+_DURATION_TAIL = re.compile(r"(?:now|today|time|hence|ahead|out|later|come|most|latest|tops|max)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DeadlineSpan:
+    """A deadline phrase as it stands in the sentence, and what it means on the day said."""
+
+    start: int  # character offsets into the sentence
+    end: int
+    text: str
+    deadline: Deadline
+
+
+def _known(token: str) -> bool:
+    word = token.lower().replace("’", "'")
+    word = word[:-2] if word.endswith("'s") else word.rstrip("'")
+    if word in _FUNCTION or word in _TIME or _CODE.fullmatch(word):
+        return True
+    return "-" in word and all(_known(part) for part in word.split("-") if part)
+
+
+def _timely(token: str) -> bool:
+    word = token.lower().replace("’", "'").removesuffix("'s").rstrip("'")
+    return word in _TIME or bool(_CODE.fullmatch(word)) or any(
+        p in _TIME or _CODE.fullmatch(p) for p in word.split("-") if p
+    )
+
+
+def _runs(sentence: str) -> list[list[re.Match[str]]]:
+    """Maximal runs of known words, broken by any other word or by punctuation other than a comma
+    or a dash (a quotation mark or a full stop ends a phrase)."""
+    runs: list[list[re.Match[str]]] = []
+    current: list[re.Match[str]] = []
+    previous_end = 0
+    for token in _TOKEN.finditer(sentence):
+        joined = current and _JOIN.fullmatch(sentence[previous_end: token.start()])
+        if not _known(token[0]) or not joined:
+            if current:
+                runs.append(current)
+            current = []
+        if _known(token[0]):
+            current.append(token)
+        previous_end = token.end()
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _plausible(words: list[re.Match[str]]) -> bool:
+    """Whether a run of words could be a phrase at all: it names a time, and is not a lone
+    lower-case word that is more often not a date ("prices may fall")."""
+    if not any(_timely(w[0]) for w in words):
+        return False
+    if len(words) == 1 and (words[0][0] in _AMBIGUOUS_ALONE or words[0][0].lower() == "today"):
+        return False  # "today" alone is when it was said, not when it is due
+    if words[-1][0].lower().endswith(("'s", "’s")) and words[-1][0].lower() not in ("year's", "year’s"):
+        return False  # "tomorrow's cars"
+    if [w[0].lower() for w in words][-1] in _UNITS and all(w[0].lower() in _UNITS | _ARTICLES for w in words):
+        return False  # "the year", "a month": a period named without saying which
+    return words[0][0].lower() not in ("and", "or", "of", "to", "from", "than")
+
+
+def _meant(words: list[re.Match[str]], deadline: Deadline) -> bool:
+    """A bare count of time ("a year", "two weeks") reads as a duration, but in running text it is
+    mostly not one ("a year of growth"); it counts with a word that makes it a deadline."""
+    if not deadline.timex.startswith("P"):
+        return True
+    return words[0][0].lower() in _DURATION_LEADS or bool(_DURATION_TAIL.search(words[-1][0]))
+
+
+def find_deadlines(sentence: str, said: date) -> list[DeadlineSpan]:
+    """Every deadline phrase in ``sentence`` the grammar reads as said on ``said``, longest first;
+    no two overlap, and a shorter phrase inside a longer one is not returned."""
+    found: list[DeadlineSpan] = []
+    for run in _runs(sentence):
+        candidates = [
+            (i, j) for i in range(len(run)) for j in range(i + 1, min(len(run), i + _MAX_WORDS) + 1)
+        ]
+        candidates.sort(key=lambda ij: (run[ij[0]].start() - run[ij[1] - 1].end(), run[ij[0]].start()))
+        taken: list[tuple[int, int]] = []
+        for i, j in candidates:
+            start, end = run[i].start(), run[j - 1].end()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            text = sentence[start:end]
+            if _AGO.match(sentence, end):
+                continue  # "two years ago": the past
+            if not _plausible(run[i:j]):
+                continue
+            try:
+                deadline = normalise(text, said)
+            except InvalidDeadline:
+                continue
+            if not _meant(run[i:j], deadline):
+                continue
+            taken.append((start, end))
+            found.append(DeadlineSpan(start, end, text, deadline))
+    found.sort(key=lambda s: (s.start - s.end, s.start))
+    return found
