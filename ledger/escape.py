@@ -14,7 +14,9 @@ context, used by every writer of that context:
   comes from it.
 - ``html``: HTML text and attribute values.
 - ``json_text``: strict JSON (no NaN or Infinity: a figure that cannot be computed is null),
-  with the characters a terminal or a script block would act on written as ``\\uXXXX``.
+  with the characters a terminal or a script block would act on written as ``\\uXXXX``;
+  ``json_script`` for JSON-LD inside a ``<script>`` block.
+- ``html_link``: a link only to an http(s) address; any other URL is shown as text.
 - ``ical_text`` / ``ical_uri``: RFC 5545 TEXT and URI values on one content line.
 """
 
@@ -122,6 +124,22 @@ def html(value: object) -> str:
     return _html.escape(_CONTROLS.sub("", "" if value is None else str(value)), quote=True)
 
 
+def html_link(url: str | None, text: object = None) -> str:
+    """A link to ``url`` if it is a web address (http or https, a host, no space or control
+    character), else ``text`` (by default the URL itself) as plain text: a stored
+    ``javascript:`` or ``data:`` URL is never made clickable."""
+    label = html(url if text is None else text)
+    if not url or _CONTROLS.search(url) or any(c.isspace() for c in url):
+        return label
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return label
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return label
+    return f'<a href="{html(url)}" rel="nofollow noopener">{label}</a>'
+
+
 # --- JSON ----------------------------------------------------------------------------------------
 
 # Valid JSON may carry these raw; a terminal (C1, DEL), a script block (U+2028/9, "</") or a
@@ -151,6 +169,13 @@ def json_text(value: Any, *, indent: int | None = None) -> str:
     except ValueError:  # NaN or Infinity somewhere: an undefined figure
         text = json.dumps(_finite(value), indent=indent, ensure_ascii=False, allow_nan=False, default=str)
     return _JSON_UNSAFE.sub(_json_escape, text)
+
+
+def json_script(value: Any) -> str:
+    """JSON for an HTML ``<script>`` block (JSON-LD): ``json_text`` with every ``<``, ``>`` and
+    ``&`` written as ``\\u003c``..., so no stored text can close the block or open a comment."""
+    text = json_text(value, indent=2)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 # --- iCalendar -----------------------------------------------------------------------------------

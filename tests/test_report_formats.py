@@ -40,8 +40,12 @@ def test_table(two_speakers):
     result = two_speakers("report", "--as-of", AS_OF)
     assert result.status == 0, result.err
     lines = result.out.splitlines()
-    assert lines[0].split()[:3] == ["SPEAKER", "CLAIMS", "OPEN"]
-    ada = next(line for line in lines if line.startswith("Ada Forecaster"))
+    assert lines[0] == f"Showing every speaker; tag any; said any time; as of {AS_OF}; policy strict."
+    assert lines[2].split()[:3] == ["SPEAKER", "CLAIMS", "SCORED"]  # open, overdue, resolved: with --wide
+    assert all(len(line) <= 80 for line in lines)
+    wide = two_speakers("report", "--as-of", AS_OF, "--wide").out.splitlines()
+    assert wide[2].split()[:3] == ["SPEAKER", "CLAIMS", "OPEN"]
+    ada = next(line for line in wide if line.startswith("Ada Forecaster"))
     assert "75.0%" in ada and "0.175 (4)" in ada  # 3 of 4; Brier (0.01 + 0.04 + 0.49 + 0.16) / 4
     # Two speakers: each one's details follow, and the notes state the policy and the prior.
     assert "Hit rate            75.0% (3 of 4; 95% CI" in result.out

@@ -25,12 +25,14 @@ POLICIES = ("strict", "partial", "lenient", "decay")  # ledger.domain.scoring.PO
 @click.option("--min-resolved", "min_resolved", type=COUNT, metavar="N",
               help="Only speakers with at least N scored claims [default: 0, or 5 with --leaderboard].")
 @click.option("--leaderboard", is_flag=True, help="Rank speakers by their shrunk hit rate instead.")
+@click.option("--claims", "track", is_flag=True, help="The track record instead: one row per claim, oldest said first.")
+@click.option("--wide", is_flag=True, help="Terminal tables at full width, every column [default: fit 80 columns].")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
 @click.option("--json", "as_json", is_flag=True, help="Short for --format json, as other commands take --json.")
 @click.option("--out", type=PathType(dir_okay=False, path_type=Path), metavar="PATH", help="Write to this file instead of standard output.")
 @click.option("--raw", is_flag=True, help="CSV: write text cells as they are, without the ' that stops a spreadsheet running =, +, -, @.")
 @pass_app
-def report(app: App, speakers, tag, since, until, as_of, policy, half_life, min_resolved, leaderboard, fmt, as_json, out, raw) -> None:
+def report(app: App, speakers, tag, since, until, as_of, policy, half_life, min_resolved, leaderboard, track, wide, fmt, as_json, out, raw) -> None:
     """How often each speaker's predictions came true, how late, on which topics, and the trend.
 
     Only claims whose deadline has passed are scored; see docs/report.md for every figure.
@@ -42,13 +44,20 @@ def report(app: App, speakers, tag, since, until, as_of, policy, half_life, min_
             raise click.BadOptionUsage("as_json", f"--json is --format json; it cannot go with --format {fmt}")
         fmt = "json"
 
+    if track and leaderboard:
+        raise click.BadOptionUsage("track", "--claims (the track record) and --leaderboard are two reports; give one")
     default_minimum = LEADERBOARD_MIN_RESOLVED if leaderboard else 0
     options = ReportOptions(
         speakers=tuple(speakers), tag=tag, since=since, until=until, as_of=as_of or app.today, policy=policy,
         half_life=half_life, min_resolved=default_minimum if min_resolved is None else min_resolved,
     )
     color = app.color and out is None
-    chunks = _leaderboard(app, options, fmt, color, raw) if leaderboard else _report(app, options, fmt, color, raw)
+    if track:
+        chunks = _track_record(app, options, fmt, color, raw, wide)
+    elif leaderboard:
+        chunks = _leaderboard(app, options, fmt, color, raw)
+    else:
+        chunks = _report(app, options, fmt, color, raw, wide)
     if out is None:
         for chunk in chunks:
             app.emit(chunk)
@@ -56,7 +65,8 @@ def report(app: App, speakers, tag, since, until, as_of, policy, half_life, min_
     from ledger.files import write_text
 
     written = write_text(out, chunks)
-    app.note(f"Wrote the {'leaderboard' if leaderboard else 'report'} ({fmt}) to {written}")
+    what = "track record" if track else "leaderboard" if leaderboard else "report"
+    app.note(f"Wrote the {what} ({fmt}) to {written}")
 
 
 def _lines(lines):
@@ -64,7 +74,7 @@ def _lines(lines):
         yield line + "\n"
 
 
-def _report(app: App, options, fmt: str, color: bool, raw: bool):
+def _report(app: App, options, fmt: str, color: bool, raw: bool, wide: bool):
     from ledger.render import report as render
     from ledger.services.reports import open_report
 
@@ -80,7 +90,7 @@ def _report(app: App, options, fmt: str, color: bool, raw: bool):
 
             yield report_html(report.header, report.speakers)
         else:
-            yield from _lines(render.as_table(report.header, report.speakers, color=color))
+            yield from _lines(render.as_table(report.header, report.speakers, color=color, wide=wide))
 
 
 def _leaderboard(app: App, options, fmt: str, color: bool, raw: bool):
@@ -101,3 +111,20 @@ def _leaderboard(app: App, options, fmt: str, color: bool, raw: bool):
         yield leaderboard_html(board)
     else:
         yield from _lines(render.leaderboard_table(board, color=color))
+
+
+def _track_record(app: App, options, fmt: str, color: bool, raw: bool, wide: bool):
+    from ledger.render import track as render
+    from ledger.services.reports.track import open_track_record
+
+    with open_track_record(app.ledger, options) as record:
+        if fmt == "json":
+            yield from render.as_json(record.header, record.rows)
+        elif fmt == "csv":
+            yield from render.as_csv(record.header, record.rows, raw=raw)
+        elif fmt == "markdown":
+            yield from _lines(render.as_markdown(record.header, record.rows))
+        elif fmt == "html":
+            yield render.as_html(record.header, record.rows)
+        else:
+            yield from _lines(render.as_table(record.header, record.rows, color=color, wide=wide))

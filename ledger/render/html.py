@@ -37,7 +37,7 @@ def _table(headers: list[str], rows: list[list[str]], css_class: str) -> str:
     return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _page(title: str, meta: str, body: list[str], notes: list[str]) -> str:
+def page(title: str, meta: str, body: list[str], notes: list[str]) -> str:
     note_items = "".join(f"<li>{escape(n)}</li>" for n in notes)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -83,12 +83,12 @@ def report_html(header: dict, speakers: Iterable[dict]) -> str:
     body += [_speaker_section(s, charted) for s in rows]
     names = ", ".join(s["speaker"] for s in rows[:3]) + (" and others" if len(rows) > 3 else "")
     title = f"Prediction accuracy: {names}" if rows else "Prediction accuracy"
-    return _page(title, f"As of {header['as_of']}, policy {text.policy_text(header)}", body, text.notes(header))
+    return page(title, f"{text.filters_text(header)} Policy {text.policy_text(header)}.", body, text.notes(header))
 
 
 def leaderboard_html(board: dict) -> str:
     body = [_table(text.LEADERBOARD_HEADERS, [text.leaderboard_row(s) for s in board["speakers"]], "leaderboard")]
-    return _page("Prediction leaderboard", f"As of {board['as_of']}, policy {text.policy_text(board)}", body,
+    return page("Prediction leaderboard", f"As of {board['as_of']}, policy {text.policy_text(board)}", body,
                  text.leaderboard_notes(board))
 
 

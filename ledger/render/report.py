@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator
 
-from ledger.escape import CsvWriter, json_text, markdown, terminal
+from ledger.escape import CsvWriter, Terminal, json_text, markdown, terminal
 from ledger.render.table import table
 
 # Up to this many speakers JSON is indented for reading; beyond it each speaker is one line.
@@ -90,6 +90,16 @@ def prior_text(header: dict) -> str:
     )
 
 
+def filters_text(header: dict) -> str:
+    """What a report shows, for its first line: speakers, tag, dates said, report date, policy."""
+    f = header["filters"]
+    since, until = f["since"], f["until"]
+    said = (f"said {since} to {until}" if since and until else f"said since {since}" if since
+            else f"said until {until}" if until else "said any time")
+    return (f"Showing {', '.join(f['speakers']) or 'every speaker'}; tag {f['tag'] or 'any'}; {said}; "
+            f"as of {header['as_of']}; policy {header['policy']}.")
+
+
 NOTES = (
     "Only claims whose deadline has passed are scored; ambiguous outcomes are counted but not scored; "
     "overdue claims await a verdict and are not scored.",
@@ -162,21 +172,47 @@ def facts(s: dict) -> list[tuple[str, str]]:
     ]
 
 
-def as_table(header: dict, speakers: Iterable[dict], *, color: bool = False) -> Iterator[str]:
-    from ledger.render.table import fields
+# Left out of the summary, in this order, until it fits 80 columns (unless --wide).
+SUMMARY_DROPS = ("OVERDUE", "OPEN", "RESOLVED", "MEDIAN LATENESS", "ON TIME", "BRIER (N)", "95% CI")
+TERMINAL_WIDTH = 80
 
+
+def calibration_lines(s: dict, *, color: bool = False) -> Iterator[str]:
+    """The calibration table without its empty buckets, which are named on one line."""
+    rows = calibration_rows(s)
+    full = [row for row, b in zip(rows, s["calibration"]) if b["n"]]
+    empty = [pct(b["bucket"]) for b in s["calibration"] if not b["n"]]
+    if full:
+        yield table(CALIBRATION_HEADERS, full, color=color)
+    if empty:
+        yield (f"No forecasts in the {', '.join(empty)} buckets." if full else "No forecasts to calibrate (no stated probability or hedge words).")
+
+
+def as_table(header: dict, speakers: Iterable[dict], *, color: bool = False, wide: bool = False) -> Iterator[str]:
+    from ledger.render.table import fields, fitted, wrapped
+
+    width = None if wide else TERMINAL_WIDTH
+    prose = (lambda line: wrapped(line, width)) if width else terminal
     rows = sorted(speakers, key=lambda s: s["speaker"].casefold())
+    yield prose(filters_text(header))
+    yield ""
     if not rows:
         yield "No speaker matches (see `claims speaker list`; --min-resolved may be too high)."
-    else:
+    elif wide:
         yield table(SUMMARY_HEADERS, [summary_row(s) for s in rows], color=color)
+    else:
+        summary, dropped = fitted(SUMMARY_HEADERS, [summary_row(s) for s in rows], drops=SUMMARY_DROPS,
+                                  width=TERMINAL_WIDTH, wrap="SPEAKER", color=color)
+        yield summary
+        if dropped:
+            yield prose(f"Left out to fit 80 columns: {', '.join(d.lower() for d in dropped)} (--wide shows them).")
     if len(rows) <= DETAILED_SPEAKERS:
         for s in rows:
             yield ""
             yield terminal(s["speaker"])
-            yield fields(facts(s), color=color)
+            yield fields(facts(s), color=color, width=width)
             yield ""
-            yield table(CALIBRATION_HEADERS, calibration_rows(s), color=color)
+            yield from (line if isinstance(line, Terminal) else prose(line) for line in calibration_lines(s, color=color))
             if s["by_year"]:
                 yield ""
                 yield table(YEAR_HEADERS, year_rows(s), color=color)
@@ -184,7 +220,7 @@ def as_table(header: dict, speakers: Iterable[dict], *, color: bool = False) -> 
                 yield ""
                 yield table(TAG_HEADERS, tag_rows(s), color=color)
     yield ""
-    yield from map(terminal, notes(header))
+    yield from map(prose, notes(header))
 
 
 # --- JSON ----------------------------------------------------------------------------------------
@@ -267,6 +303,7 @@ def md_table(headers: list[str], rows: list[list[str]]) -> str:
 def as_markdown(header: dict, speakers: Iterable[dict]) -> Iterator[str]:
     rows = sorted(speakers, key=lambda s: s["speaker"].casefold())
     yield f"## Prediction accuracy as of {header['as_of']}\n"
+    yield f"_{markdown(filters_text(header))}_\n"
     if not rows:
         yield "No speaker matches.\n"
     else:

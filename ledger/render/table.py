@@ -6,6 +6,7 @@ neither command the terminal nor break the alignment; the result is marked ``Ter
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 from ledger.escape import Terminal, styled, terminal
@@ -20,12 +21,56 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, color: bo
     return Terminal("\n".join(lines))
 
 
-def fields(pairs: Sequence[tuple[str, object]], *, color: bool = False) -> Terminal:
-    """A record as 'label  value' lines, for `show`-style commands."""
-    width = max(len(k) for k, _ in pairs)
-    return Terminal("\n".join(f"{styled(key.ljust(width), bold=color)}  {terminal(value)}" for key, value in pairs))
+def fields(pairs: Sequence[tuple[str, object]], *, color: bool = False, width: int | None = None) -> Terminal:
+    """A record as 'label  value' lines, for `show`-style commands; with ``width``, long values
+    wrap onto lines indented under the first."""
+    label = max(len(k) for k, _ in pairs)
+
+    def value(v: object) -> str:
+        text = terminal(v)
+        if width is None or width - label - 2 < 20:
+            return text
+        return textwrap.fill(text, width - label - 2, subsequent_indent=" " * (label + 2), break_on_hyphens=False)
+
+    return Terminal("\n".join(f"{styled(key.ljust(label), bold=color)}  {value(v)}" for key, v in pairs))
 
 
 def _cell(value: object, max_width: int) -> str:
     text = terminal(" ".join(str(value).split()) if value is not None else "")
     return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+
+def fitted(headers: Sequence[str], rows: Sequence[Sequence[object]], *, drops: Sequence[str], width: int = 80,
+           wrap: str | None = None, color: bool = False) -> tuple[Terminal, list[str]]:
+    """A table within ``width`` columns: the columns named in ``drops`` are left out, in that order,
+    until it fits; then the ``wrap`` column's text is wrapped onto as many lines as it needs in
+    the room left. Returns the table and the headers left out, for a note that says so."""
+    keep = list(range(len(headers)))
+    dropped: list[str] = []
+
+    def size(columns: list[int]) -> int:
+        return sum(max([len(headers[i])] + [len(_cell(row[i], 60)) for row in rows]) for i in columns) + 2 * (len(columns) - 1)
+
+    for name in drops:
+        if size(keep) <= width:
+            break
+        keep.remove(headers.index(name))
+        dropped.append(name)
+    chosen = [headers[i] for i in keep]
+    kept = [[row[i] for i in keep] for row in rows]
+    if wrap is None or wrap not in chosen:
+        return table(chosen, kept, color=color), dropped
+    at = chosen.index(wrap)
+    room = max(12, width - size([i for i in keep if headers[i] != wrap]) - 2)
+    lines: list[list[object]] = []
+    for row in kept:
+        text = terminal(" ".join(str(row[at]).split()) if row[at] is not None else "")
+        parts = textwrap.wrap(text, room, break_long_words=True, break_on_hyphens=False) or [""]
+        lines.append([*row[:at], parts[0], *row[at + 1:]])
+        lines += [[""] * at + [part] + [""] * (len(row) - at - 1) for part in parts[1:]]
+    return table(chosen, lines, color=color, max_width=max(room, 60)), dropped
+
+
+def wrapped(text: object, width: int = 80) -> Terminal:
+    """Prose for a terminal, escaped and wrapped to ``width`` columns."""
+    return Terminal(textwrap.fill(terminal(text), width, break_on_hyphens=False))

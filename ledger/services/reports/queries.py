@@ -106,6 +106,12 @@ def occurred_of(as_of: date):
     )
 
 
+def outcome_of(as_of: date):
+    """The outcome each claim had on ``as_of`` (see state_of): what a track record shows."""
+    end = _end_of(as_of)
+    return case((_changed_since(end), _as_it_stood(end, _snapshot_field("outcome"))), else_=Claim.outcome)
+
+
 def scope_of(session: Session, options: ReportOptions) -> Scope:
     conn = session.connection()
     where = [Claim.said <= options.as_of]

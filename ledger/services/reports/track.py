@@ -1,0 +1,77 @@
+"""The track record's queries: every claim in the report's scope, oldest said first, with its
+state, outcome and occurred date on the report date (the report's own CASE expressions), and the
+resolutions recorded by the end of that day, so ``--as-of`` shows the record as it stood."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from ledger.domain.report import ReportHeader, ReportOptions, fit_prior, header
+from ledger.domain.track import ClaimFacts, TrackRow, Vote, track_row, verdict_behind
+from ledger.services.reports.queries import Scope, _end_of, outcome_of, scope_of, streamed, tallies_of
+from ledger.store.dialect import snapshot
+from ledger.store.engine import Ledger
+from ledger.store.models import Claim, ClaimTag, Resolution, Source, Speaker
+
+
+@dataclass
+class TrackRecord:
+    header: ReportHeader
+    rows: list[TrackRow]
+
+
+@contextmanager
+def open_track_record(ledger: Ledger, options: ReportOptions = ReportOptions()) -> Iterator[TrackRecord]:
+    """The claims behind the report with ``options``, read in one snapshot."""
+    options = options.checked()
+    with snapshot(ledger, analytic=True) as session:
+        conn = session.connection()
+        scope = scope_of(session, options)
+        prior = fit_prior(tallies_of(conn, scope), scope.credit)
+        yield TrackRecord(header(options, prior), track_rows(conn, scope))
+
+
+def track_record(ledger: Ledger, options: ReportOptions = ReportOptions()) -> dict:
+    """The track record as one dict: the report's header and ``track_record``, a list of rows."""
+    with open_track_record(ledger, options) as record:
+        return {**record.header, "track_record": record.rows}
+
+
+def track_rows(conn: Connection, scope: Scope) -> list[TrackRow]:
+    in_scope = select(Claim.id).where(*scope.details())
+    claims = (
+        select(
+            Claim.id, Speaker.name, Claim.speaker_id, Claim.said, Claim.text, Claim.quote, Claim.deadline_text,
+            Claim.deadline, scope.state, outcome_of(scope.options.report_date), scope.occurred, Claim.restates_id,
+            Source.url,
+        )
+        .join(Speaker, Speaker.id == Claim.speaker_id)
+        .outerjoin(Source, Source.id == Claim.source_id)
+        .where(*scope.details())
+        .order_by(Claim.said, Claim.id)
+    )
+    votes: dict[int, list[Vote]] = defaultdict(list)
+    resolutions = (
+        select(Resolution.claim_id, Resolution.round, Resolution.reviewer, Resolution.outcome, Resolution.occurred,
+               Resolution.evidence)
+        .where(Resolution.claim_id.in_(in_scope), Resolution.recorded_at < _end_of(scope.options.report_date))
+        .order_by(Resolution.claim_id, Resolution.id)
+    )
+    for claim_id, round_, reviewer, outcome, occurred, evidence in streamed(conn, resolutions):
+        votes[claim_id].append(Vote(round_, reviewer, outcome, occurred, json.loads(evidence) if evidence else []))
+    tags: dict[int, list[str]] = defaultdict(list)
+    for claim_id, tag in streamed(conn, select(ClaimTag.claim_id, ClaimTag.tag).where(ClaimTag.claim_id.in_(in_scope))):
+        tags[claim_id].append(tag)
+    rows = []
+    for values in streamed(conn, claims):
+        facts = ClaimFacts(*values)
+        verdict = verdict_behind(votes.get(facts.id, ()), facts.outcome, facts.occurred)
+        rows.append(track_row(facts, verdict, tags.get(facts.id, ())))
+    return rows
