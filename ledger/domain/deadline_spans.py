@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from ledger.domain.deadlines import Deadline, normalise
 from ledger.errors import InvalidDeadline
@@ -38,7 +39,7 @@ _TIME = frozenset(
     "longer hence now ago front back latter first second third fourth one two three four five six seven "
     "eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty "
     "thirty forty fifty sixty seventy eighty ninety couple dozen few several many number handful "
-    "numerous matter minutes hours moment down road line fullness due course tops max maximum outside "
+    "numerous hundred thousand matter minutes hours moment down road line fullness due course tops max maximum outside "
     "yearend midyear".split()
 )
 _CODE = re.compile(r"\d[\d./-]*(?:st|nd|rd|th|s|q|h)?|[qh][1-4]|fy\d{2,4}|\d{4}s?-h[12]|\d{4}-\d{2}(?:-\d{2})?")
@@ -47,14 +48,21 @@ _TOKEN = re.compile(r"\w+(?:[-'’./]\w+)*")
 # What may lie between two words of one phrase: spaces, a comma, a dash ("next year, hopefully").
 _JOIN = re.compile(r"\s*[,\u2013\u2014-]?\s*")
 _MAX_WORDS = 14
-_AGO = re.compile(r"\s*(?:ago|earlier|before|previously)\b", re.IGNORECASE)
+_ENDINGS = frozenset("latest sooner earlier sure certain hopefully probably definitely certainly surely maybe perhaps "
+                     "possibly think hope believe expect guess say most tops max maximum outside next following".split())
+_AGO = re.compile(r"[\s,]*(?:ago|earlier|before|previously)\b", re.IGNORECASE)
+_VERB_BEFORE = re.compile(r"\b(?:to|will|would|could|should|may|might|can)\s+$", re.IGNORECASE)
+_AT_THE_EARLIEST = re.compile(r"[\s,]*at\s+the\s+earliest\b", re.IGNORECASE)
 _UNITS = frozenset("year years month months week weeks quarter quarters half decade decades day days".split())
 _ARTICLES = frozenset("the a an of".split())
 # A month or season on its own, in lower case, is more often a word than a date ("prices may fall").
 _AMBIGUOUS_ALONE = frozenset("may march fall spring summer winter autumn second".split())
 # Words that make a count of time a deadline: "within two years", "two years from now".
 _DURATION_LEADS = frozenset("in within over during by until till before under up less no the next coming following".split())
-_DURATION_TAIL = re.compile(r"(?:now|today|time|hence|ahead|out|later|come|most|latest|tops|max)$", re.IGNORECASE)
+_DURATION_TAIL = re.compile(r"(?:now|today|time|hence|ahead|out|come|most|latest|tops|max)$", re.IGNORECASE)
+# A trailing opinion verb is a hedge only when nothing follows it: "next year, I think." but not
+# "for the fourth quarter, we expect revenue to be..."
+_OPINION = frozenset("think hope believe expect guess say".split())
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,7 @@ class DeadlineSpan:
     deadline: Deadline
 
 
+@lru_cache(maxsize=8192)
 def _known(token: str) -> bool:
     word = token.lower().replace("’", "'")
     word = word[:-2] if word.endswith("'s") else word.rstrip("'")
@@ -75,6 +84,7 @@ def _known(token: str) -> bool:
     return "-" in word and all(_known(part) for part in word.split("-") if part)
 
 
+@lru_cache(maxsize=8192)
 def _timely(token: str) -> bool:
     word = token.lower().replace("’", "'").removesuffix("'s").rstrip("'")
     return word in _TIME or bool(_CODE.fullmatch(word)) or any(
@@ -107,6 +117,9 @@ def _plausible(words: list[re.Match[str]]) -> bool:
     lower-case word that is more often not a date ("prices may fall")."""
     if not any(_timely(w[0]) for w in words):
         return False
+    last = words[-1][0].lower()
+    if not (_timely(last) or last in _ENDINGS):
+        return False  # a phrase ends in its period or a word after it ("at the latest", "for sure")
     if len(words) == 1 and (words[0][0] in _AMBIGUOUS_ALONE or words[0][0].lower() == "today"):
         return False  # "today" alone is when it was said, not when it is due
     if words[-1][0].lower().endswith(("'s", "’s")) and words[-1][0].lower() not in ("year's", "year’s"):
@@ -139,8 +152,12 @@ def find_deadlines(sentence: str, said: date) -> list[DeadlineSpan]:
             if any(start < e and s < end for s, e in taken):
                 continue
             text = sentence[start:end]
-            if _AGO.match(sentence, end):
-                continue  # "two years ago": the past
+            if run[i][0].lower() == "end" and _VERB_BEFORE.search(sentence, 0, start):
+                continue  # "expected to end next year at 6,500": the verb, not the end of the year
+            if _AT_THE_EARLIEST.match(sentence, end):
+                continue  # "2027 at the earliest": a start, not a deadline
+            if run[j - 1][0].lower() in _OPINION and re.match(r"\s*\w", sentence[end:]):
+                continue
             if not _plausible(run[i:j]):
                 continue
             try:
@@ -149,6 +166,8 @@ def find_deadlines(sentence: str, said: date) -> list[DeadlineSpan]:
                 continue
             if not _meant(run[i:j], deadline):
                 continue
+            if deadline.timex.startswith("P") and _AGO.match(sentence, end):
+                continue  # "two years ago", "three months earlier": counted back, not ahead
             taken.append((start, end))
             found.append(DeadlineSpan(start, end, text, deadline))
     found.sort(key=lambda s: (s.start - s.end, s.start))

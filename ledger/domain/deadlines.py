@@ -454,7 +454,7 @@ _DELTA = {"Y": relativedelta(years=1), "M": relativedelta(months=1), "W": relati
 _N = r"\d+(?:\.\d+)?"
 _DURATION = re.compile(
     rf"(?P<lead>the\s+)?(?:(?P<next>next|coming|following)\s+)?"
-    rf"(?:(?P<low>{_N})\s*(?:to|or|-|maybe|perhaps|possibly|or\s+maybe|or\s+perhaps)\s*)?(?:(?P<n>{_N})\s*|(?P<q>an?|(?:a\s+)?few|several|some|many|"
+    rf"(?:(?P<low>{_N})\s*(?:to|or|-|maybe|perhaps|possibly|or\s+maybe|or\s+perhaps)\s*)?(?:(?P<n>{_N})\s*|(?P<q>an?|(?:a\s+)?few(?:\s+(?:hundred|thousand))?|several|some|many|"
     rf"a\s+number\s+of|a\s+handful\s+of|numerous)\s+)?"
     rf"(?P<unit>{_words(_DURATION_UNITS)})(?P<plural>s)?"
     r"(?:\s+(?:from\s+(?:now|today)|time|hence|ahead|out|later|or\s+so|or\s+less|to\s+come))?"

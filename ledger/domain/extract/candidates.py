@@ -1,0 +1,380 @@
+"""Candidate claims: sentences in which a named speaker says, in future wording, that something
+will happen, with the deadline phrase the sentence gives (or none, marked so), the hedge, the
+verbatim quote and a score with its reasons.
+
+Left out: reports of the past (no future wording, or a deadline already gone), questions, and
+forecasts nobody in the text is said to make ("rain is expected later this week").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from ledger.domain.deadline_spans import DeadlineSpan, find_deadlines
+from ledger.domain.extract.people import APPOSITIVE, FORECAST_VERBS, NAME, SAY, WHO, People, Speaker
+from ledger.domain.extract.quotes import Quote, find_quotes, quote_at
+from ledger.domain.extract.sentences import split_sentences
+from ledger.domain.hedges import hedge_probability
+
+# Future wording: the words that make a sentence about what is to come.
+_FUTURE = re.compile(
+    r"\b(?:will|won[’']t|['’]ll|shall|would|going\s+to|gonna|expects?|expected\s+to|predicts?|predicted|"
+    r"forecasts?|plans?\s+to|planned|planning\s+to|aims?\s+to|aiming\s+to|intends?\s+to|on\s+track\s+to|"
+    r"on\s+course\s+to|set\s+to|poised\s+to|due\s+to|likely\s+to|promised?|promises|pledged?|vows?|vowed|"
+    r"targets?|targeting|hopes?\s+to|anticipates?|projects?|should|could|might|may|is\s+to|are\s+to|"
+    r"guarantee[sd]?|commit(?:ted|s)?\s+to|can|predicting|expecting|anticipating|possibility|chances?|odds|"
+    r"probably|confident|goal|target|aim|plan|proposal|ambition|objective|intention)\b",
+    re.IGNORECASE,
+)
+# After a saying verb, the said: "that", a time, a medium ("in a statement").
+_LEAD_IN = re.compile(
+    r"^(?:\s*(?:on|in|at|during)\s+(?:a|an|the|his|her|its|their)?\s*[\w\s-]{0,40}?(?:interview|call|statement|"
+    r"speech|conference|post|briefing|address|appearance|meeting|letter|note|remarks?)\b,?)?"
+    r"(?:\s*(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|this\s+week|last\s+week)\b,?)?"
+    r"\s*(?:Reuters|reporters|investors|analysts|the\s+\w+|an?\s+\w+|[A-Z]\w+)?\s*,?\s*(?:that\s+)?[:,]?\s*"
+)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_TAIL = re.compile(r",\s*(?:implying|adding|noting|saying|citing|according|which|while|as|though|although|"
+                   r"but|even\s+as)\b.*$", re.IGNORECASE | re.DOTALL)
+_INTRO = re.compile(r"^(?:(?:regarding|on|as\s+for|asked\s+about|speaking\s+(?:about|of|on)|in|at|during)\s+[^,\"“]{1,60},\s*)",
+                    re.IGNORECASE)
+_NEGATED_SAY = re.compile(r"\b(?:did\s+not|didn[’']t|declined\s+to|refused\s+to|would\s+not|wouldn[’']t|"
+                          r"(?:not|never)\s+(?:ready|prepared|willing|able)\s+to)\s+(?:say|predict|specify|give|commit)",
+                          re.IGNORECASE)
+# "In 2019, Musk said...", "he said in 2023", "in a 2019 interview": the year the words were said.
+_SAID_IN = re.compile(r"^(?:in|back\s+in)\s+(?P<a>\d{4})\b|\bin\s+(?:a|an|his|her|its|their)\s+(?P<b>\d{4})\s+"
+                      r"(?:interview|speech|statement|letter|post|tweet|call|conference|address|memo|book)|"
+                      r"\b(?:said|told|wrote|promised|predicted)\s+in\s+(?P<c>\d{4})\b", re.IGNORECASE)
+_AT_THE_TIME = re.compile(r"\b(?:at\s+the\s+time|back\s+then|that\s+year)\b", re.IGNORECASE)
+# A dateline opens wire copy: "DETROIT, Jan 31 (Reuters) -", "WASHINGTON —".
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w.]*\.?(?:\s+[A-Z][\w.]*)*)?(?:,?\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+                       r"(?:\s*\([^)]{1,40}\))?\s*[-—–]+\s*")
+_FORECASTING = re.compile(r"\b(?:predict(?:s|ed|ing)?|forecasts?|expects?|expected\s+to|on\s+(?:track|course)\s+to|"
+                          r"(?:promised|pledged|vowed|vows|pledges|promises)\s+(?:to|that)|projects?\s+that)\b", re.IGNORECASE)
+# "Wu used her address on Tuesday to promise": the saying verb a few words after the name.
+_USED_TO = r"(?:used|took|seized\s+on|went\s+on)\b[^.,;:\"“”]{0,60}?\bto\s+"
+MIN_QUOTE_WORDS = 4  # shorter quotes are mostly a term in scare quotes ("full self-driving")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What a parser may hand in instead of the rules' guesses: sentences and PERSON names."""
+
+    mode: str
+    sentences: Sequence[tuple[int, int]] | None = None
+    persons: Sequence[tuple[int, int]] | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One proposed claim; every offset is into the text the extraction was given."""
+
+    speaker: Speaker
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    text: str  # a short claim text: the prediction, trimmed from the sentence
+    said: date
+    deadline: DeadlineSpan | None  # None: a prediction with no time frame
+    deadline_start: int | None
+    quote: str | None
+    quote_start: int | None
+    quote_end: int | None
+    hedge: str | None  # the hedge words as written: "is likely to"
+    probability: float | None
+    hedge_category: str | None
+    score: float
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+    def key(self) -> tuple[str, str, str]:
+        """What makes two runs' candidates the same one: who, which sentence, which deadline."""
+        return (self.speaker.name, " ".join(self.sentence.split()), self.deadline.text if self.deadline else "")
+
+    def as_dict(self) -> dict[str, Any]:
+        d = self.deadline
+        return {
+            "speaker": self.speaker.as_written, "speaker_name": self.speaker.name,
+            "known_speaker": self.speaker.known, "speaker_status": "known" if self.speaker.known else "new",
+            "attribution": self.speaker.how, "sentence": self.sentence,
+            "sentence_offsets": [self.sentence_start, self.sentence_end], "text": self.text,
+            "quote": self.quote,
+            "quote_offsets": [self.quote_start, self.quote_end] if self.quote_start is not None else None,
+            "said": self.said.isoformat(),
+            "deadline_text": d.text if d else None,
+            "deadline_offsets": [self.deadline_start, self.deadline_start + len(d.text)] if d and self.deadline_start is not None else None,
+            "deadline": d.deadline.as_dict() if d else None,
+            "dated": bool(d and not d.deadline.vague),
+            "hedge": self.hedge, "hedge_category": self.hedge_category, "probability": self.probability,
+            "score": self.score, "reasons": list(self.reasons),
+        }
+
+
+@dataclass(frozen=True)
+class _Attribution:
+    speaker: Speaker
+    start: int  # where the attribution words lie in the text, to leave them out of the claim
+    end: int
+    verb: str
+
+
+def _attribution_after(text: str, end: int, limit: int, people: People) -> _Attribution | None:
+    """'"...," Musk said' / '"...," said Musk' / '"...," he told Reuters'."""
+    if text[max(0, end - 2): end - 1] == "." or text[end: end + 1] == ".":
+        return None  # '"...." Musk said' begins a new sentence: the quote ended with its own stop
+    after = re.compile(rf"[ \t]*,?[ \t]*(?:{WHO}{APPOSITIVE}\s+{SAY}|(?P<verb2>said|says|added|adds)\s+(?P<who2>[A-Z][\w'’\-. ]+?)(?=[,.;]|$))")
+    m = after.match(text, end, limit)
+    if not m:
+        return None
+    who = m["who"] or m["who2"]
+    speaker = people.speaker(who.strip(), m.start())
+    return _Attribution(speaker, m.start(), m.end(), m["verb"] or m["verb2"]) if speaker else None
+
+
+def _attribution_before(text: str, start: int, end: int, people: People) -> _Attribution | None:
+    """'Musk said: "...', 'Musk stated that Tesla is likely to achieve "...' (the last one)."""
+    before = re.compile(rf"(?<![\w’'])(?:{WHO}{APPOSITIVE}\s+(?:{_USED_TO})?{SAY}|according\s+to\s+(?P<who2>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){{0,3}}))")
+    found = None
+    for m in before.finditer(text, start, end):
+        who = (m["who"] or m["who2"]).strip()
+        speaker = people.speaker(who, m.start())
+        if speaker is None and m["appositive"] and re.fullmatch(NAME, m["appositive"].strip()):
+            speaker = people.speaker(m["appositive"].strip(), m.start("appositive"))  # "The President, Stephen Hoge, said"
+        if speaker:
+            found = _Attribution(speaker, m.start(), m.end(), m["verb"] or "according to")
+    return found
+
+
+def _reported(text: str, start: int, end: int, deadline_at: int, people: People) -> _Attribution | None:
+    """Reported speech around a deadline: "X said (that) ... by 2025", "... by 2025, X said",
+    "according to X"."""
+    said_before = _attribution_before(text, start, deadline_at, people)
+    if said_before and said_before.verb not in FORECAST_VERBS:
+        return said_before  # "the company expects ..., the chief executive said": the person speaks
+    tail = re.compile(rf",\s*(?:{WHO}{APPOSITIVE}\s+{SAY}|(?P<verb2>said|says)\s+(?P<who2>[A-Z][\w'’\-. ]+?))[^,]*?[.!]?$")
+    m = tail.search(text, deadline_at, end)
+    if m:
+        speaker = people.speaker((m["who"] or m["who2"]).strip(), m.start())
+        if speaker:
+            return _Attribution(speaker, m.start(), m.end(), m["verb"] or m["verb2"])
+    if said_before:
+        return said_before
+    return _attribution_before(text, deadline_at, end, people) if re.search(r"according\s+to", text[deadline_at:end]) else None
+
+
+def _said_on(sentence: str, published: date) -> date:
+    """'said on Monday' is the last Monday up to the day published; otherwise the day published."""
+    m = re.search(rf"\b(?:on\s+)?({'|'.join(_WEEKDAYS)})\b", sentence, re.IGNORECASE)
+    if not m:
+        return published
+    back = (published.weekday() - _WEEKDAYS.index(m[1].lower())) % 7
+    return published - timedelta(days=back)
+
+
+def _hedge(clause: str) -> tuple[str | None, float | None, str | None]:
+    found = hedge_probability(clause)
+    if found is None:
+        return None, None, None
+    words = re.search(rf"(?:\b(?:is|are|was|were|be|['’]s|i\s+am|i['’]m|we\s+are|we['’]re)\s+)?\b{re.escape(found.matched)}\b(?:\s+to\b)?",
+                      clause, re.IGNORECASE)
+    return (words[0] if words else found.matched), found.probability, found.category
+
+
+def _claim_text(clause: str) -> str:
+    text = re.sub(r"[\"“”]", "", clause)
+    text = _TAIL.sub("", text)
+    text = _INTRO.sub("", text.strip())
+    text = re.sub(r"^(?:that|:)\s+", "", text.strip(" ,;:"))
+    text = " ".join(text.split()).strip(" ,;:.")
+    return text[:1].upper() + text[1:]
+
+
+def _quote_words(text: str, quote: Quote, sentence: tuple[int, int]) -> tuple[int, int]:
+    """The quoted words within the sentence, without a trailing comma or stop."""
+    start, end = max(quote.start, sentence[0]), min(quote.end, sentence[1])
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1] in " \t\n,;:." or text[end - 1] in "\"“”"):
+        end -= 1
+    return start, end
+
+
+def extract(
+    text: str,
+    published: date,
+    *,
+    known: Mapping[str, str] | None = None,
+    overrides: Mapping[str, str] | None = None,
+    analysis: Analysis | None = None,
+) -> list[Candidate]:
+    """The candidate claims in ``text``, published on ``published``, in the order of the text.
+    ``known`` maps every speaker name and alias in the ledger to the speaker's name;
+    ``overrides`` maps a name as written to the speaker meant (--speaker "Musk=Elon Musk")."""
+    sentences = list(analysis.sentences) if analysis and analysis.sentences else split_sentences(text)
+    people = People(text, sentences, known or {}, analysis.persons if analysis else None, overrides)
+    quotes = find_quotes(text)
+    quote_speakers = _quote_speakers(text, quotes, sentences, people)
+    labels = people.labels()
+    found: dict[tuple[str, str, str], Candidate] = {}
+    said_year: int | None = None
+    for number, (s_start, s_end) in enumerate(sentences):
+        sentence = text[s_start:s_end]
+        if number == 0 and _headline(text, s_start, s_end):
+            continue  # a headline restates the story; its claims are in the body
+        said, year = _said(sentence, published, said_year if _AT_THE_TIME.search(sentence) else None)
+        said_year = year or said_year
+        skip = _DATELINE.match(sentence)
+        label = _label_at(labels, s_start)
+        given = _SAID_IN.search(sentence)
+        spans: list[DeadlineSpan | None] = [
+            span for span in find_deadlines(sentence, said)
+            if (not skip or span.start >= skip.end()) and not (given and span.start <= given.start() < span.end)
+        ]
+        for span in spans or [None]:
+            candidate = _candidate(text, (s_start, s_end), span, said, quotes, quote_speakers, label, people)
+            if candidate and candidate.key() not in found:
+                found[candidate.key()] = candidate
+    return sorted(found.values(), key=lambda c: (c.sentence_start, c.deadline_start or 0))
+
+
+def _headline(text: str, start: int, end: int) -> bool:
+    line_end = text.find("\n", start)
+    return (line_end == -1 or line_end >= end) and not re.search(r"[.!?\"”]$", text[start:end]) and end - start < 200
+
+
+def _said(sentence: str, published: date, carried: int | None) -> tuple[date, int | None]:
+    """When the words were said: a year the sentence gives ("In 2019, Musk said"; "at the time"
+    carries the last one on), else a weekday ("said on Monday"), else the day published. A year
+    alone is read as its first day, so "next year" means the year after it."""
+    year = carried
+    if m := _SAID_IN.search(sentence):
+        year = int(m["a"] or m["b"] or m["c"])
+    if year is not None and year < published.year:
+        return date(year, 1, 1), year
+    return _said_on(sentence, published), None
+
+
+def _quote_speakers(text: str, quotes: list[Quote], sentences: Sequence[tuple[int, int]],
+                    people: People) -> list[_Attribution | None]:
+    """Each quote's speaker: named right after it, or before it in its sentence; a quote split by
+    its attribution, running on into the next paragraph, or following another of the same
+    speaker's in a paragraph ('"A," Musk said. "B."') has the speaker of the other part."""
+    def sentence_of(position: int) -> tuple[int, int]:
+        return next(((s, e) for s, e in sentences if s <= position < e), (position, position))
+
+    def same_paragraph(a: Quote, b: Quote) -> bool:
+        return "\n" not in text[a.end: b.start].strip()
+
+    speakers: list[_Attribution | None] = []
+    for i, quote in enumerate(quotes):
+        start, _ = sentence_of(quote.start - 1)
+        limit = quotes[i + 1].start - 1 if i + 1 < len(quotes) else len(text)
+        found = _attribution_after(text, quote.end + 1, min(limit, len(text)), people)
+        if found is None:
+            begin = max(start, quotes[i - 1].end + 1 if i else 0)
+            found = _attribution_before(text, begin, quote.start - 1, people)
+        if found is None and quote.continues is not None:
+            found = speakers[quote.continues]
+        speakers.append(found)
+    for i in range(len(quotes) - 2, -1, -1):  # '"A," he said, "B."': B's speaker is A's
+        if speakers[i] is None and speakers[i + 1] is not None and same_paragraph(quotes[i], quotes[i + 1]):
+            speakers[i] = speakers[i + 1]
+    for i in range(1, len(quotes)):  # '"A," Musk said. "B."'
+        if speakers[i] is None and speakers[i - 1] is not None and same_paragraph(quotes[i - 1], quotes[i]):
+            speakers[i] = speakers[i - 1]
+    return speakers
+
+
+def _label_at(labels: list[tuple[int, int, Speaker]], position: int) -> tuple[int, Speaker] | None:
+    """The transcript label whose turn ``position`` falls in, and where the turn's words begin."""
+    before = [(end, speaker) for start, end, speaker in labels if start <= position]
+    if not before or before[-1][1].how == "label-none":
+        return None
+    return before[-1]
+
+
+def _candidate(text: str, sentence_span: tuple[int, int], span: DeadlineSpan | None, said: date,
+               quotes: list[Quote], quote_speakers: list[_Attribution | None], turn: tuple[int, Speaker] | None,
+               people: People) -> Candidate | None:
+    s_start, s_end = sentence_span
+    sentence = text[s_start:s_end]
+    label = turn[1] if turn else None
+    at = s_start + span.start if span else None
+    reasons: list[str] = []
+    quote_index = quote_at(quotes, at, at + len(span.text)) if span and at is not None else None
+    if span is None:
+        inside = [i for i, q in enumerate(quotes) if q.start < s_end and s_start < q.end and q.words(text) >= MIN_QUOTE_WORDS]
+        quote_index = inside[0] if inside else None
+    quote = quotes[quote_index] if quote_index is not None else None
+    if quote is not None and quote.words(text) < MIN_QUOTE_WORDS and quote_speakers[quote_index or 0] is None:
+        quote = None
+    attribution = quote_speakers[quote_index] if quote is not None and quote_index is not None else None
+    if attribution is None:
+        attribution = _reported(text, s_start, s_end, at if at is not None else s_end, people)
+        if attribution is None or (span and attribution.end > at and attribution.start < at):  # type: ignore[operator]
+            attribution = attribution if attribution and not (span and attribution.start <= at < attribution.end) else None  # type: ignore[operator]
+    speaker = attribution.speaker if attribution else label
+    if speaker is None:
+        return None  # a forecast nobody in the text is said to make
+    if _NEGATED_SAY.search(sentence):
+        return None
+    # The said: the sentence without the attribution words.
+    if attribution and s_start <= attribution.start < s_end:
+        clause = text[s_start:attribution.start] + " " + text[min(attribution.end, s_end):s_end]
+        if attribution.end <= (at or s_end):
+            clause = text[attribution.end:s_end] if not quote or quote.start >= attribution.end else clause
+    else:
+        clause = sentence
+    quote_text = None
+    q_start = q_end = None
+    if quote is not None:
+        q_start, q_end = _quote_words(text, quote, sentence_span)
+        quote_text = text[q_start:q_end] or None
+    elif turn is not None and attribution is None:
+        q_start, q_end = max(s_start, turn[0]), s_end
+        clause = text[q_start:q_end]
+        while q_end > q_start and text[q_end - 1] in " ,;:.":
+            q_end -= 1
+        quote_text = text[q_start:q_end]
+    spoken = quote_text or clause
+    if sentence.rstrip(" \"”’)").endswith("?") or spoken.rstrip().endswith("?"):
+        return None  # a question predicts nothing
+    future = _FUTURE.search(clause) or (_FUTURE.search(spoken) if quote_text else None)
+    verb = attribution.verb if attribution else ""
+    if future is None and verb not in FORECAST_VERBS:
+        return None  # a report of the past or present
+    if span is None and not (verb in FORECAST_VERBS or _FORECASTING.search(clause)):
+        return None  # future wording alone, with no time frame, is rarely a prediction worth logging
+    if span is None and any(int(y) < said.year for y in re.findall(r"\b(1[89]\d\d|2\d\d\d)\b", sentence)):
+        return None  # "In 2019, Musk promised robotaxis by 2020" said in 2024: a deadline gone by
+    hedge, probability, category = _hedge(clause if not quote_text else clause + " " + spoken)
+    score = 0.0
+    if span is not None:
+        score += 1.0 if span.deadline.vague else 3.0
+        reasons.append(f"deadline {span.text!r}" + (" (vague)" if span.deadline.vague else f" = {span.deadline.deadline}"))
+    else:
+        reasons.append("no deadline: a prediction with no time frame")
+    if future is not None:
+        score += 2.0
+        reasons.append(f"future wording {future[0]!r}")
+    if verb in FORECAST_VERBS:
+        score += 1.0
+        reasons.append(f"forecasting verb {verb!r}")
+    score += 2.0 if speaker.how in ("named", "label", "alias", "given") else 1.0
+    reasons.append(f"speaker {speaker.name!r} ({speaker.how}{', known' if speaker.known else ', new'})")
+    if quote_text:
+        score += 1.0
+        reasons.append("verbatim quote")
+    if hedge:
+        score += 0.5
+        reasons.append(f"hedge {hedge!r} ({category}, {probability})")
+    return Candidate(
+        speaker=speaker, sentence=sentence, sentence_start=s_start, sentence_end=s_end,
+        text=_claim_text(clause)[:2000],
+        said=said, deadline=span,
+        deadline_start=at, quote=quote_text, quote_start=q_start, quote_end=q_end, hedge=hedge,
+        probability=probability, hedge_category=category, score=score, reasons=tuple(reasons),
+    )

@@ -1,0 +1,223 @@
+"""Who said it: the name in the attribution ("Tesla CEO Elon Musk said", "said Musk", "according
+to Barra", "he told Reuters", a transcript's "MARY BARRA:"), the full name it stands for (a
+surname or a pronoun is the person named last before it) and the ledger's speaker it is.
+
+Rules, not a parser: a name is a run of capitalised words; titles before it ("Tesla CEO",
+"Prime Minister") are dropped; a run at the start of a sentence must show itself a name
+elsewhere (capitalised mid-sentence, or known to the ledger) before it counts on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ledger.domain.text import name_key
+
+_CAP = r"(?<![\w'’])(?:(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Prof|[A-Z])\.(?=[ \t]+[A-Z])|[A-Z][\w'’\-]*(?![\w.]))"
+# ("Mr.", "J." end in a stop; "Beijing." and "GM." do not belong to the name after them)
+_PARTICLE = r"(?:de|da|van|von|der|den|bin|al|le|la|du|di|del|dos|ter)"
+NAME = rf"{_CAP}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_CAP}){{0,5}}"  # never across a line: a headline is not a name
+_PRONOUN = r"(?:[Hh]e|[Ss]he)"
+WHO = rf"(?P<who>{NAME}|{_PRONOUN})(?:\s+(?:strategists|analysts|economists|officials|executives|researchers|forecasters))?"
+# ", the chief executive of General Motors," / ", who runs Tesla and SpaceX," / ", 52,"
+APPOSITIVE = r"(?:,\s+(?!and\b|but\b|said\b|says\b)(?P<appositive>[^,\"“”.;:]{1,90}?),)?"
+SAY_VERBS = (
+    "said says say stated states told tells added adds wrote writes predicted predicts forecast forecasts "
+    "expects expected promised promises pledged pledges vowed vows warned warns claimed claims insisted "
+    "insists argued argues noted notes explained explains declared declares announced announces "
+    "reiterated reiterates projected projects estimated estimates believes believed thinks thought hopes "
+    "hoped anticipates anticipated sees maintained maintains acknowledged confirmed confirms suggested "
+    "suggests indicated indicates assured assures reckons reckoned contended stressed stresses "
+    "emphasized emphasised conceded concedes guaranteed guarantees boasted "
+    "expect predict forecast promise pledge vow warn announce estimate project anticipate"
+).split()
+SAY = rf"(?:(?:has|had|have|will|would|also|previously|repeatedly|again|earlier|once|then|later|recently)\s+)*(?P<verb>{'|'.join(SAY_VERBS)})\b"
+# Forecasting verbs are predictions in themselves; the saying verbs only report them.
+FORECAST_VERBS = frozenset(
+    "predicted predicts forecast forecasts expects expected promised promises pledged pledges vowed vows "
+    "projected projects estimated estimates anticipates anticipated guaranteed guarantees "
+    "expect predict promise pledge vow estimate project anticipate".split()
+)
+
+# Words before a name that say what the person is; the name is what follows the last of them.
+_TITLES = frozenset(
+    "ceo cfo coo cto chief executive officer president vice chairman chairwoman chair chairperson minister "
+    "prime secretary governor gov. gov senator sen. sen representative rep. rep director founder co-founder "
+    "cofounder analyst analysts economist strategist mr. mrs. ms. dr. mr mrs ms dr professor prof. prof "
+    "general gen. commissioner chancellor mayor spokesman spokeswoman spokesperson head boss deputy king "
+    "queen premier leader coach manager trustee editor correspondent chancellor partner investor "
+    "billionaire entrepreneur owner administrator ambassador judge justice attorney envoy lawmaker official "
+    "regulator adviser advisor spokesman, then-vice then-president then-prime vp svp evp md".split()
+)
+# Words in a run that make it an organisation or a place, not a person.
+_NOT_PEOPLE = frozenset(
+    "inc inc. corp corp. co co. ltd ltd. llc plc group bank reserve conference university institute company "
+    "agency administration department ministry commission council committee association party fund exchange "
+    "journal times news post reuters bloomberg airlines energy technologies technology systems labs capital "
+    "partners securities holdings industries international foundation office board authority court congress "
+    "senate parliament motors street states house valley kingdom union nations kong york francisco angeles "
+    "city county island bay america europe asia china africa india japan germany france britain russia "
+    "federal national world global ai january february march april may june july august september october "
+    "november december monday tuesday wednesday thursday friday saturday sunday summit forum index "
+    "organization organisation community cup league games olympics day week".split()
+)
+# Capitalised at the start of a sentence without being a name.
+_STARTERS = frozenset((
+    "the a an but and or in on at for this that these those it its they we i you our their his her however "
+    "meanwhile separately still also yet so then now last next earlier later asked speaking when while "
+    "after before since if as with without by from to regarding during although though according "
+    "analysts officials experts investors shares sales despite under over about what why how where who "
+    "there here some many most all both each every no not one two three other such only even just "
+    "overall instead indeed moreover further furthermore first second third finally today yesterday "
+    "tomorrow notably"
+).split())
+_AFTER_PREPOSITION = re.compile(r"\b(?:at|of|for|from|with|by|to|in|on)\s+$")
+_LABEL = re.compile(rf"^(?P<who>{NAME})\s*(?:\([^)\n]{{1,80}}\)|--?\s*[^:\n]{{1,60}})?\s*:\s", re.MULTILINE)
+_NOT_LABELS = frozenset({"q", "a", "question", "answer", "operator", "moderator", "interviewer", "note",
+                         "editor's note", "update", "correction", "source", "photo", "video", "related"})
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A speaker as the text names them, and who that is."""
+
+    as_written: str  # "Musk", "he", "Tesla CEO Elon Musk"
+    name: str  # the full name the text gives: "Elon Musk"
+    known: str | None  # the ledger's speaker it resolves to, or None when new
+    how: str  # named, surname, pronoun, label, alias
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    name: str
+
+
+def strip_titles(run: str) -> str:
+    """"Tesla CEO Elon Musk" -> "Elon Musk"; "Mr. Powell" -> "Powell"."""
+    words = run.split()
+    last = max((i for i, w in enumerate(words) if w.lower().strip(",") in _TITLES or w.endswith(("'s", "’s"))),
+               default=-1)  # "Morgan Stanley's Mike Wilson"
+    return " ".join(words[last + 1:])
+
+
+def _is_person(name: str) -> bool:
+    words = name.split()
+    return 2 <= len(words) <= 4 and not any(w.lower().strip(".,'’s") in _NOT_PEOPLE for w in words)
+
+
+class People:
+    """Who the text names and the ledger knows; resolves a name as written to a full name."""
+
+    def __init__(self, text: str, sentences: Sequence[tuple[int, int]], known: Mapping[str, str],
+                 persons: Sequence[tuple[int, int]] | None = None, overrides: Mapping[str, str] | None = None):
+        self.text = text
+        self.known = {name_key(k): v for k, v in known.items()}
+        self.overrides = {name_key(k): v for k, v in (overrides or {}).items()}
+        self._starts = {start for start, _ in sentences}
+        self.proper = self._proper_words(text)
+        self.mentions: list[Mention] = []  # filled in order, so a surname resolves to a name before it
+        self.mentions = self._mentions(persons)
+        self.speaking = self._speaking()
+
+    def _proper_words(self, text: str) -> set[str]:
+        """Capitalised words seen somewhere other than a sentence's start: names, not starters."""
+        found = set()
+        for m in re.finditer(r"(?<=[a-z,;]\s)([A-Z][\w'’\-]+)", text):
+            found.add(m[1])
+        found.update(re.findall(r"\b[A-Z]{2,6}\b", text))  # OPEC, NASA: acronyms name someone
+        return found
+
+    def _mentions(self, persons: Sequence[tuple[int, int]] | None) -> list[Mention]:
+        if persons is not None:  # a parser's PERSON entities
+            runs = [(s, strip_titles(self.text[s:e])) for s, e in persons]
+        else:
+            runs = [(m.start(), self._name_in(m[0], m.start())) for m in re.finditer(NAME, self.text)]
+        mentions = []
+        for start, name in runs:
+            if _AFTER_PREPOSITION.search(self.text, max(0, start - 6), start):
+                continue  # "research at Standard Chartered": a place or a firm, not who "he" is
+            if name and (_is_person(name) or name_key(name) in self.known or name_key(name) in self.overrides):
+                mentions.append(Mention(start, self.full_name(name, start)))
+        return mentions
+
+    def _speaking(self) -> set[str]:
+        """Full names that the text shows speaking ("X said", "said X", "according to X"): a pronoun
+        stands for one of them before any other name ("at Standard Chartered, said... he wrote")."""
+        found = set()
+        pattern = rf"(?P<a>{NAME}){APPOSITIVE}\s+{SAY}|(?:said|says|according\s+to)\s+(?P<b>{NAME})"
+        for m in re.finditer(pattern, self.text):
+            name = self._name_in(m["a"] or m["b"], m.start())
+            if name:
+                found.add(self.full_name(name, m.start()))
+        return found
+
+    def _name_in(self, run: str, start: int) -> str:
+        words = run.split()
+        if start in self._starts and words and words[0].lower() in _STARTERS:
+            words = words[1:]
+        return strip_titles(" ".join(words))
+
+    def full_name(self, name: str, position: int) -> str:
+        """A surname stands for the last full name before it that ends with it."""
+        if len(name.split()) > 1 or not name:
+            return name
+        earlier = [m for m in self.mentions if m.start < position and len(m.name.split()) > 1]
+        for mention in reversed(earlier):
+            if mention.name.split()[-1] == name:
+                return mention.name
+        for mention in reversed(earlier):  # Chinese and Korean names put the family name first
+            if mention.name.split()[0] == name:
+                return mention.name
+        for full in self.known.values():
+            if full.split()[-1] == name and len(full.split()) > 1:
+                return full
+        return name
+
+    def last_person(self, position: int) -> str | None:
+        before = [m for m in self.mentions if m.start < position]
+        speaking = [m for m in before if m.name in self.speaking]
+        if speaking:
+            return speaking[-1].name
+        return before[-1].name if before else None
+
+    def speaker(self, who: str, position: int) -> Speaker | None:
+        """The speaker ``who`` (as written at ``position``) names, or None if it names nobody."""
+        if re.fullmatch(_PRONOUN, who):
+            person = self.last_person(position)
+            return self._known(who, person, "pronoun") if person else None
+        override = self.overrides.get(name_key(who)) or self.overrides.get(name_key(strip_titles(who)))
+        if override:  # the user's --speaker "Musk=Elon Musk"
+            known = self.known.get(name_key(override))
+            return Speaker(who, known or override, known, "given")
+        name = self._name_in(who, position)
+        if not name:
+            return None
+        words = name.split()
+        if len(words) == 1 and name not in self.proper and name_key(name) not in self.known:
+            full = self.full_name(name, position)
+            if full == name:
+                return None  # "Analysts said": a capitalised word at a sentence's start, not a name
+        if any(w.lower() in _STARTERS for w in words[:1]) and len(words) == 1:
+            return None
+        full = self.full_name(name, position)
+        return self._known(who, full, "named" if full == name else "surname")
+
+    def _known(self, who: str, full: str, how: str) -> Speaker:
+        known = self.known.get(name_key(full))
+        return Speaker(who, known or full, known, "alias" if known and name_key(known) != name_key(full) else how)
+
+    def labels(self) -> list[tuple[int, int, Speaker]]:
+        """Transcript labels ("MARY BARRA:", "Elon Musk (CEO):") with the offset they start at."""
+        found = []
+        for m in _LABEL.finditer(self.text):
+            who = m["who"]
+            if who.lower() in _NOT_LABELS or len(who) < 2:
+                found.append((m.start(), m.end(), Speaker(who, who, None, "label-none")))
+                continue
+            words = who.title() if who.isupper() else who
+            full = self.full_name(strip_titles(words), m.start())
+            found.append((m.start(), m.end(), self._known(who, full, "label")))
+        return found

@@ -1,0 +1,88 @@
+"""Scores extraction against the gold claims of the annotated set: shared by the test and by
+anyone tuning the rules (`python tests/extract_set/score.py`)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+@dataclass
+class Score:
+    proposed: int = 0
+    correct: int = 0
+    gold: int = 0
+    found: int = 0
+    quotes: int = 0
+    quotes_exact: int = 0
+    misses: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.proposed if self.proposed else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.gold if self.gold else 1.0
+
+    @property
+    def quote_match(self) -> float:
+        return self.quotes_exact / self.quotes if self.quotes else 1.0
+
+    def line(self, mode: str) -> str:
+        return (f"{mode}: precision {self.precision:.0%} ({self.correct}/{self.proposed}), recall {self.recall:.0%} "
+                f"({self.found}/{self.gold}), quotes exact {self.quote_match:.0%} ({self.quotes_exact}/{self.quotes})")
+
+
+def articles(folder: Path = HERE) -> list[tuple[str, date, str]]:
+    with (folder / "articles.tsv").open(encoding="utf-8", newline="") as f:
+        return [(r["file"], date.fromisoformat(r["published"]), (folder / r["file"]).read_text(encoding="utf-8"))
+                for r in csv.DictReader(f, delimiter="\t")]
+
+
+def gold(folder: Path = HERE) -> dict[str, list[dict[str, str]]]:
+    rows: dict[str, list[dict[str, str]]] = {}
+    with (folder / "gold.tsv").open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f, delimiter="\t"):
+            rows.setdefault(r["file"], []).append(r)
+    return rows
+
+
+def score(run: Callable[[str, date], list[dict]], folder: Path = HERE) -> Score:
+    """``run(text, published)`` gives candidates as dicts (Candidate.as_dict)."""
+    result, golden = Score(), gold(folder)
+    for name, published, text in articles(folder):
+        expected = golden.get(name, [])
+        result.gold += len(expected)
+        proposals = run(text, published)
+        result.proposed += len(proposals)
+        keys = {(p["speaker_name"], p["deadline_text"] or ""): p for p in proposals}
+        wanted = {(g["speaker"], g["deadline"]) for g in expected}
+        result.correct += sum(1 for k in keys if k in wanted)
+        result.wrong += [f"{name}: {k}" for k in keys if k not in wanted]
+        for g in expected:
+            p = keys.get((g["speaker"], g["deadline"]))
+            if p is None:
+                result.misses.append(f"{name}: {(g['speaker'], g['deadline'])}")
+                continue
+            result.found += 1
+            if g["quote"]:
+                result.quotes += 1
+                result.quotes_exact += p["quote"] == g["quote"]
+    return result
+
+
+if __name__ == "__main__":
+    from ledger.domain.extract import extract
+
+    for folder in (HERE, HERE / "held_out"):
+        s = score(lambda text, published: [c.as_dict() for c in extract(text, published)], folder)
+        print(s.line(f"rules, {folder.name}"))
+        print("missed:", *s.misses, sep="\n  ")
+        print("wrong:", *s.wrong, sep="\n  ")
