@@ -54,6 +54,7 @@ class ClaimView(TypedDict):
     deadline_assumed: bool
     probability: float | None
     confidence: str | None
+    event: str | None  # the event it forecasts (docs/report.md, "Events")
     status: str
     tags: list[str]
     source: SourceView | None

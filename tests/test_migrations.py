@@ -176,7 +176,21 @@ def populate_0004(conn):
          "next_attempt_at": AT, "claimed_by": None, "claimed_at": None, "sent_at": None, "created_at": AT})
 
 
-POPULATE = {"0001": populate_0001, "0002": populate_0002, "0003": populate_0003, "0004": populate_0004}
+def populate_0005(conn):
+    # Two forecasts of one event by one speaker, and an event written on a claim journaled before
+    # events existed (journaled as the tool would journal the change).
+    put(conn, "claims",
+        _claim(5, "Kemp wins Georgia", date(2022, 9, 18), date(2022, 11, 8), probability=0.8,
+               event="2022 Georgia governor"),
+        _claim(6, "Abrams wins Georgia", date(2022, 9, 18), date(2022, 11, 8), probability=0.2,
+               event="2022 Georgia governor"))
+    change(conn, "claims", 2, event="Robotaxis 2024", version=2)
+    journal(conn, "claim.added", "claim", 5, 6)
+    journal(conn, "claim.edited", "claim", 2)
+
+
+POPULATE = {"0001": populate_0001, "0002": populate_0002, "0003": populate_0003, "0004": populate_0004,
+            "0005": populate_0005}
 
 
 def _mapped(held: dict, table: str, column: str, change) -> dict:
@@ -313,19 +327,23 @@ def test_a_downgrade_that_drops_rows_says_what_and_needs_yes(raw, cli):
     assert refused.err.count("\n") == 1
     assert "2 rows of claim_reviewers" in refused.err and "6 rows of reminders" in refused.err
     assert "1 row of reminder_schedule" in refused.err and "--yes" in refused.err
+    assert "3 values of claims.event" in refused.err
     assert cli("db", "current").out.startswith(SCHEMA_REVISION)
     assert dump(raw.engine) == before
     assert cli("verify").status == 0
 
     done = cli("db", "downgrade", "0002", "--yes")
     assert done.status == 0, done.err
-    assert "Deleted 2 rows of claim_reviewers, 1 row of reminder_schedule, 6 rows of reminders." in done.out
+    assert ("Deleted 2 rows of claim_reviewers, 3 values of claims.event, 1 row of reminder_schedule, "
+            "6 rows of reminders." in done.out)
     assert cli("db", "current").out.startswith("0002")
     # Back up, the assignments are gone; the journal still records them, and verify says so.
     assert cli("db", "upgrade").status == 0
     assert dump(raw.engine)["claim_reviewers"][1] == []
     gone = cli("verify")
-    assert gone.status == 5 and "assignment #1 is missing" in gone.err
+    assert gone.status == 5 and "claim #2 differs" in gone.err and "event is null" in gone.err
+    problems = [p["message"] for p in cli("verify", "--json").json["problems"]]
+    assert any("assignment #1 is missing" in m for m in problems)
 
 
 def test_downgrading_through_resolutions_keeps_tags(raw, cli):
@@ -345,7 +363,7 @@ def test_downgrade_to_base_asks_first_then_removes_everything(raw, cli):
     _at(raw, REVISIONS[-1])
     before = dump(raw.engine)
     refused = cli("db", "downgrade", "base")
-    assert refused.status == 2 and "4 rows of claims" in refused.err and "rows of journal" in refused.err
+    assert refused.status == 2 and "6 rows of claims" in refused.err and "rows of journal" in refused.err
     assert dump(raw.engine) == before
     assert cli("db", "downgrade", "base", "--yes").status == 0
     assert dump(raw.engine) == {}

@@ -20,7 +20,7 @@ from ledger.errors import ExitStatus
 from ledger.store.models import Claim, JournalEntry
 
 DATA = Path(__file__).parent / "data"
-HEADER = "speaker,text,quote,said,deadline,probability,confidence,tags,source_url,source_title,source_publisher,source_published,outcome,occurred,reviewer,evidence,note"
+HEADER = "speaker,text,quote,said,deadline,probability,confidence,tags,source_url,source_title,source_publisher,source_published,outcome,occurred,reviewer,evidence,note,event"
 
 
 @pytest.fixture
@@ -125,7 +125,7 @@ def _ledger_with_everything(cli, tmp_path):
          "--confidence", "is likely to", "--tag", "autonomy", "--tag", "tesla", "--probability", "0.7"],
         ["Robotaxis in Austin", "--speaker", "Elon Musk", "--said", "2025-01-29", "--deadline", "by June 2025", "--tag", "robotaxi"],
         ["Fusion power on the grid", "--speaker", "Dr. Ünal Öztürk", "--new-speaker", "--said", "2024-03-01",
-         "--deadline", "soon", "--horizon", "18m", "--source", "2", "--probability", "1e-05"],
+         "--deadline", "soon", "--horizon", "18m", "--source", "2", "--probability", "1e-05", "--event", "First fusion power, sold"],
         ["Mars by 2024", "--speaker", "Musk", "--said", "2016-09-27", "--deadline", "2024-12-31"],
     ]
     for args in adds:
@@ -160,6 +160,7 @@ def test_export_import_export_gives_the_same_file(cli, other_db, tmp_path, fmt):
     assert rows[1]["occurred"] == "2025-06-22" and rows[1]["reviewer"] == "Bo Checker"
     assert rows[2]["deadline"] == "2025-09-01"  # 18 months after it was said: the assumed date is kept
     assert rows[2]["source_title"] == "Interview on a podcast" and not rows[2]["source_url"]
+    assert [r["event"] or None for r in rows] == [None, None, "First fusion power, sold", None]
     if fmt == "csv":
         assert rows[0]["tags"] == "autonomy;tesla" and rows[0]["evidence"] == "https://example.org/a https://example.org/b;c"
         assert rows[2]["probability"] == "1e-05"
@@ -185,16 +186,16 @@ def test_export_one_speaker_to_a_file(musk, tmp_path):
 
 BAD_CSV = f"""{HEADER}
 Elon Musk,A good row before the bad ones,"a quote
-over two lines",2023-07-06,2024-01-01,,,,,,,,,,,,
-Elon Musk,Bad date,,Juvember 5 2023,2024-01-01,,,,,,,,,,,,
-Elon Musk,Impossible date,,2023-02-30,2024-01-01,,,,,,,,,,,,
-Elon Musk,Deadline before said,,2023-07-06,2023-01-01,,,,,,,,,,,,
-Elon Musk,Vague deadline,,2023-07-06,soon,,,,,,,,,,,,
-Elon Musk,Probability too big,,2023-07-06,2024-01-01,1.5,,,,,,,,,,,
-Elon Musk,Unknown outcome,,2023-07-06,2024-01-01,,,,,,,,maybe,,,,
-Elon Musk,,,2023-07-06,2024-01-01,,,,,,,,,,,,
-,Missing speaker,,2023-07-06,2024-01-01,,,,,,,,,,,,
-Elon Musk,A good row after the bad ones,,2023-07-06,2024-01-01,,,,,,,,,,,,
+over two lines",2023-07-06,2024-01-01,,,,,,,,,,,,,
+Elon Musk,Bad date,,Juvember 5 2023,2024-01-01,,,,,,,,,,,,,
+Elon Musk,Impossible date,,2023-02-30,2024-01-01,,,,,,,,,,,,,
+Elon Musk,Deadline before said,,2023-07-06,2023-01-01,,,,,,,,,,,,,
+Elon Musk,Vague deadline,,2023-07-06,soon,,,,,,,,,,,,,
+Elon Musk,Probability too big,,2023-07-06,2024-01-01,1.5,,,,,,,,,,,,
+Elon Musk,Unknown outcome,,2023-07-06,2024-01-01,,,,,,,,maybe,,,,,
+Elon Musk,,,2023-07-06,2024-01-01,,,,,,,,,,,,,
+,Missing speaker,,2023-07-06,2024-01-01,,,,,,,,,,,,,
+Elon Musk,A good row after the bad ones,,2023-07-06,2024-01-01,,,,,,,,,,,,,
 Elon Musk,Too few fields,,2023-07-06
 """
 
@@ -207,7 +208,7 @@ EXPECTED = [
     (9, "outcome: unknown outcome 'maybe'; use one of true, false, partial, ambiguous"),
     (10, "text: empty claim text"),
     (11, "speaker: empty speaker name"),
-    (13, "4 fields, but the header has 17"),
+    (13, "4 fields, but the header has 18"),
 ]
 
 
@@ -310,12 +311,18 @@ def test_format_comes_from_the_extension_or_the_option(cli, tmp_path):
 # The governors slice: FiveThirtyEight's forecasts as claims ------------------------------------
 
 
+def race(r: dict) -> str:
+    return f"{r['year']} {r['state']} governor" + (" (special)" if r["special"] == "TRUE" else "")
+
+
 def governors_as_claims(path: Path) -> str:
-    """The slice in the canonical format, computed here from the raw file, independently of claims."""
+    """The slice in the canonical format, computed here from the raw file, independently of claims:
+    the race (year, state, and "special" for a special election) is the event every candidate's
+    forecast of it names."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["speaker", "text", "said", "deadline", "probability", "source_url", "source_title",
-                     "source_publisher", "outcome", "occurred", "reviewer", "tags"])
+                     "source_publisher", "outcome", "occurred", "reviewer", "tags", "event"])
     for r in csv.DictReader(path.open(encoding="utf-8")):
         won = r["probwin_outcome"] == "1"
         writer.writerow([
@@ -324,6 +331,7 @@ def governors_as_claims(path: Path) -> str:
             r["forecast_date"], r["election_date"], r["probwin"],
             "https://projects.fivethirtyeight.com/checking-our-work/", "Checking Our Work", "FiveThirtyEight",
             "true" if won else "false", r["election_date"] if won else "", "Election results", f"governor;{r['year']}",
+            race(r),
         ])
     return out.getvalue()
 
@@ -355,6 +363,7 @@ def test_governor_forecasts_import_as_claims(cli, tmp_path):
         assert float(e["probability"]) == float(r["probwin"])
         assert e["outcome"] == ("true" if r["probwin_outcome"] == "1" else "false")
         assert e["deadline"] == r["election_date"]
+        assert e["event"] == race(r)
     wins = sum(r["probwin_outcome"] == "1" for r in forecasts)
     assert sum(e["outcome"] == "true" for e in exported) == wins
     evers = by_key[("FiveThirtyEight lite model", "2022-11-08", "Tony Evers (D) wins the 2022 WI governor election")]
@@ -430,13 +439,14 @@ def test_imported_claims_are_journaled_as_claims_add_journals_them(cli, db_url, 
     assert cli("source", "add", "https://example.org/waic-2023", "--title", "WAIC", "--published", "2023-07-06").status == 0
     for args in (
         ["Tesla reaches full self-driving", "--said", "2023-07-06", "--deadline", "later this year", "--source",
-         "https://example.org/waic-2023", "--tag", "tesla", "--tag", "autonomy", "--probability", "70%", "--quote", "later this year"],
+         "https://example.org/waic-2023", "--tag", "tesla", "--tag", "autonomy", "--probability", "70%", "--quote", "later this year",
+         "--event", "Tesla full self-driving"],
         ["Robotaxis in Austin", "--said", "2025-01-29", "--deadline", "by June 2025", "--confidence", "likely"],
     ):
         assert cli("add", *args, "--speaker", "Elon Musk", "--logged-by", "importer").status == 0
     file = write(tmp_path / "c.csv", f"""{HEADER}
-Elon Musk,Tesla reaches full self-driving,later this year,,later this year,70%,,tesla;autonomy,https://example.org/waic-2023,WAIC,,2023-07-06,,,,,
-Elon Musk,Robotaxis in Austin,,2025-01-29,by June 2025,,likely,,,,,,,,,,
+Elon Musk,Tesla reaches full self-driving,later this year,,later this year,70%,,tesla;autonomy,https://example.org/waic-2023,WAIC,,2023-07-06,,,,,,Tesla full self-driving
+Elon Musk,Robotaxis in Austin,,2025-01-29,by June 2025,,likely,,,,,,,,,,,
 """)
     result = cli("import", file, "--logged-by", "importer", db=other_db)
     assert result.status == 0, result.err

@@ -18,6 +18,7 @@ from ledger.domain.vocab import ClaimStatus, values
 @click.option("--source", help="Source URL or id (add it first with `claims source add`).")
 @click.option("--probability", help="A probability the speaker stated: 0.7 or 70%.")
 @click.option("--confidence", help="The speaker's hedge words, verbatim, e.g. 'likely'.")
+@click.option("--event", help="The event it forecasts, e.g. '2022 Georgia governor': a speaker's claims on one event are one unit in reports.")
 @click.option("--tag", "tags", multiple=True, help="Topic tag (repeatable).")
 @click.option("--horizon", help="For a vague deadline ('soon'): assume this horizon, e.g. 1y, 18m, 6w.")
 @click.option("--restates", type=ID, metavar="ID", help="An earlier claim this one restates (e.g. the same promise moved).")
@@ -25,7 +26,7 @@ from ledger.domain.vocab import ClaimStatus, values
 @click.option("--logged-by", metavar="NAME", help="Who logs it [default: user.name from the config, else the OS user].")
 @json_option
 @pass_app
-def add(app: App, text, speaker, said, deadline, quote, source, probability, confidence, tags, horizon, restates, new_speaker, logged_by, as_json) -> None:
+def add(app: App, text, speaker, said, deadline, quote, source, probability, confidence, event, tags, horizon, restates, new_speaker, logged_by, as_json) -> None:
     """Log a claim: what was predicted, by whom, when, and by when."""
     from ledger.domain.claims import ClaimDraft
     from ledger.domain.text import check_actor
@@ -33,7 +34,7 @@ def add(app: App, text, speaker, said, deadline, quote, source, probability, con
 
     draft = ClaimDraft(
         text=text, speaker=speaker, deadline=deadline, said=said, quote=quote, source=source,
-        probability=probability, confidence=confidence, tags=tuple(tags), horizon=horizon,
+        probability=probability, confidence=confidence, event=event, tags=tuple(tags), horizon=horizon,
         restates=restates, new_speaker=new_speaker,
     )
     if logged_by is not None:  # given, but blank: never silently the OS user
@@ -95,6 +96,7 @@ def show(app: App, claim_id: int, as_json: bool) -> None:
         ("Status", v["status"]),
         ("Probability", f"{v['probability']:.0%}" if v["probability"] is not None else None),
         ("Confidence", v["confidence"]),
+        ("Event", v["event"]),
         ("Tags", ", ".join(v["tags"])),
         ("Source", " | ".join(str(x) for x in (src["url"], src["title"], src["publisher"], src["published"]) if x) if src else None),
         ("Restates", f"#{v['restates']}" if v["restates"] else None),

@@ -1,5 +1,6 @@
 """What a claim is made of, checked once for every way in (`claims add`, `import`, `seed load`):
-text, quote, when it was said, its deadline, probability, confidence and tags.
+text, quote, when it was said, its deadline, probability, confidence, the event it forecasts and
+tags.
 
 Pure: the caller looks up the speaker and the source and says what day it is.
 """
@@ -101,6 +102,7 @@ class ClaimDraft:
     source: str | None = None
     probability: str | float | None = None
     confidence: str | None = None
+    event: str | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
     horizon: str | None = None
     restates: int | None = None
@@ -118,6 +120,7 @@ class CheckedClaim:
     deadline: Deadline
     probability: float | None
     confidence: str | None
+    event: str | None
     tags: tuple[str, ...]
 
 
@@ -130,6 +133,7 @@ def check_claim(
     quote: str | None = None,
     probability: str | float | None = None,
     confidence: str | None = None,
+    event: str | None = None,
     tags: tuple[str, ...] | list[str] = (),
     horizon: str | None = None,
 ) -> CheckedClaim:
@@ -141,6 +145,8 @@ def check_claim(
         checked_quote = block(quote, "quote")
     with about("confidence"):
         checked_confidence = one_line(confidence, "confidence")
+    with about("event"):
+        checked_event = one_line(event, "event")
     with about("probability"):
         checked_probability = parse_probability(probability)
     with about("tags"):
@@ -165,6 +171,7 @@ def check_claim(
         deadline=resolved,
         probability=checked_probability,
         confidence=checked_confidence,
+        event=checked_event,
         tags=checked_tags,
     )
 

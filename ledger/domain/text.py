@@ -25,6 +25,7 @@ LIMITS = {
     "horizon": 20,
     "probability": 20,
     "confidence": 200,
+    "event": 200,  # claims.event
     "tag": 100,  # claim_tags.tag
     "url": 2000,  # sources.url, and each evidence or webhook address
     "source_title": 1000,

@@ -40,6 +40,7 @@ def claim_view(row: Claim) -> dict:
         "deadline_assumed": bool(row.deadline_assumed),
         "probability": row.probability,
         "confidence": row.confidence,
+        "event": row.event,
         "status": row.status,
         "tags": [t.tag for t in row.tags],
         "source": source_view(row.source),
@@ -60,7 +61,7 @@ def new_claim(
     checked = check_claim(
         text=draft.text, said=draft.said or (source.published if source else None), deadline=draft.deadline,
         today=today or date.today(), quote=draft.quote, probability=draft.probability,
-        confidence=draft.confidence, tags=draft.tags, horizon=draft.horizon,
+        confidence=draft.confidence, event=draft.event, tags=draft.tags, horizon=draft.horizon,
     )
     said, deadline, fingerprint = checked.said, checked.deadline, checked.text_sha256
     speaker = find_speaker(session, draft.speaker)
@@ -94,6 +95,7 @@ def new_claim(
         deadline_assumed=deadline.assumed,
         probability=checked.probability,
         confidence=checked.confidence,
+        event=checked.event,
         status=ClaimStatus.OPEN.value,
         logged_by=actor,
         restates_id=draft.restates,

@@ -24,7 +24,7 @@ from ledger.errors import InvalidInput
 from ledger.store import dialect
 from ledger.store.engine import Ledger
 from ledger.store.models import JournalEntry
-from ledger.store.snapshots import ADDED_LATER, SNAPSHOTS
+from ledger.store.snapshots import ADDED_LATER, EMPTY_WHEN_ADDED, SNAPSHOTS
 
 BATCH = 2000
 MAX_SHOWN = 100  # problems listed; all are counted
@@ -190,7 +190,10 @@ def _derived_mismatches(entity: str, row) -> list[tuple[str, str, object, object
 
 
 def _legacy(entity: str, current: dict) -> dict:
-    """The snapshot as an entry journaled before ADDED_LATER's fields existed recorded it."""
+    """The snapshot as an entry journaled before ADDED_LATER's fields existed recorded it; a row
+    with a value in a field that was empty when it was added is no longer such a row."""
+    if any(current.get(k) is not None for k in EMPTY_WHEN_ADDED.get(entity, ())):
+        return current
     return {k: v for k, v in current.items() if k not in ADDED_LATER.get(entity, ())}
 
 

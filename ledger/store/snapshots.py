@@ -50,6 +50,7 @@ def claim(row: Claim) -> dict[str, Any]:
         "deadline_assumed": bool(row.deadline_assumed),
         "probability": row.probability,
         "confidence": row.confidence,
+        "event": row.event,
         "status": row.status,
         "tags": sorted(t.tag for t in row.tags),
         "logged_by": row.logged_by,
@@ -109,6 +110,14 @@ ADDED_LATER: dict[str, tuple[str, ...]] = {
     "source": ("created_at",),
     "reviewer": ("created_at",),
     "assignment": ("assigned_at",),
+    "claim": ("event",),
+}
+
+# Of those, the fields every row held empty (None) when they were added: an entry without such a
+# field vouches for its row only while the field is still empty, so an event written behind the
+# tool's back onto a claim journaled before events existed is still seen.
+EMPTY_WHEN_ADDED: dict[str, tuple[str, ...]] = {
+    "claim": ("event",),
 }
 
 

@@ -222,6 +222,7 @@ def _claim_values(r: Checked, speakers: dict, sources: dict, actor: str, now: da
         "deadline_assumed": r.deadline[6],
         "probability": r.probability,
         "confidence": r.confidence,
+        "event": r.event,
         "status": "open",
         "logged_by": actor,
         "logged_at": now,

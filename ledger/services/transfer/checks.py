@@ -30,6 +30,7 @@ class Checked(NamedTuple):
     deadline: tuple  # the fields of a Deadline, in order (spooled compactly)
     probability: float | None
     confidence: str | None
+    event: str | None
     tags: tuple[str, ...]
     source: tuple | None  # (url, title, publisher, published)
     resolution: tuple | None  # (outcome, occurred, reviewer, evidence, note)
@@ -101,7 +102,7 @@ def check_row(
     published = _date(record, "source_published")
     source = field_("source", lambda: check_source(url, title, publisher, published, today)) if url or title or publisher or published else None
     said = _date(record, "said") or (source.published if source else None)
-    values = {k: _text(record, k) for k in ("text", "deadline", "quote", "probability", "confidence")}
+    values = {k: _text(record, k) for k in ("text", "deadline", "quote", "probability", "confidence", "event")}
     tags = _list(record, "tags", ";")
     claim = field_("text", lambda: check_claim(**values, said=said, today=today, tags=tags, horizon=horizon))
     d = claim.deadline
@@ -116,6 +117,7 @@ def check_row(
         deadline=(d.expression, d.deadline, d.earliest, d.granularity, d.timex, d.strict_deadline, d.assumed),
         probability=claim.probability,
         confidence=claim.confidence,
+        event=claim.event,
         tags=claim.tags,
         source=(source.url, source.title, source.publisher, source.published) if source else None,
         resolution=_check_resolution(record, claim.said, actor, today, field_),

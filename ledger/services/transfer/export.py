@@ -29,7 +29,7 @@ def _export_rows(session: Session, speaker: str | None) -> Iterator[dict[str, An
     query = (
         select(
             c.id, Speaker.name, c.text, c.quote, c.said, c.deadline, c.deadline_text, c.deadline_assumed,
-            c.probability, c.confidence, Source.url, Source.title, Source.publisher, Source.published,
+            c.probability, c.confidence, c.event, Source.url, Source.title, Source.publisher, Source.published,
             c.outcome, c.occurred,
         )
         .join(Speaker, c.speaker_id == Speaker.id)
@@ -67,6 +67,7 @@ def _export_rows(session: Session, speaker: str | None) -> Iterator[dict[str, An
                 "reviewer": reviewer,
                 "evidence": json.loads(evidence) if evidence else [],
                 "note": note,
+                "event": row.event,
             }
 
 

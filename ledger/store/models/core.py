@@ -92,6 +92,9 @@ class Claim(Base):
     deadline_assumed: Mapped[bool] = mapped_column(Boolean, default=False)
     probability: Mapped[float | None] = mapped_column(Float)
     confidence: Mapped[str | None] = mapped_column(Text)
+    # The event the claim forecasts, as named by whoever logs it ("2022 Georgia governor"): a
+    # speaker's claims on one event are one unit when scored (docs/report.md, "Events").
+    event: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="open")
     logged_by: Mapped[str] = mapped_column(String(200))
     logged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

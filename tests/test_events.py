@@ -1,0 +1,99 @@
+"""A claim may name the event it forecasts: `claims add --event`, the import column `event`, and
+`claims verify` sees an event changed behind the tool's back, on new claims and on claims
+journaled before events existed."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from sqlalchemy import text
+
+from ledger.domain.chain import canonical_json, entry_hash
+from ledger.errors import ExitStatus
+
+GEORGIA = "2022 Georgia governor"
+
+
+def add(cli, words: str, *extra: str):
+    return cli("add", words, "--speaker", "FiveThirtyEight", "--new-speaker", "--said", "2022-09-18",
+               "--deadline", "2022-11-08", *extra, "--json")
+
+
+def test_a_claim_names_its_event(cli):
+    added = add(cli, "Kemp wins", "--event", f"  {GEORGIA} ", "--probability", "80%")
+    assert added.status == 0, added.err
+    assert added.json["event"] == GEORGIA  # spaces trimmed, as for every one-line value
+    shown = cli("show", added.json["id"])
+    assert "Event" in shown.out and GEORGIA in shown.out
+    assert cli("list", "--json").json[0]["event"] == GEORGIA
+    plain = add(cli, "Abrams wins", "--event", "   ")
+    assert plain.status == 0 and plain.json["event"] is None  # blank: no event
+
+
+def test_an_event_too_long_is_refused_and_nothing_is_written(cli):
+    result = add(cli, "Kemp wins", "--event", "x" * 201)
+    assert result.status == ExitStatus.USAGE
+    assert result.err.count("\n") == 1 and "event is longer than 200 characters" in result.err
+    assert cli("list", "--json").json == []
+
+
+def test_an_import_row_with_an_event_too_long_is_a_bad_row(cli, tmp_path):
+    file = tmp_path / "c.csv"
+    file.write_text(f"speaker,text,said,deadline,event\nA,Kemp wins,2022-09-18,2022-11-08,{'x' * 201}\n"
+                    f"A,Abrams wins,2022-09-18,2022-11-08,{GEORGIA}\n", encoding="utf-8")
+    result = cli("import", file)
+    assert result.status == ExitStatus.USAGE
+    assert f"{file}:2: event: event is longer than 200 characters" in result.err
+    assert cli("list", "--json").json == []
+
+
+def tamper(db_url, sql: str, **params) -> None:
+    from ledger.store.engine import open_ledger
+
+    ledger = open_ledger(db_url)
+    with ledger.engine.begin() as conn:
+        conn.execute(text(sql), params)
+    ledger.dispose()
+
+
+def test_an_event_changed_behind_the_tools_back_is_named(cli, db_url):
+    claim = add(cli, "Kemp wins", "--event", GEORGIA).json["id"]
+    assert cli("verify").status == 0
+    tamper(db_url, "UPDATE claims SET event = 'Something else' WHERE id = :id", id=claim)
+    result = cli("verify")
+    assert result.status == ExitStatus.TAMPERED
+    assert f"claim #{claim} differs" in result.err and 'event is "Something else"' in result.err
+
+
+def _journal_as_before_events(db_url) -> None:
+    """Rewrite the whole chain as a release before events wrote it: claim snapshots without the field."""
+    from ledger.store.engine import open_ledger
+
+    ledger = open_ledger(db_url)
+    with ledger.engine.begin() as conn:
+        entries = conn.execute(text("SELECT seq, at, actor, action, entity, entity_id, payload FROM journal ORDER BY seq")).all()
+        prev = "0" * 64
+        for e in entries:
+            payload = json.loads(e.payload)
+            if e.entity == "claim":
+                assert payload.pop("event") is None
+            payload = canonical_json(payload)
+            at = e.at if isinstance(e.at, str) else e.at.isoformat()
+            at = datetime.fromisoformat(at).replace(tzinfo=timezone.utc).isoformat()
+            digest = entry_hash(prev_hash=prev, seq=e.seq, at=at, actor=e.actor, action=e.action,
+                                entity=e.entity, entity_id=e.entity_id, payload=payload)
+            conn.execute(text("UPDATE journal SET payload = :p, prev_hash = :prev, hash = :h WHERE seq = :s"),
+                         {"p": payload, "prev": prev, "h": digest, "s": e.seq})
+            prev = digest
+    ledger.dispose()
+
+
+def test_a_claim_journaled_before_events_verifies_until_an_event_is_written_behind_its_back(cli, db_url):
+    claim = add(cli, "Kemp wins").json["id"]
+    _journal_as_before_events(db_url)
+    assert cli("verify").status == 0  # no event then, none now: intact
+    tamper(db_url, "UPDATE claims SET event = :e WHERE id = :id", e=GEORGIA, id=claim)
+    result = cli("verify")
+    assert result.status == ExitStatus.TAMPERED, result.err
+    assert f"claim #{claim} differs" in result.err and f'event is "{GEORGIA}", the journal says null' in result.err
