@@ -55,13 +55,26 @@ class ClaimView(TypedDict):
     probability: float | None
     confidence: str | None
     event: str | None  # the event it forecasts (docs/report.md, "Events")
-    status: str
+    status: str  # as the dates say it today: an open claim past its deadline is due
+    outcome: str | None
+    occurred: str | None
+    withdrawn: bool
     tags: list[str]
     source: SourceView | None
     restates: int | None
     logged_by: str
     logged_at: str
     version: int
+    # `claims show` (and edit, withdraw, restore) also give:
+    speaker_aliases: NotRequired[list[str]]
+    restated_by: NotRequired[list[int]]
+    reviewers: NotRequired[list[str]]  # who gave the current verdict
+    evidence: NotRequired[list[str]]
+    note: NotRequired[str | None]
+    edited: NotRequired[bool]
+    edits: NotRequired[list[dict[str, Any]]]  # at, actor, reason, fields, after_verdict
+    withdrawn_at: NotRequired[str | None]
+    withdrawn_reason: NotRequired[str | None]
 
 
 class ResolutionView(TypedDict):
@@ -127,6 +140,7 @@ class HistoryEvent(TypedDict):
     entity_id: int
     changes: NotRequired[dict[str, dict[str, Any]]]  # a claim's: field -> {"from": ..., "to": ...}
     resolution: NotRequired[dict[str, Any]]  # a resolution's, as journaled
+    change: NotRequired[dict[str, str]]  # an edit's, withdrawal's or restoration's: action and reason
 
 
 class HistoryView(TypedDict):

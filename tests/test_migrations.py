@@ -189,8 +189,24 @@ def populate_0005(conn):
     journal(conn, "claim.edited", "claim", 2)
 
 
-POPULATE = {"0001": populate_0001, "0002": populate_0002, "0003": populate_0003, "0004": populate_0004,
-            "0005": populate_0005}
+def populate_0006(conn):
+    change(conn, "claims", 4, withdrawn_at=AT, version=3)
+    change(conn, "claims", 2, text="Robotaxis in 2024, in Austin", text_sha256=text_fingerprint("Robotaxis in 2024, in Austin"), version=3)
+    put(conn, "claim_changes",
+        {"id": 1, "claim_id": 2, "action": "edited", "reason": "the city was left out",
+         "changes": canonical_json({"text": {"from": "Robotaxis in 2024", "to": "Robotaxis in 2024, in Austin"}}),
+         "actor": "ann", "at": AT},
+        {"id": 2, "claim_id": 4, "action": "withdrawn", "reason": "logged by mistake",
+         "changes": canonical_json({"withdrawn_at": {"from": None, "to": AT.isoformat()}}), "actor": "ann", "at": AT})
+    journal(conn, "claim.edited", "claim", 2)
+    journal(conn, "claim.withdrawn", "claim", 4)
+    journal(conn, "change.recorded", "change", 1, 2)
+
+
+POPULATE = {
+    "0001": populate_0001, "0002": populate_0002, "0003": populate_0003, "0004": populate_0004, "0005": populate_0005,
+    "0006": populate_0006,
+}
 
 
 def _mapped(held: dict, table: str, column: str, change) -> dict:
@@ -334,8 +350,8 @@ def test_a_downgrade_that_drops_rows_says_what_and_needs_yes(raw, cli):
 
     done = cli("db", "downgrade", "0002", "--yes")
     assert done.status == 0, done.err
-    assert ("Deleted 2 rows of claim_reviewers, 3 values of claims.event, 1 row of reminder_schedule, "
-            "6 rows of reminders." in done.out)
+    assert ("Deleted 2 rows of claim_changes, 2 rows of claim_reviewers, 3 values of claims.event, "
+            "1 value of claims.withdrawn_at, 1 row of reminder_schedule, 6 rows of reminders." in done.out)
     assert cli("db", "current").out.startswith("0002")
     # Back up, the assignments are gone; the journal still records them, and verify says so.
     assert cli("db", "upgrade").status == 0

@@ -1,4 +1,4 @@
-"""`claims add`, `claims list`, `claims show` and `claims deadline`."""
+"""`claims add`, `list`, `show`, `edit`, `withdraw`, `restore` and `deadline`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import click
 
 from ledger.cli.app import App, cli, pass_app
 from ledger.cli.options import COUNT, DATE, ID, json_option
-from ledger.domain.vocab import ClaimStatus, values
+from ledger.domain.vocab import ClaimStatus, Outcome, values
 
 
 @cli.command()
@@ -53,22 +53,38 @@ def add(app: App, text, speaker, said, deadline, quote, source, probability, con
 @cli.command("list")
 @click.option("--speaker", help="Only this speaker's claims.")
 @click.option("--tag", help="Only claims with this tag.")
-@click.option("--status", type=click.Choice(values(ClaimStatus)), help="Only claims in this state.")
+@click.option("--status", type=click.Choice(values(ClaimStatus)), help="Only claims in this state (due: the deadline has passed).")
+@click.option("--outcome", type=click.Choice(values(Outcome)), help="Only claims with this verdict.")
+@click.option("--said-since", type=DATE, metavar="DATE", help="Only claims said on or after DATE.")
+@click.option("--said-until", type=DATE, metavar="DATE", help="Only claims said on or before DATE.")
+@click.option("--deadline-after", type=DATE, metavar="DATE", help="Only claims whose deadline is after DATE.")
+@click.option("--deadline-before", type=DATE, metavar="DATE", help="Only claims whose deadline is before DATE.")
+@click.option("--source", metavar="URL|ID", help="Only claims from this source.")
+@click.option("--sort", type=click.Choice(["id", "said", "deadline"]), default="id", show_default=True, help="Order of the list.")
+@click.option("--all", "everything", is_flag=True, help="Include withdrawn claims.")
 @click.option("--limit", type=COUNT, help="At most this many.")
 @json_option
 @pass_app
-def list_(app: App, speaker, tag, status, limit, as_json) -> None:
-    """List claims, oldest first."""
+def list_(app: App, speaker, tag, status, outcome, said_since, said_until, deadline_after, deadline_before, source, sort, everything, limit, as_json) -> None:
+    """List claims, oldest first (or by --sort); withdrawn claims only with --all."""
     from ledger.render.table import table
     from ledger.services.claims import list_claims
 
-    views = list_claims(app.ledger, speaker=speaker, tag=tag, status=status, limit=limit)
+    views = list_claims(
+        app.ledger, speaker=speaker, tag=tag, status=status, limit=limit, outcome=outcome, said_since=said_since,
+        said_until=said_until, deadline_after=deadline_after, deadline_before=deadline_before, source=source,
+        sort=sort, withdrawn=everything, today=app.today,
+    )
     if as_json:
         return app.json(views)
     if not views:
         return app.note("No claims match.")
-    rows = [(v["id"], v["said"], v["speaker"], v["text"], v["deadline"], v["status"], ",".join(v["tags"])) for v in views]
-    app.echo(table(["ID", "SAID", "SPEAKER", "CLAIM", "DEADLINE", "STATUS", "TAGS"], rows, color=app.color, max_width=50))
+    rows = [
+        (v["id"], v["said"], v["speaker"], v["text"], v["deadline"], v["status"] + (" (withdrawn)" if v["withdrawn"] else ""),
+         v["outcome"] or "", ",".join(v["tags"]))
+        for v in views
+    ]
+    app.echo(table(["ID", "SAID", "SPEAKER", "CLAIM", "DEADLINE", "STATUS", "OUTCOME", "TAGS"], rows, color=app.color, max_width=50))
 
 
 @cli.command()
@@ -76,13 +92,18 @@ def list_(app: App, speaker, tag, status, limit, as_json) -> None:
 @json_option
 @pass_app
 def show(app: App, claim_id: int, as_json: bool) -> None:
-    """Everything known about one claim."""
-    from ledger.render.table import fields
+    """Everything known about one claim: its verdict, its edits, the version `edit --if-version` takes."""
     from ledger.services.claims import show_claim
 
-    v = show_claim(app.ledger, claim_id)
+    v = show_claim(app.ledger, claim_id, today=app.today)
     if as_json:
         return app.json(v)
+    _print_claim(app, v)
+
+
+def _print_claim(app: App, v: dict) -> None:
+    from ledger.render.table import fields
+
     src = v["source"]
     deadline = f"{v['deadline']}  ({v['deadline_text']!r}: {v['deadline_granularity']}, from {v['deadline_earliest']}"
     deadline += f", strictly before {v['deadline_strict']}" if v["deadline_strict"] else ""
@@ -93,7 +114,11 @@ def show(app: App, claim_id: int, as_json: bool) -> None:
         ("Quote", f"\u201c{v['quote']}\u201d" if v["quote"] else None),
         ("Said", v["said"]),
         ("Deadline", deadline),
-        ("Status", v["status"]),
+        ("Status", v["status"] + (f" (withdrawn {v['withdrawn_at'][:10]}: {v['withdrawn_reason']})" if v["withdrawn"] else "")),
+        ("Outcome", (v["outcome"] + (f", occurred {v['occurred']}" if v["occurred"] else "")) if v["outcome"] else None),
+        ("Reviewers", ", ".join(v["reviewers"])),
+        ("Evidence", ", ".join(v["evidence"])),
+        ("Note", v["note"]),
         ("Probability", f"{v['probability']:.0%}" if v["probability"] is not None else None),
         ("Confidence", v["confidence"]),
         ("Event", v["event"]),
@@ -102,8 +127,93 @@ def show(app: App, claim_id: int, as_json: bool) -> None:
         ("Restates", f"#{v['restates']}" if v["restates"] else None),
         ("Restated by", ", ".join(f"#{i}" for i in v["restated_by"]) or None),
         ("Logged", f"{v['logged_at']} by {v['logged_by']}"),
+        ("Edited", _edits(v["edits"])),
+        ("Version", str(v["version"])),
     ]
     app.echo(fields([(k, val) for k, val in pairs if val not in (None, "")], color=app.color))
+
+
+def _edits(edits: list[dict]) -> str | None:
+    if not edits:
+        return None
+    last = edits[-1]
+    times = f"{len(edits)} times, last" if len(edits) > 1 else "once,"
+    after = " after its verdict" if any(e["after_verdict"] for e in edits) else ""
+    return f"{times} {last['at'][:10]} by {last['actor']}{after} ({', '.join(last['fields'])}): {last['reason']} (see `claims history`)"
+
+
+@cli.command()
+@click.argument("claim_id", type=ID, metavar="ID")
+@click.option("--text", help="The claim's new text.")
+@click.option("--quote", help="The speaker's words, verbatim (\"\" clears it).")
+@click.option("--said", type=DATE, help="When it was said (the deadline's words are read again from that day).")
+@click.option("--deadline", help="The deadline as said: a date or words like 'later this year'.")
+@click.option("--horizon", help="For a vague deadline ('soon'): assume this horizon, e.g. 1y.")
+@click.option("--probability", help="A probability the speaker stated: 0.7 or 70% (\"\" clears it).")
+@click.option("--confidence", help="The speaker's hedge words, verbatim (\"\" clears them).")
+@click.option("--tag", "tags", multiple=True, help="Add this tag (repeatable).")
+@click.option("--untag", "untags", multiple=True, help="Remove this tag (repeatable).")
+@click.option("--source", metavar="URL|ID", help="The claim's source (\"\" clears it).")
+@click.option("--restates", type=ID, metavar="ID", help="An earlier claim this one restates.")
+@click.option("--reason", required=True, help="Why it changes: kept in the claim's history.")
+@click.option("--if-version", type=int, metavar="N", help="Refuse (exit 4) unless the claim is still at version N, as `claims show` printed it.")
+@click.option("--by", "actor", metavar="NAME", help="Who edits [default: user.name from the config, else the OS user].")
+@json_option
+@pass_app
+def edit(app: App, claim_id: int, text, quote, said, deadline, horizon, probability, confidence, tags, untags, source, restates, reason, if_version, actor, as_json) -> None:
+    """Correct a claim: every check of `claims add` applies; history keeps the fields before and after."""
+    from ledger.domain.text import check_actor
+    from ledger.services.edits import ClaimEdit, edit_claim
+
+    if actor is not None:
+        actor = check_actor(actor)
+    change = ClaimEdit(
+        reason=reason, text=text, quote=quote, said=said, deadline=deadline, horizon=horizon, probability=probability,
+        confidence=confidence, tags=tuple(tags), untags=tuple(untags), source=source, restates=restates,
+    )
+    v = edit_claim(app.ledger, claim_id, change, app.actor(actor), today=app.today, expected_version=if_version)
+    if as_json:
+        return app.json(v)
+    last = v["edits"][-1]
+    app.echo(f"Edited claim #{v['id']} (now version {v['version']}): {', '.join(last['fields'])}.")
+    app.echo(f"  status {v['status']}, deadline {v['deadline']} ({v['deadline_text']})")
+
+
+def _withdrawal(command):
+    command = click.option("--by", "actor", metavar="NAME", help="Who acts [default: user.name from the config, else the OS user].")(command)
+    command = click.option("--reason", required=True, help="Why: kept in the claim's history.")(command)
+    return click.argument("claim_id", type=ID, metavar="ID")(command)
+
+
+@cli.command()
+@_withdrawal
+@json_option
+@pass_app
+def withdraw(app: App, claim_id: int, reason: str, actor, as_json: bool) -> None:
+    """Take a claim back (logged twice, or by mistake): kept in `show` and `history`, left out of
+    lists, due, reminders, calendars, reports and exports unless --all."""
+    from ledger.domain.text import check_actor
+    from ledger.services.edits import withdraw_claim
+
+    v = withdraw_claim(app.ledger, claim_id, reason, app.actor(check_actor(actor) if actor is not None else None), today=app.today)
+    if as_json:
+        return app.json(v)
+    app.echo(f"Withdrew claim #{v['id']}: {v['text']}")
+
+
+@cli.command()
+@_withdrawal
+@json_option
+@pass_app
+def restore(app: App, claim_id: int, reason: str, actor, as_json: bool) -> None:
+    """Undo a withdrawal: the claim is back in lists, reports and reminders."""
+    from ledger.domain.text import check_actor
+    from ledger.services.edits import restore_claim
+
+    v = restore_claim(app.ledger, claim_id, reason, app.actor(check_actor(actor) if actor is not None else None), today=app.today)
+    if as_json:
+        return app.json(v)
+    app.echo(f"Restored claim #{v['id']}: {v['text']}")
 
 
 @cli.command()

@@ -12,14 +12,15 @@ from ledger.cli.options import DATE, ID, PathType, json_option
 
 @cli.command()
 @click.option("--as-of", type=DATE, help="Count as if today were DATE [default: today].")
+@click.option("--all", "everything", is_flag=True, help="Include withdrawn claims.")
 @json_option
 @pass_app
-def due(app: App, as_of, as_json: bool) -> None:
+def due(app: App, as_of, everything: bool, as_json: bool) -> None:
     """Claims whose deadline has passed and that await a verdict, oldest deadline first."""
     from ledger.render.table import table
     from ledger.services.reminders import due_claims
 
-    views = due_claims(app.ledger, as_of or app.today)
+    views = due_claims(app.ledger, as_of or app.today, withdrawn=everything)
     if as_json:
         return app.json(views)
     if not views:
@@ -136,14 +137,15 @@ def reminders_list(app: App, failed: bool, as_json: bool) -> None:
 
 @cli.command()
 @click.option("--out", "out", type=PathType(dir_okay=False, path_type=Path), help="Write to FILE [default: stdout].")
+@click.option("--all", "everything", is_flag=True, help="Include withdrawn claims.")
 @pass_app
-def calendar(app: App, out: Path | None) -> None:
+def calendar(app: App, out: Path | None, everything: bool) -> None:
     """Unresolved claims' deadlines as an iCalendar file, e.g. claims calendar --out deadlines.ics."""
     from ledger.files import write_text
     from ledger.render.ical import calendar as render
     from ledger.services.reminders import calendar_claims
 
-    identity, claims = calendar_claims(app.ledger)
+    identity, claims = calendar_claims(app.ledger, withdrawn=everything)
     text = render(claims, identity)
     if out is None:
         return app.emit(text)

@@ -31,8 +31,9 @@ POLICIES = ("strict", "partial", "lenient", "decay")  # ledger.domain.scoring.PO
 @click.option("--json", "as_json", is_flag=True, help="Short for --format json, as other commands take --json.")
 @click.option("--out", type=PathType(dir_okay=False, path_type=Path), metavar="PATH", help="Write to this file instead of standard output.")
 @click.option("--raw", is_flag=True, help="CSV: write text cells as they are, without the ' that stops a spreadsheet running =, +, -, @.")
+@click.option("--all", "everything", is_flag=True, help="Count withdrawn claims too (the report says how many there are either way).")
 @pass_app
-def report(app: App, speakers, tag, since, until, as_of, policy, half_life, min_resolved, leaderboard, track, wide, fmt, as_json, out, raw) -> None:
+def report(app: App, speakers, tag, since, until, as_of, policy, half_life, min_resolved, leaderboard, track, wide, fmt, as_json, out, raw, everything) -> None:
     """How often each speaker's predictions came true, how late, on which topics, and the trend.
 
     Only claims whose deadline has passed are scored; see docs/report.md for every figure.
@@ -50,6 +51,7 @@ def report(app: App, speakers, tag, since, until, as_of, policy, half_life, min_
     options = ReportOptions(
         speakers=tuple(speakers), tag=tag, since=since, until=until, as_of=as_of or app.today, policy=policy,
         half_life=half_life, min_resolved=default_minimum if min_resolved is None else min_resolved,
+        withdrawn=everything,
     )
     color = app.color and out is None
     if track:

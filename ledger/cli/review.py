@@ -96,6 +96,8 @@ def history(app: App, claim_id: int, as_json: bool) -> None:
             for label in ("reason", "note"):
                 if r[label]:
                     app.echo(f"    {label}: {r[label]}")
+        elif "change" in e:
+            app.echo(f"    reason: {e['change']['reason']}")
         else:
             for field, change in e["changes"].items():
                 app.echo(f"    {field}: {_short(change['from'])} -> {_short(change['to'])}")

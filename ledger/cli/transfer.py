@@ -67,16 +67,18 @@ def import_(app: App, file: str, fmt, dry_run: bool, skip_invalid: bool, horizon
 @click.option("--out", type=PathType(dir_okay=False, writable=True), help="Write to this file (whole or not at all) [default: stdout].")
 @click.option("--speaker", help="Only this speaker's claims.")
 @click.option("--raw", is_flag=True, help="CSV: write text cells as they are, without the ' that stops a spreadsheet running =, +, -, @.")
+@click.option("--all", "everything", is_flag=True, help="Include withdrawn claims.")
 @pass_app
-def export(app: App, fmt: str, out, speaker, raw: bool) -> None:
-    """Export claims, oldest first, in the canonical format `claims import` reads back."""
+def export(app: App, fmt: str, out, speaker, raw: bool, everything: bool) -> None:
+    """Export claims, oldest first, in the canonical format `claims import` reads back; withdrawn
+    claims only with --all."""
     from ledger.services.transfer import export_claims, export_to_file
 
     if out:
-        count = export_to_file(app.ledger, out, fmt=fmt, speaker=speaker, raw=raw)
+        count = export_to_file(app.ledger, out, fmt=fmt, speaker=speaker, raw=raw, withdrawn=everything)
         app.note(f"Exported {count} claims to {out}")
     else:
-        export_claims(app.ledger, app.env.stdout, fmt=fmt, speaker=speaker, raw=raw)
+        export_claims(app.ledger, app.env.stdout, fmt=fmt, speaker=speaker, raw=raw, withdrawn=everything)
 
 
 class _Progress:

@@ -64,6 +64,11 @@ class PriorView(TypedDict):
     fitted_on: str
 
 
+class Withdrawn(TypedDict):
+    count: int  # withdrawn claims within the report's dates, speakers and tag
+    included: bool  # whether they were counted (`--all`)
+
+
 class ReportHeader(TypedDict):
     as_of: str
     policy: str
@@ -71,6 +76,7 @@ class ReportHeader(TypedDict):
     filters: Filters
     prior: PriorView
     hedge_scale: str
+    withdrawn: Withdrawn
 
 
 class Scores(TypedDict):
@@ -192,6 +198,7 @@ class ReportOptions:
     policy: str = "strict"
     half_life: float | None = None  # days; only with the decay policy
     min_resolved: int = 0  # leave out speakers with fewer scored claims
+    withdrawn: bool = False  # count withdrawn claims too (`--all`)
 
     def checked(self) -> ReportOptions:
         if self.policy not in scoring.POLICIES:
@@ -359,9 +366,10 @@ def shown(tallies: Tallies, speaker_ids: Sequence[int] | None, minimum: int) -> 
     return sorted(i for i in ids if (tallies.totals.get(i) or Counts()).scored >= minimum)
 
 
-def header(options: ReportOptions, prior: Prior) -> ReportHeader:
+def header(options: ReportOptions, prior: Prior, withdrawn: int = 0) -> ReportHeader:
     p = prior.beta_prior
     return {
+        "withdrawn": {"count": withdrawn, "included": options.withdrawn},
         "as_of": options.report_date.isoformat(),
         "policy": options.policy,
         "half_life_days": options.decay_half_life if options.policy == "decay" else None,

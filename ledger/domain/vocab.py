@@ -26,6 +26,14 @@ class ClaimStatus(StrEnum):
     DISPUTED = "disputed"
 
 
+class ChangeKind(StrEnum):
+    """What a journaled change to a claim did, besides its review (see ledger.domain.edits)."""
+
+    EDITED = "edited"
+    WITHDRAWN = "withdrawn"
+    RESTORED = "restored"
+
+
 class ReminderStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"

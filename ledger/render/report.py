@@ -109,7 +109,15 @@ NOTES = (
 
 
 def notes(header: dict) -> list[str]:
-    return [f"As of {header['as_of']}; policy {policy_text(header)}.", prior_text(header), *NOTES]
+    return [f"As of {header['as_of']}; policy {policy_text(header)}.", prior_text(header), *NOTES, *withdrawn_text(header)]
+
+
+def withdrawn_text(header: dict) -> list[str]:
+    w = header["withdrawn"]
+    if not w["count"]:
+        return []
+    n = f"{w['count']} withdrawn claim{'s' if w['count'] != 1 else ''}"
+    return [f"{n} {'are counted (--all)' if w['included'] else 'are left out (--all counts them)'}."]
 
 
 # --- terminal table ------------------------------------------------------------------------------

@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from ledger.domain.claims import ClaimDraft, check_claim, clean_tag, resolve_deadline, valid_id
-from ledger.domain.text import check_actor
-from ledger.domain.vocab import ClaimStatus, one_of, values
+from ledger.domain.edits import status_on, substance_changed
+from ledger.domain.text import check_actor, name_key
+from ledger.domain.vocab import ChangeKind, ClaimStatus, Outcome, one_of, values
 from ledger.errors import Conflict, InvalidInput, NotFound
 from ledger.services import journal
 from ledger.services.people import (
     create_speaker, find_speaker, lookalike, require_source, require_speaker, resembles, source_view,
 )
 from ledger.store.engine import Ledger
-from ledger.store.models import Claim, ClaimTag
+from ledger.store.models import Claim, ClaimChange, ClaimTag, Resolution
 
 __all__ = ["add_claim", "claim_view", "get_claim", "list_claims", "new_claim", "resolve_deadline", "show_claim"]
 
 
-def claim_view(row: Claim) -> dict:
-    """The JSON shape of a claim (documented in the README)."""
+def claim_view(row: Claim, today: date | None = None) -> dict:
+    """The JSON shape of a claim (documented in the README); its status as the dates say it on
+    ``today`` (see ledger.domain.edits.status_on)."""
     return {
         "id": row.id,
         "speaker": row.speaker.name,
@@ -41,7 +44,10 @@ def claim_view(row: Claim) -> dict:
         "probability": row.probability,
         "confidence": row.confidence,
         "event": row.event,
-        "status": row.status,
+        "status": status_on(row.status, row.deadline, today or date.today()),
+        "outcome": row.outcome,
+        "occurred": row.occurred.isoformat() if row.occurred else None,
+        "withdrawn": row.withdrawn_at is not None,
         "tags": [t.tag for t in row.tags],
         "source": source_view(row.source),
         "restates": row.restates_id,
@@ -122,13 +128,73 @@ def get_claim(session: Session, claim_id: int) -> Claim:
     return row
 
 
-def show_claim(ledger: Ledger, claim_id: int) -> dict:
+def _verdict(session: Session, row: Claim) -> dict:
+    """Who gave the current verdict, and on what: the latest agreeing votes of the last round."""
+    found = {"reviewers": [], "evidence": [], "note": None}
+    if row.outcome is None:
+        return found
+    votes = list(session.scalars(select(Resolution).where(Resolution.claim_id == row.id).order_by(Resolution.id)))
+    last_round = max((v.round for v in votes), default=1)
+    latest: dict[str, Resolution] = {}
+    for vote in votes:
+        if vote.round == last_round:
+            latest.pop(name_key(vote.reviewer), None)
+            latest[name_key(vote.reviewer)] = vote
+    agreeing = [v for v in latest.values() if (v.outcome, v.occurred) == (row.outcome, row.occurred)]
+    if agreeing:
+        winner = max(agreeing, key=lambda v: v.id)
+        found = {
+            "reviewers": [v.reviewer for v in agreeing],
+            "evidence": json.loads(winner.evidence) if winner.evidence else [],
+            "note": winner.note,
+        }
+    return found
+
+
+def _changes_of(session: Session, row: Claim) -> dict:
+    edits, withdrawn_reason = [], None
+    for change in session.scalars(select(ClaimChange).where(ClaimChange.claim_id == row.id).order_by(ClaimChange.id)):
+        if change.action == ChangeKind.EDITED:
+            fields = json.loads(change.changes)
+            edits.append({
+                "at": change.at.isoformat(), "actor": change.actor, "reason": change.reason, "fields": sorted(fields),
+                # A verdict judged the claim as it stood: an edit of its substance since is named.
+                "after_verdict": row.resolved_at is not None and change.at >= row.resolved_at and substance_changed(fields),
+            })
+        elif change.action == ChangeKind.WITHDRAWN:
+            withdrawn_reason = change.reason
+    return {
+        "edited": bool(edits),
+        "edits": edits,
+        "withdrawn_at": row.withdrawn_at.isoformat() if row.withdrawn_at else None,
+        "withdrawn_reason": withdrawn_reason if row.withdrawn_at else None,
+    }
+
+
+def show_claim(ledger: Ledger, claim_id: int, today: date | None = None) -> dict:
     with ledger.read() as session:
         row = get_claim(session, claim_id)
-        view = claim_view(row)
+        view = claim_view(row, today)
         view["speaker_aliases"] = sorted(a.alias for a in row.speaker.aliases)
         view["restated_by"] = list(session.scalars(select(Claim.id).where(Claim.restates_id == claim_id).order_by(Claim.id)))
+        view.update(_verdict(session, row))
+        view.update(_changes_of(session, row))
         return view
+
+
+def status_is(status: str, today: date):
+    """SQL for "the claim's status on ``today`` is ``status``", as ledger.domain.edits.status_on
+    reads the dates: an open claim past its deadline is due before the scan records it."""
+    if status not in values(ClaimStatus):
+        raise InvalidInput(f"unknown status {status!r}; use one of {one_of(ClaimStatus)}")
+    if status == ClaimStatus.DUE:
+        return or_(Claim.status == status, and_(Claim.status == ClaimStatus.OPEN.value, Claim.deadline < today))
+    if status == ClaimStatus.OPEN:
+        return and_(Claim.status == status, Claim.deadline >= today)
+    return Claim.status == status
+
+
+SORTS = {"id": (Claim.id,), "said": (Claim.said, Claim.id), "deadline": (Claim.deadline, Claim.id)}
 
 
 def list_claims(
@@ -138,19 +204,43 @@ def list_claims(
     tag: str | None = None,
     status: str | None = None,
     limit: int | None = None,
+    outcome: str | None = None,
+    said_since: date | None = None,
+    said_until: date | None = None,
+    deadline_after: date | None = None,
+    deadline_before: date | None = None,
+    source: str | None = None,
+    sort: str = "id",
+    withdrawn: bool = False,
+    today: date | None = None,
 ) -> list[dict]:
+    """Claims matching every filter given, withdrawn ones only if ``withdrawn``. A claim said on
+    ``said_since`` or ``said_until`` is in; a deadline on ``deadline_after`` or ``deadline_before`` is not."""
+    today = today or date.today()
+    if sort not in SORTS:
+        raise InvalidInput(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
     with ledger.read() as session:
-        query = select(Claim).options(joinedload(Claim.speaker), joinedload(Claim.source)).order_by(Claim.id)
+        query = select(Claim).options(joinedload(Claim.speaker), joinedload(Claim.source)).order_by(*SORTS[sort])
+        if not withdrawn:
+            query = query.where(Claim.withdrawn_at.is_(None))
         if speaker:
             query = query.where(Claim.speaker_id == require_speaker(session, speaker).id)
         if tag:
             query = query.where(Claim.id.in_(select(ClaimTag.claim_id).where(ClaimTag.tag == clean_tag(tag))))
         if status:
-            if status not in values(ClaimStatus):
-                raise InvalidInput(f"unknown status {status!r}; use one of {one_of(ClaimStatus)}")
-            query = query.where(Claim.status == status)
+            query = query.where(status_is(status, today))
+        if outcome:
+            if outcome not in values(Outcome):
+                raise InvalidInput(f"unknown outcome {outcome!r}; use one of {one_of(Outcome)}")
+            query = query.where(Claim.outcome == outcome)
+        if source:
+            query = query.where(Claim.source_id == require_source(session, source).id)
+        for bound, condition in (
+            (said_since, lambda d: Claim.said >= d), (said_until, lambda d: Claim.said <= d),
+            (deadline_after, lambda d: Claim.deadline > d), (deadline_before, lambda d: Claim.deadline < d),
+        ):
+            if bound is not None:
+                query = query.where(condition(bound))
         if limit is not None:
             query = query.limit(limit)
-        return [claim_view(r) for r in session.scalars(query).unique()]
-
-
+        return [claim_view(r, today) for r in session.scalars(query).unique()]

@@ -189,12 +189,26 @@ def _derived_mismatches(entity: str, row) -> list[tuple[str, str, object, object
     return found
 
 
-def _legacy(entity: str, current: dict) -> dict:
-    """The snapshot as an entry journaled before ADDED_LATER's fields existed recorded it; a row
-    with a value in a field that was empty when it was added is no longer such a row."""
-    if any(current.get(k) is not None for k in EMPTY_WHEN_ADDED.get(entity, ())):
-        return current
-    return {k: v for k, v in current.items() if k not in ADDED_LATER.get(entity, ())}
+def _legacies(entity: str, current: dict) -> list[dict]:
+    """The snapshot as entries journaled before ADDED_LATER's fields existed recorded it: fields
+    come in the order they were added, so an older entry lacks a tail of them. A row with a value
+    in a field that was empty when it was added is no longer such a row."""
+    added = ADDED_LATER.get(entity, ())
+    found = []
+    for start in range(len(added)):
+        dropped = added[start:]
+        if any(current.get(k) is not None for k in dropped if k in EMPTY_WHEN_ADDED.get(entity, ())):
+            continue
+        found.append({k: v for k, v in current.items() if k not in dropped})
+    return found
+
+
+def _legacy_like(entity: str, current: dict, recorded: dict) -> dict:
+    """``current`` cut down to the added-later fields ``recorded`` holds, to name what differs (one
+    that was empty when added and now holds a value is kept: that value is what differs)."""
+    empty = EMPTY_WHEN_ADDED.get(entity, ())
+    missing = [k for k in ADDED_LATER.get(entity, ()) if k not in recorded and not (k in empty and current.get(k) is not None)]
+    return {k: v for k, v in current.items() if k not in missing}
 
 
 def _check_rows(session: Session, latest: dict[str, dict[int, bytes]], problems: _Problems) -> dict[str, int]:
@@ -216,10 +230,9 @@ def _check_rows(session: Session, latest: dict[str, dict[int, bytes]], problems:
                     ))
                 if want is None:
                     found.append((row.id, f"{entity} #{row.id} is not in the journal: inserted behind the tool's back"))
-                elif _digest(canonical_json(current)) != want and _digest(canonical_json(_legacy(entity, current))) != want:
+                elif want not in {_digest(canonical_json(v)) for v in (current, *_legacies(entity, current))}:
                     seq, recorded = _journaled(session, entity, row.id)
-                    if not all(k in recorded for k in ADDED_LATER.get(entity, ())):
-                        current = _legacy(entity, current)
+                    current = _legacy_like(entity, current, recorded)
                     field = next((k for k in sorted(current.keys() | recorded.keys()) if current.get(k) != recorded.get(k)), "?")
                     found.append((
                         row.id,

@@ -24,7 +24,7 @@ from ledger.errors import Conflict, InvalidInput
 from ledger.services import journal
 from ledger.services.claims import get_claim
 from ledger.store.engine import Ledger
-from ledger.store.models import Claim, JournalEntry, Resolution
+from ledger.store.models import Claim, ClaimChange, JournalEntry, Resolution
 from ledger.store.types import utcnow
 
 __all__ = ["ReviewRules", "disputes", "history", "record_resolution", "resolve", "resolution_view", "review_rules", "verdict_view"]
@@ -222,9 +222,11 @@ def history(ledger: Ledger, claim_id: int, rules: ReviewRules = ReviewRules()) -
         claim = get_claim(session, claim_id)
         resolutions = claim_resolutions(session, claim_id)
         ids = [r.id for r in resolutions]
+        changes = list(session.scalars(select(ClaimChange.id).where(ClaimChange.claim_id == claim_id)))
         query = select(JournalEntry).where(
             ((JournalEntry.entity == "claim") & (JournalEntry.entity_id == claim_id))
             | ((JournalEntry.entity == "resolution") & JournalEntry.entity_id.in_(ids or [-1]))
+            | ((JournalEntry.entity == "change") & JournalEntry.entity_id.in_(changes or [-1]))
         )
         events, previous = [], None
         for entry in session.scalars(query.order_by(JournalEntry.seq)):
@@ -240,6 +242,8 @@ def history(ledger: Ledger, claim_id: int, rules: ReviewRules = ReviewRules()) -
             if entry.entity == "claim":
                 event["changes"] = _changes(previous, payload)
                 previous = payload
+            elif entry.entity == "change":  # why the claim entry before it changed
+                event["change"] = {"action": payload["action"], "reason": payload["reason"]}
             else:
                 payload["evidence"] = json.loads(payload["evidence"]) if payload.get("evidence") else []
                 payload["supersedes"] = payload.pop("supersedes_id", None)

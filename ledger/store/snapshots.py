@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from ledger.store.models import Claim, Resolution, Reviewer, Source, Speaker
+from ledger.store.models import Claim, ClaimChange, Resolution, Reviewer, Source, Speaker
 from ledger.store.models.reminders import ClaimReviewer
 
 
@@ -60,6 +60,14 @@ def claim(row: Claim) -> dict[str, Any]:
         "occurred": _iso(row.occurred),
         "resolved_at": _iso(row.resolved_at),
         "version": row.version,
+        "withdrawn_at": _iso(row.withdrawn_at),
+    }
+
+
+def change(row: ClaimChange) -> dict[str, Any]:
+    return {
+        "id": row.id, "claim_id": row.claim_id, "action": row.action, "reason": row.reason,
+        "changes": row.changes, "actor": row.actor, "at": _iso(row.at),
     }
 
 
@@ -99,6 +107,7 @@ SNAPSHOTS: dict[str, tuple[type, Callable[[Any], dict[str, Any]]]] = {
     "reviewer": (Reviewer, reviewer),
     "resolution": (Resolution, resolution),
     "assignment": (ClaimReviewer, assignment),
+    "change": (ClaimChange, change),
 }
 
 
@@ -110,14 +119,14 @@ ADDED_LATER: dict[str, tuple[str, ...]] = {
     "source": ("created_at",),
     "reviewer": ("created_at",),
     "assignment": ("assigned_at",),
-    "claim": ("event",),
+    "claim": ("event", "withdrawn_at"),
 }
 
 # Of those, the fields every row held empty (None) when they were added: an entry without such a
 # field vouches for its row only while the field is still empty, so an event written behind the
 # tool's back onto a claim journaled before events existed is still seen.
 EMPTY_WHEN_ADDED: dict[str, tuple[str, ...]] = {
-    "claim": ("event",),
+    "claim": ("event", "withdrawn_at"),
 }
 
 

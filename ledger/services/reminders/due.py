@@ -14,12 +14,14 @@ from ledger.store.models import Claim, JournalEntry, Source, Speaker
 UNRESOLVED = ("open", "due", "disputed")  # a disputed verdict still needs a reviewer
 
 
-def _lapsed(as_of: date):
-    """Lapsed and unresolved: the (status, deadline) index answers it, one range per status."""
-    return and_(Claim.status.in_(UNRESOLVED), Claim.deadline < as_of)
+def _lapsed(as_of: date, withdrawn: bool = False):
+    """Lapsed and unresolved (and not withdrawn, unless asked): the (status, deadline) index
+    answers it, one range per status."""
+    lapsed = and_(Claim.status.in_(UNRESOLVED), Claim.deadline < as_of)
+    return lapsed if withdrawn else and_(lapsed, Claim.withdrawn_at.is_(None))
 
 
-def due_query(as_of: date):
+def due_query(as_of: date, withdrawn: bool = False):
     """One statement for the whole due list: no ORM object per claim, so it scales with the index."""
     return (
         select(
@@ -28,16 +30,16 @@ def due_query(as_of: date):
         )
         .join(Speaker, Speaker.id == Claim.speaker_id)
         .outerjoin(Source, Source.id == Claim.source_id)
-        .where(_lapsed(as_of))
+        .where(_lapsed(as_of, withdrawn))
         .order_by(Claim.deadline, Claim.id)
     )
 
 
-def due_claims(ledger: Ledger, as_of: date | None = None) -> list[DueClaim]:
+def due_claims(ledger: Ledger, as_of: date | None = None, withdrawn: bool = False) -> list[DueClaim]:
     """Every lapsed, unresolved claim, oldest deadline first, with its days overdue (README keys)."""
     as_of = as_of or date.today()
     with ledger.read() as session:
-        return [due_view(row, as_of) for row in session.execute(due_query(as_of))]
+        return [due_view(row, as_of) for row in session.execute(due_query(as_of, withdrawn))]
 
 
 def due_view(row, as_of: date) -> DueClaim:
@@ -52,8 +54,9 @@ def ledger_identity(session: Session) -> str:
     return f"ledger-{(first or '0' * 64)[:16]}.claims"
 
 
-def calendar_claims(ledger: Ledger) -> tuple[str, list[CalendarClaim]]:
-    """Every unresolved claim with what a calendar event needs, and the ledger's identity."""
+def calendar_claims(ledger: Ledger, withdrawn: bool = False) -> tuple[str, list[CalendarClaim]]:
+    """Every unresolved claim (not withdrawn, unless asked) with what a calendar event needs, and
+    the ledger's identity."""
     query = (
         select(
             Claim.id, Speaker.name, Claim.text, Claim.quote, Claim.deadline, Claim.deadline_text,
@@ -61,7 +64,7 @@ def calendar_claims(ledger: Ledger) -> tuple[str, list[CalendarClaim]]:
         )
         .join(Speaker, Speaker.id == Claim.speaker_id)
         .outerjoin(Source, Source.id == Claim.source_id)
-        .where(Claim.status.in_(UNRESOLVED))
+        .where(Claim.status.in_(UNRESOLVED), *([] if withdrawn else [Claim.withdrawn_at.is_(None)]))
         .order_by(Claim.deadline, Claim.id)
     )
     with ledger.read() as session:

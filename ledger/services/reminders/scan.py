@@ -52,7 +52,7 @@ def _flag(session: Session, as_of: date, actor: str) -> list[int]:
     flagged = list(
         session.scalars(
             update(Claim)
-            .where(Claim.status == "open", Claim.deadline < as_of)
+            .where(Claim.status == "open", Claim.deadline < as_of, Claim.withdrawn_at.is_(None))
             .values(status="due", version=Claim.version + 1)  # as the ORM's version_id_col would
             .returning(Claim.id)
             .execution_options(synchronize_session=False)
@@ -67,7 +67,8 @@ def _flag(session: Session, as_of: date, actor: str) -> list[int]:
 
 def _issue(session: Session, settings: ReminderSettings, as_of: date) -> int:
     """Advance every lapsed claim's schedule that is due today and write its outbox rows."""
-    lapsed = select(Claim.id).where(Claim.status.in_(NEEDS_REMINDER), Claim.deadline < as_of)
+    # A withdrawn claim is reminded of no more (withdrawing it emptied its schedule).
+    lapsed = select(Claim.id).where(Claim.status.in_(NEEDS_REMINDER), Claim.deadline < as_of, Claim.withdrawn_at.is_(None))
     # Resolved claims leave the schedule, so it holds only what may still need a reminder.
     session.execute(
         delete(ReminderSchedule)

@@ -69,7 +69,7 @@ def open_report(ledger: Ledger, options: ReportOptions = ReportOptions(), *, cur
     with snapshot(ledger, analytic=True) as session:
         conn = session.connection()
         scope, tallies, prior, ids = _prepare(session, conn, options)
-        yield Report(header(options, prior), len(ids), _speakers(conn, scope, tallies, prior, ids, curves))
+        yield Report(header(options, prior, scope.withdrawn), len(ids), _speakers(conn, scope, tallies, prior, ids, curves))
 
 
 def _prepare(session: Session, conn: Connection, options: ReportOptions):
@@ -106,7 +106,7 @@ def leaderboard(ledger: Ledger, options: ReportOptions = ReportOptions(min_resol
         names = speaker_names(conn, ids)
         forecasts = BySpeaker(streamed(conn, forecast_query(scope)))
         rows = [leaderboard_row(names[i], i, tallies, scope.credit, prior, forecasts.take(i)) for i in ids]
-    return {**header(options, prior), "ranked_by": RANKED_BY, "speakers": rank(rows)}
+    return {**header(options, prior, scope.withdrawn), "ranked_by": RANKED_BY, "speakers": rank(rows)}
 
 
 # --- one speaker at a time ---------------------------------------------------------------------

@@ -32,6 +32,7 @@ class Scope:
     occurred: object  # the date its outcome occurred, by that same verdict
     where: list  # the claims in scope, every speaker (the prior is fitted on them all)
     speaker_ids: list[int] | None  # --speaker, in the order given; None: every speaker
+    withdrawn: int = 0  # withdrawn claims of these dates, tag and speakers
 
     def details(self) -> list:
         """The claims whose details are shown: in scope and of the speakers asked for."""
@@ -127,7 +128,13 @@ def scope_of(session: Session, options: ReportOptions) -> Scope:
     speaker_ids = None
     if options.speakers:
         speaker_ids = list(dict.fromkeys(require_speaker(session, name).id for name in options.speakers))
-    return Scope(options, Credit(options), state_of(options.as_of), occurred_of(options.as_of), where, speaker_ids)
+    # Withdrawn claims are left out but counted: a reader is told how many were taken back, so a
+    # record cannot be polished by withdrawing its misses unseen.
+    mine = [Claim.speaker_id.in_(speaker_ids)] if speaker_ids is not None else []
+    withdrawn = conn.scalar(select(func.count()).select_from(Claim).where(*where, *mine, Claim.withdrawn_at.isnot(None)))
+    if not options.withdrawn:
+        where.append(Claim.withdrawn_at.is_(None))
+    return Scope(options, Credit(options), state_of(options.as_of), occurred_of(options.as_of), where, speaker_ids, withdrawn or 0)
 
 
 def speaker_names(conn: Connection, ids: Iterable[int]) -> dict[int, str]:

@@ -231,6 +231,7 @@ def _claim_values(r: Checked, speakers: dict, sources: dict, actor: str, now: da
         "occurred": None,
         "resolved_at": None,
         "version": 1,
+        "withdrawn_at": None,
     }
 
 

@@ -24,7 +24,7 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _export_rows(session: Session, speaker: str | None) -> Iterator[dict[str, Any]]:
+def _export_rows(session: Session, speaker: str | None, withdrawn: bool = False) -> Iterator[dict[str, Any]]:
     c = Claim.__table__.c
     query = (
         select(
@@ -38,6 +38,8 @@ def _export_rows(session: Session, speaker: str | None) -> Iterator[dict[str, An
     )
     if speaker:
         query = query.where(c.speaker_id == require_speaker(session, speaker).id)
+    if not withdrawn:
+        query = query.where(c.withdrawn_at.is_(None))
     for chunk in session.execute(query.execution_options(yield_per=BATCH)).partitions():
         ids = [row.id for row in chunk]
         verdicts = _verdicts(session, ids)
@@ -93,8 +95,9 @@ def _csv_cell(key: str, value: Any) -> Any:
     return value  # a number stays a number (never guarded), None an empty cell
 
 
-def export_claims(ledger: Ledger, out: IO[str], *, fmt: str = "csv", speaker: str | None = None, raw: bool = False) -> int:
-    """Write the ledger's claims (or one speaker's) to ``out``, oldest first; return how many.
+def export_claims(ledger: Ledger, out: IO[str], *, fmt: str = "csv", speaker: str | None = None, raw: bool = False, withdrawn: bool = False) -> int:
+    """Write the ledger's claims (or one speaker's; withdrawn ones only if ``withdrawn``) to
+    ``out``, oldest first; return how many.
 
     CSV text cells a spreadsheet would run get a ``'`` in front (``escape.csv_cell``), which
     import takes off again; ``raw`` writes them as they are."""
@@ -105,17 +108,19 @@ def export_claims(ledger: Ledger, out: IO[str], *, fmt: str = "csv", speaker: st
         if fmt == "csv":
             writer = CsvWriter(out, raw=raw)
             writer.writerow(COLUMNS)
-            for row in _export_rows(session, speaker):
+            for row in _export_rows(session, speaker, withdrawn):
                 writer.writerow(_csv_cell(k, row[k]) for k in COLUMNS)
                 count += 1
         else:
-            for row in _export_rows(session, speaker):
+            for row in _export_rows(session, speaker, withdrawn):
                 out.write(json_text(row) + "\n")
                 count += 1
     return count
 
 
-def export_to_file(ledger: Ledger, path: str | Path, *, fmt: str = "csv", speaker: str | None = None, raw: bool = False) -> int:
+def export_to_file(
+    ledger: Ledger, path: str | Path, *, fmt: str = "csv", speaker: str | None = None, raw: bool = False, withdrawn: bool = False
+) -> int:
     """Export to ``path`` whole or not at all (``ledger.files.atomic_write``)."""
     with atomic_write(path) as handle:
-        return export_claims(ledger, handle, fmt=fmt, speaker=speaker, raw=raw)
+        return export_claims(ledger, handle, fmt=fmt, speaker=speaker, raw=raw, withdrawn=withdrawn)

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ledger.domain.vocab import ClaimStatus, Outcome, sql_in
+from ledger.domain.vocab import ChangeKind, ClaimStatus, Outcome, sql_in
 from ledger.store.models.base import Base
 from ledger.store.types import UTCDateTime, utcnow
 
@@ -106,6 +106,8 @@ class Claim(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped on every change; a writer that read an older version loses (optimistic locking).
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Set while the claim is withdrawn: kept, journaled and shown, but out of lists and reports.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     speaker: Mapped[Speaker] = relationship()
     source: Mapped[Source | None] = relationship()
@@ -121,6 +123,22 @@ class ClaimTag(Base):
 
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
     tag: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+
+
+class ClaimChange(Base):
+    """An edit, withdrawal or restoration of a claim: why, by whom, and the fields before and after
+    (canonical JSON ``{field: {"from": ..., "to": ...}}``). Only ever inserted."""
+
+    __tablename__ = "claim_changes"
+    __table_args__ = (CheckConstraint(sql_in("action", ChangeKind), name="action"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    changes: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Reviewer(Base):
