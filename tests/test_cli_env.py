@@ -60,7 +60,7 @@ def test_a_pipe_or_no_color_gets_plain_text(one_claim, where):
     status, out, _ = one_claim("list", stdout=stdout, environ=environ)
     assert status == 0
     assert "Robotaxis in Austin" in out and ESC not in out
-    assert out.splitlines()[0].split() == ["ID", "SAID", "SPEAKER", "CLAIM", "DEADLINE", "STATUS", "TAGS"]
+    assert out.splitlines()[0].split() == ["ID", "SAID", "SPEAKER", "CLAIM", "DEADLINE", "STATUS", "OUTCOME", "TAGS"]
 
 
 def test_due_counts_from_the_given_today(one_claim):

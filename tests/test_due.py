@@ -96,7 +96,8 @@ def test_scan_flags_each_lapsed_open_claim_once_and_journals_it(cli, claims, db_
     assert first.flagged == sorted([claims["robotaxis"], claims["level5"], claims["yesterday"]])
     again = scan(ledger, ReminderSettings(), AS_OF)
     assert again.flagged == [] and again.reminders == 0
-    statuses = {c["text"]: c["status"] for c in cli("list", "--json").json}
+    with ledger.read() as s:  # as the scan recorded them; `claims list` reads them on today's date
+        statuses = dict(s.execute(select(Claim.text, Claim.status)).all())
     assert statuses == {"robotaxis": "due", "level5": "due", "yesterday": "due", "today": "open", "mars": "open"}
     with ledger.read() as s:
         entries = s.execute(select(JournalEntry.entity_id, JournalEntry.payload).where(JournalEntry.action == "claim.flagged")).all()

@@ -97,7 +97,8 @@ def test_bad_resolutions_are_refused_in_one_line_and_write_nothing(musk, claim, 
     refused(musk, ExitStatus.NOT_FOUND, "resolve", 999, "--outcome", "false", "--reviewer", "Ada", mentions="no claim #999")
     refused(musk, ExitStatus.NOT_FOUND, "history", 999, mentions="no claim #999")
     assert counts(ledger) == before
-    assert musk("show", claim, "--json").json["status"] == "open"
+    shown = musk("show", claim, "--json").json
+    assert shown["outcome"] is None and shown["version"] == 1  # unresolved and untouched
 
 
 def test_amending_supersedes_and_history_keeps_everything(musk, claim, db_url, ledger):
