@@ -66,6 +66,20 @@ def reviewer_list(app: App, as_json: bool) -> None:
     app.echo(table(["ID", "NAME", "EMAIL", "CLAIMS"], [(v["id"], v["name"], v["email"], v["claims"]) for v in views], color=app.color))
 
 
+@reviewer.command("remove")
+@click.argument("name")
+@json_option
+@pass_app
+def reviewer_remove(app: App, name: str, as_json: bool) -> None:
+    """Remove a reviewer and their assignments; the resolutions they recorded stay, under their name."""
+    from ledger.services.reminders import remove_reviewer
+
+    view = remove_reviewer(app.ledger, name, app.actor())
+    if as_json:
+        return app.json(view)
+    app.echo(f"Removed reviewer #{view['id']}: {view['name']}")
+
+
 @cli.command()
 @click.argument("claim_id", type=ID, metavar="ID")
 @click.argument("name")

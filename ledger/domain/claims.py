@@ -199,3 +199,20 @@ def check_source(url: str | None, title: str | None, publisher: str | None, publ
         if published is not None and published > today:
             raise InvalidInput(f"published {published.isoformat()} is in the future")
     return SourceValues(url, title, publisher, published)
+
+
+_NOT_WORDS = re.compile(r"[^\w\s]")
+
+
+def likely_duplicates(claims: list[tuple[int, date, str]]) -> list[tuple[int, int]]:
+    """Pairs of claims ``(id, said, text)`` that read as one: the same date said and the same
+    words once case, spacing and punctuation are set aside. Each pair is (earlier id, later id)."""
+    seen: dict[tuple[date, str], int] = {}
+    pairs = []
+    for claim_id, said, text in sorted(claims):
+        key = (said, " ".join(_NOT_WORDS.sub(" ", name_key(text)).split()))
+        if key in seen:
+            pairs.append((seen[key], claim_id))
+        else:
+            seen[key] = claim_id
+    return pairs

@@ -24,7 +24,7 @@ from ledger.errors import InvalidInput
 from ledger.store import dialect
 from ledger.store.engine import Ledger
 from ledger.store.models import JournalEntry
-from ledger.store.snapshots import ADDED_LATER, EMPTY_WHEN_ADDED, SNAPSHOTS
+from ledger.store.snapshots import ADDED_LATER, EMPTY_WHEN_ADDED, REMOVALS, SNAPSHOTS
 
 BATCH = 2000
 MAX_SHOWN = 100  # problems listed; all are counted
@@ -121,7 +121,10 @@ def _check_chain(session: Session, head: tuple[int | None, str] | None, problems
             )
             head_found = True  # reported
         if entity in latest and payload is not None:
-            latest[entity][entity_id] = _digest(payload)
+            if action in REMOVALS:
+                latest[entity].pop(entity_id, None)
+            else:
+                latest[entity][entity_id] = _digest(payload)
         expected_seq, prev, last = seq + 1, stored, (seq, stored)
     if head_hash is not None and not head_found:
         if head_seq is not None and (last is None or last[0] < head_seq):

@@ -130,6 +130,11 @@ EMPTY_WHEN_ADDED: dict[str, tuple[str, ...]] = {
 }
 
 
+# Journal actions that remove their row: the entry holds the row as it was, and verify then expects
+# the row gone (a row of that id still there, or back, was put there behind the tool's back).
+REMOVALS = frozenset({"speaker.merged", "reviewer.removed", "assignment.removed"})
+
+
 def entity_of(row: Any) -> str:
     for name, (model, _) in SNAPSHOTS.items():
         if isinstance(row, model):

@@ -16,12 +16,12 @@ from ledger.services.reminders.due import UNRESOLVED, calendar_claims, due_claim
 from ledger.services.reminders.outbox import (
     UNDELIVERED, DeliveryReport, backoff, deliver, list_reminders, reminder_view, worker_id,
 )
-from ledger.services.reminders.reviewers import add_reviewer, assign, list_reviewers, reviewer_view
+from ledger.services.reminders.reviewers import add_reviewer, assign, list_reviewers, remove_reviewer, reviewer_view
 from ledger.services.reminders.scan import NEEDS_REMINDER, SCHEDULER, ScanReport, flag_lapsed, recipients, scan
 
 __all__ = [
     "NEEDS_REMINDER", "SCHEDULER", "UNDELIVERED", "UNRESOLVED", "DeliveryReport", "ScanReport", "add_reviewer",
-    "assign", "backoff", "calendar_claims", "deliver", "due_claims", "due_query", "due_view", "flag_lapsed",
+    "assign", "backoff", "calendar_claims", "deliver", "due_claims", "due_query", "due_view", "flag_lapsed", "remove_reviewer",
     "ledger_identity", "list_reminders", "list_reviewers", "preview_digest", "recipients", "reminder_view",
     "render_digest", "resolve_command", "reviewer_view", "scan", "worker_id",
 ]

@@ -65,3 +65,24 @@ def assign(ledger: Ledger, claim_id: int, reviewer: str, actor: str) -> Assignme
             return {"claim_id": claim_id, "reviewer": person.name, "email": person.email}
     except IntegrityError:
         raise Conflict(f"{reviewer} was assigned to claim #{claim_id} by someone else just now") from None
+
+
+def remove_reviewer(ledger: Ledger, name: str, actor: str) -> ReviewerView:
+    """Take a reviewer off the list and off every claim assigned to them. Their resolutions stay:
+    they record who judged, by name, whether or not that person still reviews."""
+    with ledger.write() as session:
+        person = session.scalar(select(Reviewer).where(Reviewer.name_key == name_key(name)))
+        if person is None:
+            raise NotFound(f"unknown reviewer {name!r} (see `claims reviewer list`)")
+        view = reviewer_view(person)
+        assignments = list(session.scalars(select(ClaimReviewer).where(ClaimReviewer.reviewer_id == person.id).order_by(ClaimReviewer.id)))
+        # Journaled as they were, before they go (the entries are what verify then expects gone).
+        journal.record_many(
+            session, actor=actor,
+            changes=[*(("assignment.removed", "assignment", a) for a in assignments), ("reviewer.removed", "reviewer", person)],
+        )
+        for row in assignments:
+            session.delete(row)
+        session.flush()
+        session.delete(person)
+        return view
