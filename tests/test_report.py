@@ -365,19 +365,34 @@ def test_the_leaderboard_ranks_by_the_shrunk_rate_never_the_raw_one(cli, tmp_pat
     assert "ranked by the shrunk hit rate" in table.out and "never the raw rate" in table.out
 
 
-def test_the_leaderboard_ranks_brier_scores_where_there_are_any(cli):
-    for name, p in (("Sharp Sam", 0.9), ("Vague Val", 0.6)):
+def test_a_mixed_leaderboard_ranks_stated_probabilities_by_brier_and_the_rest_by_shrunk_rate(cli):
+    # Olly says 99 % and is right 3 times in 5; Cara says 10 % and 1 in 5 comes true. Olly has the
+    # higher hit rate; Cara's probabilities are far better, and she ranks first among forecasters.
+    for name, p, trues in (("Overconfident Olly", 0.99, 3), ("Careful Cara", 0.1, 1)):
         speaker(cli, name)
-        for _ in range(5):
-            resolve(cli, add(cli, name, "2020-01-01", "2020-12-31", probability=p), "true", "2020-06-01")
-    speaker(cli, "Numberless Nell")
-    for _ in range(5):
-        resolve(cli, add(cli, "Numberless Nell", "2020-01-01", "2020-12-31"), "true", "2020-06-01")
+        for i in range(5):
+            resolve(cli, add(cli, name, "2020-01-01", "2020-12-31", probability=p), *(("true", "2020-06-01") if i < trues else ("false",)))
+    for name, words in (("Numberless Nell", None), ("Hedging Hal", "very likely")):
+        speaker(cli, name)
+        for i in range(5):
+            resolve(cli, add(cli, name, "2020-01-01", "2020-12-31", confidence=words), *(("true", "2020-06-01") if i < 4 else ("false",)))
     board = cli("report", "--leaderboard", "--as-of", AS_OF, "--format", "json").json
+    rows = [(s["speaker"], s["group"], s["rank"]) for s in board["speakers"]]
+    assert rows[:2] == [("Careful Cara", "brier", 1), ("Overconfident Olly", "brier", 2)]
+    assert {r[1] for r in rows[2:]} == {"hit_rate"} and sorted(r[2] for r in rows[2:]) == [1, 1]  # 4 of 5 each: tied
     by_name = {s["speaker"]: s for s in board["speakers"]}
-    assert by_name["Sharp Sam"]["brier"] == approx(0.01) and by_name["Sharp Sam"]["brier_rank"] == 1
-    assert by_name["Vague Val"]["brier"] == approx(0.16) and by_name["Vague Val"]["brier_rank"] == 2
-    assert by_name["Numberless Nell"]["brier"] is None and by_name["Numberless Nell"]["brier_rank"] is None
+    # Reference figures by hand: Brier = mean (p - y)^2.
+    assert by_name["Careful Cara"]["skill"]["brier"] == approx((4 * 0.1 ** 2 + 0.9 ** 2) / 5)
+    assert by_name["Overconfident Olly"]["skill"]["brier"] == approx((3 * 0.01 ** 2 + 2 * 0.99 ** 2) / 5)
+    assert by_name["Overconfident Olly"]["hit_rate"] == 0.6 > by_name["Careful Cara"]["hit_rate"] == 0.2
+    assert by_name["Hedging Hal"]["skill"] is None and by_name["Hedging Hal"]["headline"] == "hit_rate"
+    assert "Brier" in board["ranked_by"] and "shrunk_hit_rate" in board["ranked_by"]
+    for fmt in ("table", "markdown", "html"):
+        out = cli("report", "--leaderboard", "--as-of", AS_OF, "--format", fmt).out
+        first, second = out.index("state probabilities, ranked by the Brier score"), out.index("ranked by the shrunk hit rate (highest")
+        assert first < out.index("Careful Cara") < out.index("Overconfident Olly") < second < out.index("Hedging Hal")
+    lines = cli("report", "--leaderboard", "--as-of", AS_OF, "--format", "csv").out.splitlines()
+    assert lines[0].startswith("group,rank,") and lines[1].startswith("brier,1,") and lines[3].startswith("hit_rate,1,")
 
 
 def test_min_resolved_leaves_out_short_records(cli, tmp_path):

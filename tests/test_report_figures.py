@@ -87,19 +87,35 @@ def test_the_speakers_shown_have_enough_scored_claims():
     assert shown(tallies, [3, 2], 0) == [2, 3]
 
 
-def row(name, shrunk, brier) -> LeaderboardRow:
+def row(name, shrunk, brier, stated_brier=None) -> LeaderboardRow:
+    skill = None if stated_brier is None else {
+        "n": 1, "brier": stated_brier, "log_score": 0.0, "base_rate": 0.5, "brier_skill_base_rate": None,
+        "brier_skill_50": 0.0, "reliability": 0.0, "resolution": 0.0, "uncertainty": 0.25, "bins": 1,
+    }
+    group = "brier" if skill else "hit_rate"
     return {
         "speaker": name, "speaker_id": 0, "claims": 0, "resolved": 0, "scored": 0, "hits": 0, "hit_rate": None,
-        "hit_rate_ci": [0.0, 1.0], "shrunk_hit_rate": shrunk, "shrunk_hit_rate_ci": None, "brier": brier, "brier_n": 0, "rank": 0,
-        "tied": False, "brier_rank": None,
+        "hit_rate_ci": [0.0, 1.0], "units": 0, "effective_scored": 0, "shrunk_hit_rate": shrunk, "shrunk_hit_rate_ci": None,
+        "brier": brier, "brier_n": 0, "headline": group, "headline_reason": "", "skill": skill, "group": group, "rank": 0,
+        "tied": False,
     }
 
 
-def test_the_leaderboard_ranks_by_shrunk_rate_and_separately_by_brier():
+def test_the_leaderboard_ranks_by_shrunk_rate_breaking_ties_by_brier():
     ranked = rank([row("b", 0.5, None), row("a", 0.5, 0.3), row("c", 0.9, 0.1), row("d", 0.5, 0.3), row("e", 0.4, None)])
     # Equal shrunk rates are a tie: one rank, listed by Brier score (none is worst), then the name.
-    assert [(r["speaker"], r["rank"], r["tied"], r["brier_rank"]) for r in ranked] == [
-        ("c", 1, False, 1), ("a", 2, True, 2), ("d", 2, True, 3), ("b", 2, True, None), ("e", 5, False, None),
+    assert [(r["speaker"], r["rank"], r["tied"]) for r in ranked] == [
+        ("c", 1, False), ("a", 2, True), ("d", 2, True), ("b", 2, True), ("e", 5, False),
+    ]
+
+
+def test_speakers_who_state_probabilities_are_ranked_apart_by_their_stated_brier():
+    ranked = rank([row("hedger", 0.9, 0.05), row("bold", 0.8, 0.4, 0.4), row("careful", 0.2, 0.1, 0.1),
+                   row("same", 0.3, 0.1, 0.1004), row("plain", 0.5, None)])
+    # The stated Brier ranks them, whatever their hit rate; then the hit-rate group, by its own rank.
+    assert [(r["speaker"], r["group"], r["rank"], r["tied"]) for r in ranked] == [
+        ("careful", "brier", 1, True), ("same", "brier", 1, True), ("bold", "brier", 3, False),
+        ("hedger", "hit_rate", 1, False), ("plain", "hit_rate", 2, False),
     ]
 
 

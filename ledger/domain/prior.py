@@ -79,7 +79,7 @@ class BetaPrior:
         return self.method != "none"
 
 
-def check_counts(k: float, n: int) -> None:
+def check_counts(k: float, n: float) -> None:
     if n < 0 or not 0 <= k <= n:
         raise InvalidInput(f"need 0 <= k <= n, got k={k}, n={n}")
 

@@ -22,6 +22,7 @@ from typing import Final, NotRequired, TypedDict
 from ledger.domain import prior as eb
 from ledger.domain import scoring
 from ledger.domain.claims import clean_tag
+from ledger.domain.text import name_key
 from ledger.domain.hedges import SOURCE as HEDGE_SOURCE
 from ledger.domain.hedges import hedge_probability
 from ledger.errors import InvalidInput
@@ -40,6 +41,7 @@ TagRow = tuple[int, str, int, int]  # speaker, tag, state, claims
 LateTagRow = tuple[int, str, date, date]  # speaker, tag, deadline, occurred
 ForecastRow = tuple[int, "float | None", "str | None", int, int]  # speaker, stated p, hedge words, came true, claims
 LatenessRow = tuple[int, date, date, "date | None"]  # speaker, said, deadline, the date it came true
+EventRow = tuple[int, str, int, date, "date | None"]  # speaker, event, state, deadline, occurred: a scored claim naming an event
 
 
 # --- the shapes the report is read in ----------------------------------------------------------
@@ -96,12 +98,28 @@ class CalibrationBucket(TypedDict):
     hedge: int
 
 
+class Skill(TypedDict):
+    """The headline of a speaker who states probabilities: over their stated forecasts only."""
+
+    n: int
+    brier: float
+    log_score: float
+    base_rate: float
+    brier_skill_base_rate: float | None
+    brier_skill_50: float
+    reliability: float
+    resolution: float
+    uncertainty: float
+    bins: int
+
+
 class ForecastSummary(TypedDict):
     brier: float | None
     brier_n: int
     log_score: float | None
     forecasts: dict[str, Scores]  # "stated" and "hedge"
     calibration: list[CalibrationBucket]
+    skill: Skill | None
 
 
 class Lateness(TypedDict):
@@ -144,10 +162,15 @@ class YearRecord(TypedDict):
 class SpeakerRecord(Record):
     speaker: str
     speaker_id: int
+    units: int
+    effective_scored: float
     shrunk_hit_rate: float | None
     shrunk_hit_rate_ci: list[float] | None
     brier: float | None
     brier_n: int
+    headline: str
+    headline_reason: str
+    skill: Skill | None
 
 
 class SpeakerReport(SpeakerRecord):
@@ -173,9 +196,9 @@ class AccuracyReport(ReportHeader):
 class LeaderboardRow(SpeakerRecord):
     """One speaker in `claims leaderboard`."""
 
-    rank: int
+    group: str  # the headline it is ranked by: "brier" or "hit_rate"
+    rank: int  # within its group
     tied: bool
-    brier_rank: int | None
 
 
 class Leaderboard(ReportHeader):
@@ -273,6 +296,25 @@ class Credit:
         assert earned is not None  # only an ambiguous outcome earns nothing, and it is never scored
         return earned
 
+    def squares(self, counts: Counts) -> float:
+        """The sum of each scored claim's credit squared (for ``scoring.effective_size``)."""
+        s = counts.states
+        k = s[TRUE] * self.on_time ** 2 + s[PARTIAL] * self.partial ** 2
+        if self.by_days:
+            return k + sum(self._credit("true", days) ** 2 for days in counts.late_days)
+        return k + s[TRUE_LATE] * self.late ** 2
+
+    def of(self, state: int, deadline: date, occurred: date | None) -> float:
+        """What one scored claim in ``state`` earns."""
+        if state == TRUE:
+            return self.on_time
+        if state == PARTIAL:
+            return self.partial
+        if state == TRUE_LATE:
+            assert occurred is not None  # late means it occurred after the deadline
+            return self._credit("true", (occurred - deadline).days) if self.by_days else self.late
+        return 0.0
+
     def hits(self, counts: Counts) -> float:
         s = counts.states
         k = s[TRUE] * self.on_time + s[PARTIAL] * self.partial
@@ -317,8 +359,49 @@ def _whole(x: float) -> float:
 _interval = lru_cache(maxsize=1 << 16)(scoring.wilson_interval)
 
 
-def _wilson(k: float, n: int) -> list[float]:
+def _wilson(k: float, n: float) -> list[float]:
     return list(_interval(k, n))
+
+
+def units(counts: Counts, credit: Credit, events: Iterable[EventRow]) -> scoring.Units:
+    """How many units a speaker's scored claims are worth, with the claims on one event (its name
+    compared as names are: case and spacing folded) counted together; see docs/report.md, "Events"."""
+    shared: dict[str, list[float]] = {}
+    for _, event, state, deadline, occurred in events:
+        earned = credit.of(state, deadline, occurred)
+        tally = shared.setdefault(name_key(event), [0.0, 0, 0.0])
+        tally[0] += earned
+        tally[1] += 1
+        tally[2] += earned * earned
+    k, n = credit.hits(counts), counts.scored
+    return scoring.effective_size(k, n, credit.squares(counts), [(h, int(m), s) for h, m, s in shared.values()])
+
+
+class RateFigures(TypedDict):
+    hit_rate: float | None
+    hit_rate_ci: list[float]
+    units: int
+    effective_scored: float
+
+
+def rate_figures(k: float, n: int, worth: scoring.Units) -> RateFigures:
+    """The hit rate and its Wilson interval at the effective sample size: the plain Wilson
+    interval of k in n when no two scored claims share an event."""
+    p = k / n if n else None
+    ci = _wilson(k, n) if worth.effective == n else _wilson((p or 0.0) * worth.effective, worth.effective)
+    return {"hit_rate": p, "hit_rate_ci": ci, "units": worth.units, "effective_scored": _whole(worth.effective)}
+
+
+HEADLINES: Final = {
+    "brier": "Brier score: the speaker states probabilities, so the headline is how good they were (Brier and "
+             "log score over the stated probabilities, against the base rate and 50 %), not how often the claim came true",
+    "hit_rate": "hit rate: the speaker states no probabilities (hedge words at most), so the headline is how often "
+                "the claim came true, shrunk toward what is typical",
+}
+
+
+def headline_of(skill: Skill | None) -> str:
+    return "brier" if skill is not None else "hit_rate"
 
 
 # --- the prior and the speakers shown ----------------------------------------------------------
@@ -404,6 +487,7 @@ def speaker_report(
     lateness: Sequence[LatenessRow],
     tags: Sequence[TagRow],
     late_tags: Sequence[LateTagRow] = (),
+    events: Sequence[EventRow] = (),
     curves: bool = False,
 ) -> SpeakerReport:
     """One speaker's figures from their rows of each query."""
@@ -411,15 +495,18 @@ def speaker_report(
     k, n = credit.hits(counts), counts.scored
     s = counts.states
     scores = forecast_summary(forecasts)
+    headline = headline_of(scores["skill"])
     return {
         "speaker": speaker,
         "speaker_id": speaker_id,
+        "headline": headline, "headline_reason": HEADLINES[headline],
         "claims": counts.claims, "open": s[OPEN], "overdue": s[OVERDUE], "disputed": s[DISPUTED],
         "resolved": counts.resolved, "ambiguous": s[AMBIGUOUS], "awaiting_deadline": s[AWAITING],
         "scored": n,
-        "hits": _whole(k), "hit_rate": k / n if n else None, "hit_rate_ci": _wilson(k, n),
+        "hits": _whole(k), **rate_figures(k, n, units(counts, credit, events)),
         **shrunk(k, n, prior),
         "brier": scores["brier"], "brier_n": scores["brier_n"], "log_score": scores["log_score"],
+        "skill": scores["skill"],
         "forecasts": scores["forecasts"], "calibration": scores["calibration"],
         "lateness": lateness_summary(lateness, as_of, curves),
         "by_tag": tag_summary(tags, late_tags, credit),
@@ -498,6 +585,7 @@ def forecast_summary(rows: Iterable[ForecastRow]) -> ForecastSummary:
     # Most speakers give one kind only: then the totals are that kind's, not computed again.
     both = by_kind["hedge"] if not ps["stated"] else by_kind["stated"] if not ps["hedge"] else _scores(all_ps, all_ys)
     return {
+        "skill": _skill(ps["stated"], ys["stated"]),
         "brier": both["brier"],
         "brier_n": both["n"],
         "log_score": both["log_score"],
@@ -515,6 +603,20 @@ def _bucket(p: float) -> int:
     """The calibration bucket of a probability, by scoring.calibration's own rule: the stated
     forecasts in each bucket are counted per distinct probability, not calibrated a second time."""
     return next(i for i, b in enumerate(scoring.calibration([p], [0])) if b.n)
+
+
+def _skill(ps: list[float], ys: list[int]) -> Skill | None:
+    """The headline figures of stated probabilities (hedge words are not the speaker's numbers)."""
+    d = scoring.murphy(ps, ys)
+    if d is None:
+        return None
+    log = scoring.log_score(ps, ys)
+    assert log is not None
+    return {
+        "n": d.n, "brier": d.brier, "log_score": log, "base_rate": d.base_rate,
+        "brier_skill_base_rate": d.skill_base_rate, "brier_skill_50": d.skill_50,
+        "reliability": d.reliability, "resolution": d.resolution, "uncertainty": d.uncertainty, "bins": d.bins,
+    }
 
 
 def _scores(ps: list[float], ys: list[int]) -> Scores:
@@ -547,55 +649,62 @@ def lateness_summary(rows: Iterable[LatenessRow], as_of: date, curves: bool) -> 
 # --- the leaderboard ---------------------------------------------------------------------------
 
 RANKED_BY: Final = (
-    "shrunk_hit_rate, highest first: each record pulled toward the prior fitted across all speakers, "
-    "so a few lucky claims cannot top the table; never the raw hit rate. Rates equal to 0.1 % are a tie and "
-    "share a rank. brier_rank ranks the speakers "
-    "who gave probabilities (stated or hedge words) by Brier score, lowest first."
+    "in two groups, each ranked by its own headline. Speakers who state probabilities (group brier): by the Brier "
+    "score of their stated probabilities, lowest first; scores equal to 0.001 are a tie. The others (group "
+    "hit_rate): by shrunk_hit_rate, highest first, each record pulled toward the prior fitted across all speakers, "
+    "so a few lucky claims cannot top the table; never the raw hit rate; rates equal to 0.1 % are a tie. Tied "
+    "speakers share a rank and are listed by name (hit_rate group: by Brier score first)."
 )
 
 
 def leaderboard_row(
-    speaker: str, speaker_id: int, tallies: Tallies, credit: Credit, prior: Prior, forecasts: Sequence[ForecastRow]
+    speaker: str, speaker_id: int, tallies: Tallies, credit: Credit, prior: Prior, forecasts: Sequence[ForecastRow],
+    events: Sequence[EventRow] = (),
 ) -> LeaderboardRow:
     """One speaker's row, unranked (``rank`` sets the ranks)."""
     counts = tallies.totals.get(speaker_id) or Counts()
     k, n = credit.hits(counts), counts.scored
     scores = forecast_summary(forecasts)
+    headline = headline_of(scores["skill"])
     return {
-        "speaker": speaker, "speaker_id": speaker_id,
+        "speaker": speaker, "speaker_id": speaker_id, "group": headline,
+        "headline": headline, "headline_reason": HEADLINES[headline],
         "claims": counts.claims, "resolved": counts.resolved, "scored": n,
-        "hits": _whole(k), "hit_rate": k / n if n else None, "hit_rate_ci": _wilson(k, n),
+        "hits": _whole(k), **rate_figures(k, n, units(counts, credit, events)),
         **shrunk(k, n, prior),
-        "brier": scores["brier"], "brier_n": scores["brier_n"], "rank": 0, "tied": False, "brier_rank": None,
+        "brier": scores["brier"], "brier_n": scores["brier_n"], "skill": scores["skill"], "rank": 0, "tied": False,
     }
 
 
-TIE_DIGITS: Final = 3  # shrunk rates equal to 0.1 %, as every format prints them, are a tie
+TIE_DIGITS: Final = 3  # shrunk rates equal to 0.1 % and Brier scores equal to 0.001, as every format prints them, tie
+GROUPS: Final = ("brier", "hit_rate")  # the order the groups are listed in
 
 
 def rank(rows: list[LeaderboardRow]) -> list[LeaderboardRow]:
-    """The rows by shrunk hit rate, highest first, each with its ``rank``; rows whose shrunk rates
-    are equal to 0.1 % share a rank and are marked ``tied`` (listed by Brier score, then name, but
-    not ranked apart); ``brier_rank`` ranks those with a Brier score, lowest first.
+    """The rows in their groups (``GROUPS``), each group ranked by its headline: the stated Brier
+    score, lowest first, or the shrunk hit rate, highest first (never the raw rate: 2 out of 2 is
+    not a better record than 45 out of 50). Rows whose figure is equal to TIE_DIGITS places share
+    a rank and are marked ``tied``."""
+    def key(r: LeaderboardRow) -> float:
+        if r["group"] == "brier":
+            assert r["skill"] is not None
+            return round(r["skill"]["brier"], TIE_DIGITS)
+        return -1.0 if r["shrunk_hit_rate"] is None else -round(r["shrunk_hit_rate"], TIE_DIGITS)
 
-    Never by the raw rate: 2 out of 2 is not a better record than 45 out of 50."""
-    def rate(r: LeaderboardRow) -> float:
-        return -1.0 if r["shrunk_hit_rate"] is None else round(r["shrunk_hit_rate"], TIE_DIGITS)
-
-    ranked = sorted(rows, key=lambda r: (-rate(r), _or_worst(r["brier"]), r["speaker"].casefold()))
-    for place, row in enumerate(ranked, start=1):
-        row["rank"] = place
-        row["tied"] = False
-        row["brier_rank"] = None
-    for _, group in itertools.groupby(ranked, key=rate):
-        tied = list(group)
-        for row in tied:
-            row["rank"] = tied[0]["rank"]
-            row["tied"] = len(tied) > 1
-    scored = sorted((r for r in ranked if r["brier"] is not None), key=lambda r: (_or_worst(r["brier"]), r["rank"]))
-    for place, row in enumerate(scored, start=1):
-        row["brier_rank"] = place
-    return ranked
+    out: list[LeaderboardRow] = []
+    for group in GROUPS:
+        ranked = sorted((r for r in rows if r["group"] == group),
+                        key=lambda r: (key(r), _or_worst(r["brier"]) if group == "hit_rate" else 0.0, r["speaker"].casefold()))
+        for place, row in enumerate(ranked, start=1):
+            row["rank"] = place
+            row["tied"] = False
+        for _, same in itertools.groupby(ranked, key=key):
+            tied = list(same)
+            for row in tied:
+                row["rank"] = tied[0]["rank"]
+                row["tied"] = len(tied) > 1
+        out += ranked
+    return out
 
 
 def _or_worst(brier: float | None) -> float:

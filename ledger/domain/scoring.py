@@ -71,8 +71,9 @@ class Interval(NamedTuple):
     high: float
 
 
-def wilson_interval(k: float, n: int, z: float = Z95) -> Interval:
-    """Wilson score interval for k hits in n; k may be fractional (partial credit).
+def wilson_interval(k: float, n: float, z: float = Z95) -> Interval:
+    """Wilson score interval for k hits in n; k may be fractional (partial credit), and so may n
+    (an effective sample size, see ``effective_size``).
 
     With n = 0 there is no evidence, so the interval is the whole range (0.0, 1.0) rather
     than None: a report can always draw it, and it honestly says "anything".
@@ -86,6 +87,48 @@ def wilson_interval(k: float, n: int, z: float = Z95) -> Interval:
     centre = (p + z2 / (2 * n)) / denominator
     half = z / denominator * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
     return Interval(max(0.0, centre - half), min(1.0, centre + half))
+
+
+class Units(NamedTuple):
+    """How many independent units a record of n scored claims is worth once claims on one event
+    are counted together: ``units`` events and lone claims, ``effective`` the sample size."""
+
+    units: int
+    effective: float
+
+
+def effective_size(k: float, n: int, squares: float, events: Sequence[tuple[float, int, float]]) -> Units:
+    """The effective sample size of k hits in n claims, of which those in ``events`` share an event.
+
+    ``squares`` is the sum of each claim's credit squared, over all n; each event is (its hits,
+    its claims, its credits squared). Every claim with no event, or alone on its event, is a unit
+    of its own. The variance of the hit rate p = k/n that treats units as independent and the
+    claims within one as they come (cluster-robust, without a small-sample factor) is
+
+        V = sum over units g of (k_g - p n_g)^2 / n^2,
+
+    against p (1 - p) / n for independent claims; their ratio is the design effect
+    ``deff = max(1, V n / (p (1 - p)))`` (never below 1: claims on one event are never taken as
+    worth more than independent ones), and ``effective = n / deff``. Where the ratio cannot be
+    formed (p is 0 or 1, or there is one unit) the record is worth its units. A record with no
+    shared event has ``effective == n`` exactly, so its interval is the plain Wilson interval.
+    """
+    check_counts(k, n)
+    shared = [e for e in events if e[1] > 1]
+    units = n - sum(m for _, m, _ in shared) + len(shared)
+    if not shared or n == 0:
+        return Units(units, float(n))
+    p = k / n
+    if not 0 < p < 1 or units < 2:
+        return Units(units, float(units))
+    lone_k = k - sum(h for h, _, _ in shared)
+    lone_n = n - sum(m for _, m, _ in shared)
+    lone_squares = squares - sum(s for _, _, s in shared)
+    # sum over lone claims of (c - p)^2, from their sums: no claim needs to be kept
+    spread = lone_squares - 2 * p * lone_k + p * p * lone_n
+    spread += sum((h - p * m) ** 2 for h, m, _ in shared)
+    deff = max(1.0, spread / (n * p * (1 - p)))
+    return Units(units, n / deff)
 
 
 def beta_interval(a: float, b: float, level: float = 0.95) -> Interval:
@@ -221,6 +264,48 @@ def log_score(ps: Sequence[float], ys: Sequence[int]) -> float | None:
         given = min(max(p if y else 1 - p, _CLIP), 1 - _CLIP)
         total -= math.log(given)
     return total / len(ps)
+
+
+class Decomposition(NamedTuple):
+    """Murphy's decomposition of the Brier score, ``brier = reliability - resolution + uncertainty``,
+    with one bin per distinct probability (so the identity is exact), and the skill scores."""
+
+    n: int
+    brier: float
+    base_rate: float  # share of the forecasts that came true
+    reliability: float
+    resolution: float
+    uncertainty: float  # base_rate * (1 - base_rate): the Brier score of always forecasting it
+    bins: int  # distinct probabilities
+    skill_base_rate: float | None  # 1 - brier / uncertainty; None when uncertainty is 0
+    skill_50: float  # 1 - brier / 0.25: against always saying 50 %
+
+
+def murphy(ps: Sequence[float], ys: Sequence[int]) -> Decomposition | None:
+    """The Brier score's decomposition and skill scores; None with no forecast.
+
+    Bins are the distinct probabilities: reliability = sum n_k (p_k - o_k)^2 / N, resolution =
+    sum n_k (o_k - o)^2 / N, uncertainty = o (1 - o), where bin k has n_k forecasts of p_k of which
+    a share o_k came true, and o is the share over all N.
+    """
+    _check_forecasts(ps, ys)
+    if not ps:
+        return None
+    n = len(ps)
+    bins: dict[float, list[int]] = defaultdict(lambda: [0, 0])
+    for p, y in zip(ps, ys):
+        tally = bins[p]
+        tally[0] += 1
+        tally[1] += y
+    base = sum(ys) / n
+    reliability = sum(m * (p - hits / m) ** 2 for p, (m, hits) in bins.items()) / n
+    resolution = sum(m * (hits / m - base) ** 2 for m, hits in bins.values()) / n
+    uncertainty = base * (1 - base)
+    score = sum((p - y) ** 2 for p, y in zip(ps, ys)) / n
+    return Decomposition(
+        n, score, base, reliability, resolution, uncertainty, len(bins),
+        1 - score / uncertainty if uncertainty > 0 else None, 1 - score / 0.25,
+    )
 
 
 def calibration(ps: Sequence[float], ys: Sequence[int]) -> list[Bucket]:

@@ -87,7 +87,9 @@ def report_html(header: dict, speakers: Iterable[dict]) -> str:
 
 
 def leaderboard_html(board: dict) -> str:
-    body = [_table(text.LEADERBOARD_HEADERS, [text.leaderboard_row(s) for s in board["speakers"]], "leaderboard")]
+    body = [f"<h2>{escape(title)}</h2>" + _table(text.LEADERBOARD_HEADERS[group], [text.leaderboard_row(s) for s in rows],
+                                                 f"leaderboard {group.replace('_', '-')}")
+            for group, title, rows in text.leaderboard_groups(board)] or ["<p>No speaker has enough scored claims.</p>"]
     return page("Prediction leaderboard", f"As of {board['as_of']}, policy {text.policy_text(board)}", body,
                  text.leaderboard_notes(board))
 

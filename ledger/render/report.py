@@ -40,7 +40,36 @@ def interval(ci: list[float]) -> str:
 def rate_text(s: dict) -> str:
     if not s["scored"]:
         return "no scored claims yet"
-    return f"{pct(s['hit_rate'], 1)} ({count(s['hits'])} of {s['scored']}; 95% CI {interval(s['hit_rate_ci'])})"
+    worth = "" if s["units"] == s["scored"] else (
+        f", {s['units']} units once claims on one event are counted together, worth {num(s['effective_scored'], 1)} "
+        "independent claims")
+    return f"{pct(s['hit_rate'], 1)} ({count(s['hits'])} of {s['scored']}; 95% CI {interval(s['hit_rate_ci'])}{worth})"
+
+
+HEADLINE_LABELS = {"brier": "Brier score (stated probabilities)", "hit_rate": "hit rate (no stated probabilities)"}
+
+
+def headline_text(s: dict) -> str:
+    """The figure a speaker is judged by, and why."""
+    k = s["skill"]
+    if s["headline"] == "brier":
+        return f"Brier {num(k['brier'])} over {k['n']} stated probabilities ({s['headline_reason']})"
+    return f"shrunk hit rate {pct(s['shrunk_hit_rate'], 1)} ({s['headline_reason']})"
+
+
+def skill_text(k: dict | None) -> str:
+    if k is None:
+        return "–"
+    vs_base = num(k["brier_skill_base_rate"]) if k["brier_skill_base_rate"] is not None else "– (every outcome the same)"
+    return (f"Brier {num(k['brier'])}, log score {num(k['log_score'])} nats (n={k['n']}); Brier skill {vs_base} against "
+            f"the base rate {pct(k['base_rate'], 1)}, {num(k['brier_skill_50'])} against 50 %")
+
+
+def murphy_text(k: dict | None) -> str:
+    if k is None:
+        return "–"
+    return (f"reliability {num(k['reliability'], 4)} − resolution {num(k['resolution'], 4)} + uncertainty "
+            f"{num(k['uncertainty'], 4)} = Brier (one bin per distinct probability: {k['bins']})")
 
 
 def brier_text(scores: dict) -> str:
@@ -103,6 +132,10 @@ def filters_text(header: dict) -> str:
 NOTES = (
     "Only claims whose deadline has passed are scored; ambiguous outcomes are counted but not scored; "
     "overdue claims await a verdict and are not scored.",
+    "Headline: a speaker who states probabilities is judged by the Brier score of those probabilities (with the log "
+    "score, Brier skill against the base rate and against 50 %, and Murphy's decomposition); the hit rate is shown "
+    "but is not skill. A speaker with hedge words or no probability at all is judged by the hit rate, shrunk.",
+    "A speaker's claims that name one event are one unit for the hit rate's interval (docs/report.md, Events).",
     "Brier and log scores use the probability the speaker stated, or else the probability their hedge words "
     "stand for (ICD 203 midpoints, docs/hedges.md); the outcome scored is 'true by the deadline'.",
 )
@@ -122,7 +155,7 @@ def withdrawn_text(header: dict) -> list[str]:
 
 # --- terminal table ------------------------------------------------------------------------------
 
-SUMMARY_HEADERS = ["SPEAKER", "CLAIMS", "OPEN", "OVERDUE", "RESOLVED", "SCORED", "HITS", "HIT RATE", "95% CI", "SHRUNK", "BRIER (N)", "ON TIME", "MEDIAN LATENESS"]
+SUMMARY_HEADERS = ["SPEAKER", "CLAIMS", "OPEN", "OVERDUE", "RESOLVED", "SCORED", "HITS", "HIT RATE", "95% CI", "SHRUNK", "BRIER (N)", "ON TIME", "MEDIAN LATENESS", "HEADLINE"]
 
 
 def summary_row(s: dict) -> list[str]:
@@ -133,7 +166,14 @@ def summary_row(s: dict) -> list[str]:
         f"{num(s['brier'])} ({s['brier_n']})" if s["brier_n"] else "–",
         pct(late["on_time_share"]) if late["n"] else "–",
         ratio(late["median_ratio"]) if late["median_ratio"] is not None else "–",
+        short_headline(s),
     ]
+
+
+def short_headline(s: dict) -> str:
+    if s["headline"] == "brier":
+        return f"Brier {num(s['skill']['brier'])}"
+    return f"shrunk {pct(s['shrunk_hit_rate'], 1)}"
 
 
 def calibration_rows(s: dict) -> list[list[str]]:
@@ -168,6 +208,7 @@ def tag_rows(s: dict) -> list[list[str]]:
 def facts(s: dict) -> list[tuple[str, str]]:
     f = s["forecasts"]
     return [
+        ("Headline", headline_text(s)),
         ("Claims", f"{s['claims']}: {s['open']} open, {s['overdue']} overdue, {s['disputed']} disputed, "
                    f"{s['resolved']} resolved ({s['ambiguous']} ambiguous, {s['awaiting_deadline']} awaiting their deadline)"),
         ("Hit rate", rate_text(s)),
@@ -176,6 +217,8 @@ def facts(s: dict) -> list[tuple[str, str]]:
         ("Brier, all", brier_text({"n": s["brier_n"], "brier": s["brier"], "log_score": s["log_score"]})),
         ("Brier, stated", brier_text(f["stated"])),
         ("Brier, hedge words", brier_text(f["hedge"])),
+        ("Skill, stated", skill_text(s["skill"])),
+        ("Murphy, stated", murphy_text(s["skill"])),
         ("Lateness", lateness_text(s["lateness"])),
     ]
 
@@ -249,10 +292,12 @@ def as_json(header: dict, speakers: Iterable[dict], size: int) -> Iterator[str]:
 
 # --- CSV -----------------------------------------------------------------------------------------
 
+SKILL_COLUMNS = ["base_rate", "brier_skill_base_rate", "brier_skill_50", "reliability", "resolution", "uncertainty", "murphy_bins"]
 CSV_COLUMNS = [
-    "speaker", "speaker_id", "claims", "open", "overdue", "disputed", "resolved", "ambiguous", "awaiting_deadline",
-    "scored", "hits", "hit_rate", "hit_rate_low", "hit_rate_high", "shrunk_hit_rate", "shrunk_low", "shrunk_high",
-    "brier", "brier_n", "log_score", "brier_stated", "brier_stated_n", "log_score_stated",
+    "speaker", "speaker_id", "headline", "claims", "open", "overdue", "disputed", "resolved", "ambiguous", "awaiting_deadline",
+    "scored", "hits", "hit_rate", "hit_rate_low", "hit_rate_high", "units", "effective_scored",
+    "shrunk_hit_rate", "shrunk_low", "shrunk_high",
+    "brier", "brier_n", "log_score", "brier_stated", "brier_stated_n", "log_score_stated", *SKILL_COLUMNS,
     "brier_hedge", "brier_hedge_n", "log_score_hedge",
     "lateness_n", "delivered", "on_time", "on_time_share", "median_ratio",
     "as_of", "policy", "half_life_days", "prior_alpha", "prior_beta", "prior_method",
@@ -263,7 +308,7 @@ def csv_row(header: dict, s: dict) -> dict:
     f, late, prior = s["forecasts"], s["lateness"], header["prior"]
     row = {k: s[k] for k in CSV_COLUMNS if k in s}
     row.update({
-        "hit_rate_low": s["hit_rate_ci"][0], "hit_rate_high": s["hit_rate_ci"][1], **_shrunk_bounds(s),
+        "hit_rate_low": s["hit_rate_ci"][0], "hit_rate_high": s["hit_rate_ci"][1], **_shrunk_bounds(s), **skill_cells(s),
         "brier_stated": f["stated"]["brier"], "brier_stated_n": f["stated"]["n"], "log_score_stated": f["stated"]["log_score"],
         "brier_hedge": f["hedge"]["brier"], "brier_hedge_n": f["hedge"]["n"], "log_score_hedge": f["hedge"]["log_score"],
         "lateness_n": late["n"], "delivered": late["delivered"], "on_time": late["on_time"],
@@ -272,6 +317,13 @@ def csv_row(header: dict, s: dict) -> dict:
         "prior_alpha": prior["alpha"], "prior_beta": prior["beta"], "prior_method": prior["method"],
     })
     return row
+
+
+def skill_cells(s: dict) -> dict:
+    k = s["skill"]
+    if k is None:
+        return dict.fromkeys(SKILL_COLUMNS)
+    return {**{c: k[c] for c in SKILL_COLUMNS[:-1]}, "murphy_bins": k["bins"]}
 
 
 def _shrunk_bounds(s: dict) -> dict:
@@ -333,44 +385,69 @@ def as_markdown(header: dict, speakers: Iterable[dict]) -> Iterator[str]:
 
 # --- leaderboard -----------------------------------------------------------------------------------
 
-LEADERBOARD_HEADERS = ["RANK", "SPEAKER", "SCORED", "HITS", "HIT RATE", "95% CI", "SHRUNK RATE", "BRIER (N)", "BRIER RANK"]
+GROUP_TITLES = {
+    "brier": "Speakers who state probabilities, ranked by the Brier score of those probabilities (lowest first)",
+    "hit_rate": "Speakers without stated probabilities, ranked by the shrunk hit rate (highest first)",
+}
+LEADERBOARD_HEADERS = {
+    "brier": ["RANK", "SPEAKER", "STATED", "BRIER", "SKILL VS BASE", "SKILL VS 50%", "LOG SCORE", "SCORED", "HIT RATE"],
+    "hit_rate": ["RANK", "SPEAKER", "SCORED", "HITS", "HIT RATE", "95% CI", "SHRUNK RATE", "BRIER (N)"],
+}
 
 
 def leaderboard_row(s: dict) -> list[str]:
+    place = f"={s['rank']}" if s["tied"] else str(s["rank"])
+    if s["group"] == "brier":
+        k = s["skill"]
+        return [place, s["speaker"], str(k["n"]), num(k["brier"]), num(k["brier_skill_base_rate"]), num(k["brier_skill_50"]),
+                num(k["log_score"]), str(s["scored"]), pct(s["hit_rate"], 1)]
     return [
-        f"={s['rank']}" if s["tied"] else str(s["rank"]), s["speaker"], str(s["scored"]), count(s["hits"]), pct(s["hit_rate"], 1), interval(s["hit_rate_ci"]),
+        place, s["speaker"], str(s["scored"]), count(s["hits"]), pct(s["hit_rate"], 1), interval(s["hit_rate_ci"]),
         pct(s["shrunk_hit_rate"], 1), f"{num(s['brier'])} ({s['brier_n']})" if s["brier_n"] else "–",
-        str(s["brier_rank"]) if s["brier_rank"] else "–",
     ]
+
+
+def leaderboard_groups(board: dict) -> list[tuple[str, str, list[dict]]]:
+    """The leaderboard's groups that have speakers: (group, title, rows), in the board's order."""
+    return [(g, GROUP_TITLES[g], rows) for g, rows in
+            ((g, [s for s in board["speakers"] if s["group"] == g]) for g in GROUP_TITLES) if rows]
 
 
 def leaderboard_notes(board: dict) -> list[str]:
     return [
-        f"Speakers with at least {board['filters']['min_resolved']} scored claims, ranked by the shrunk hit rate, "
-        "never the raw rate: a short lucky record is pulled toward what is typical. "
-        "=N: tied, shrunk rates equal to 0.1 %.",
+        f"Speakers with at least {board['filters']['min_resolved']} scored claims, in two groups ranked apart: those who "
+        "state probabilities by the Brier score of their stated probabilities (skill: 1 - Brier / the Brier of always "
+        "forecasting the base rate, or 50 %); the others by the shrunk hit rate, never the raw rate: a short lucky "
+        "record is pulled toward what is typical. =N: tied (Brier scores equal to 0.001, shrunk rates to 0.1 %).",
         *notes(board),
     ]
 
 
 def leaderboard_table(board: dict, *, color: bool = False) -> Iterator[str]:
-    if board["speakers"]:
-        yield table(LEADERBOARD_HEADERS, [leaderboard_row(s) for s in board["speakers"]], color=color)
-    else:
+    groups = leaderboard_groups(board)
+    if not groups:
         yield f"No speaker has {board['filters']['min_resolved']} scored claims yet (lower it with --min-resolved N)."
+    for i, (group, title, rows) in enumerate(groups):
+        if i:
+            yield ""
+        yield terminal(title + ":")
+        yield table(LEADERBOARD_HEADERS[group], [leaderboard_row(s) for s in rows], color=color)
     yield ""
     yield from map(terminal, leaderboard_notes(board))
 
 
 def leaderboard_markdown(board: dict) -> Iterator[str]:
     yield f"## Prediction leaderboard as of {board['as_of']}\n"
-    yield md_table(LEADERBOARD_HEADERS, [leaderboard_row(s) for s in board["speakers"]]) + "\n"
+    for group, title, rows in leaderboard_groups(board):
+        yield f"### {markdown(title)}\n"
+        yield md_table(LEADERBOARD_HEADERS[group], [leaderboard_row(s) for s in rows]) + "\n"
     yield "\n".join(f"_{note}_  " for note in leaderboard_notes(board)).rstrip() + "\n"
 
 
-LEADERBOARD_CSV = ["rank", "tied", "speaker", "speaker_id", "claims", "resolved", "scored", "hits", "hit_rate", "hit_rate_low",
-                   "hit_rate_high", "shrunk_hit_rate", "shrunk_low", "shrunk_high", "brier", "brier_n", "brier_rank", "as_of", "policy",
-                   "prior_alpha", "prior_beta", "prior_method"]
+LEADERBOARD_CSV = ["group", "rank", "tied", "speaker", "speaker_id", "claims", "resolved", "scored", "hits", "hit_rate",
+                   "hit_rate_low", "hit_rate_high", "units", "effective_scored", "shrunk_hit_rate", "shrunk_low", "shrunk_high",
+                   "brier", "brier_n", "brier_stated", "brier_stated_n", "log_score_stated", *SKILL_COLUMNS,
+                   "as_of", "policy", "prior_alpha", "prior_beta", "prior_method"]
 
 
 def leaderboard_csv(board: dict, *, raw: bool = False) -> Iterator[str]:
@@ -379,9 +456,12 @@ def leaderboard_csv(board: dict, *, raw: bool = False) -> Iterator[str]:
     writer.writerow(LEADERBOARD_CSV)
     prior = board["prior"]
     for s in board["speakers"]:
+        k = s["skill"] or {}
         row = s | {
-            "hit_rate_low": s["hit_rate_ci"][0], "hit_rate_high": s["hit_rate_ci"][1], **_shrunk_bounds(s), "as_of": board["as_of"],
-            "policy": board["policy"], "prior_alpha": prior["alpha"], "prior_beta": prior["beta"], "prior_method": prior["method"],
+            "hit_rate_low": s["hit_rate_ci"][0], "hit_rate_high": s["hit_rate_ci"][1], **_shrunk_bounds(s), **skill_cells(s),
+            "brier_stated": k.get("brier"), "brier_stated_n": k.get("n", 0), "log_score_stated": k.get("log_score"),
+            "as_of": board["as_of"], "policy": board["policy"], "prior_alpha": prior["alpha"], "prior_beta": prior["beta"],
+            "prior_method": prior["method"],
         }
-        writer.writerow(row.get(k) for k in LEADERBOARD_CSV)
+        writer.writerow(row.get(c) for c in LEADERBOARD_CSV)
     yield buffer.getvalue()

@@ -39,7 +39,7 @@ from ledger.domain.report import (
     SpeakerReport, Tallies, fit_prior, header, leaderboard_row, rank, shown, speaker_report as speaker_figures,
 )
 from ledger.services.reports.queries import (
-    BySpeaker, Scope, forecast_query, late_tag_query, lateness_query, scope_of, speaker_names, streamed, tag_query,
+    BySpeaker, Scope, event_query, forecast_query, late_tag_query, lateness_query, scope_of, speaker_names, streamed, tag_query,
     tallies_of,
 )
 from ledger.store.dialect import snapshot
@@ -94,18 +94,17 @@ def speaker_report(ledger: Ledger, speaker: str, as_of: date | None = None, poli
 
 
 def leaderboard(ledger: Ledger, options: ReportOptions = ReportOptions(min_resolved=LEADERBOARD_MIN_RESOLVED)) -> Leaderboard:
-    """Speakers with at least ``min_resolved`` scored claims, ranked by the shrunk hit rate.
-
-    Never by the raw rate: 2 out of 2 is not a better record than 45 out of 50. The Brier score
-    ranks separately (``brier_rank``, lower is better) among speakers who gave probabilities.
-    """
+    """Speakers with at least ``min_resolved`` scored claims in two groups, each ranked by its
+    headline: those who state probabilities by their Brier score, the others by the shrunk hit rate
+    (never the raw rate: 2 out of 2 is not a better record than 45 out of 50)."""
     options = options.checked()
     with snapshot(ledger, analytic=True) as session:
         conn = session.connection()
         scope, tallies, prior, ids = _prepare(session, conn, options)
         names = speaker_names(conn, ids)
         forecasts = BySpeaker(streamed(conn, forecast_query(scope)))
-        rows = [leaderboard_row(names[i], i, tallies, scope.credit, prior, forecasts.take(i)) for i in ids]
+        events = BySpeaker(streamed(conn, event_query(scope)))
+        rows = [leaderboard_row(names[i], i, tallies, scope.credit, prior, forecasts.take(i), events.take(i)) for i in ids]
     return {**header(options, prior, scope.withdrawn), "ranked_by": RANKED_BY, "speakers": rank(rows)}
 
 
@@ -121,9 +120,10 @@ def _speakers(conn: Connection, scope: Scope, tallies: Tallies, prior: Prior, id
     late_tags = BySpeaker(streamed(conn, late_tag_query(scope))) if options.policy == "decay" else None
     forecasts = BySpeaker(streamed(conn, forecast_query(scope)))
     lateness = BySpeaker(streamed(conn, lateness_query(scope)))
+    events = BySpeaker(streamed(conn, event_query(scope)))
     for speaker_id in ids:
         yield speaker_figures(
             names[speaker_id], speaker_id, tallies, scope.credit, prior, options.report_date,
             forecasts=forecasts.take(speaker_id), lateness=lateness.take(speaker_id), tags=tags.take(speaker_id),
-            late_tags=late_tags.take(speaker_id) if late_tags else (), curves=curves,
+            late_tags=late_tags.take(speaker_id) if late_tags else (), events=events.take(speaker_id), curves=curves,
         )

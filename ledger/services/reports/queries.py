@@ -251,3 +251,16 @@ def lateness_query(scope: Scope):
         .where(inner.c.state != AMBIGUOUS)
         .order_by(_speaker_key(inner.c.speaker_id))
     )
+
+
+def event_query(scope: Scope):
+    """Scored claims that name an event, one row each: what ``report.units`` needs to count the
+    claims on one event together. Claims with no event need no row: each is a unit of its own."""
+    inner = select(
+        Claim.speaker_id, Claim.event, scope.state.label("state"), Claim.deadline, scope.occurred.label("occurred")
+    ).where(*scope.details(), Claim.event.isnot(None)).subquery()
+    return (
+        select(inner.c.speaker_id, inner.c.event, inner.c.state, inner.c.deadline, inner.c.occurred)
+        .where(inner.c.state.in_(SCORED))
+        .order_by(_speaker_key(inner.c.speaker_id))
+    )
