@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from ledger.errors import ExitStatus
+from recording import reviewed_long_ago  # noqa: F401  (a fixture)
 
 SAMPLE = Path(__file__).parent / "data" / "predictionbook_sample.json"
 
@@ -116,3 +117,39 @@ def test_a_right_prediction_happened_the_day_it_was_judged_right(cli, tmp_path):
     assert cli("import", tmp_path / "scrape.json", "--format", "predictionbook").status == 0
     row = exported(cli)[0]
     assert (row["outcome"], row["occurred"], row["reviewer"]) == ("true", "2011-06-15", "finn")
+
+
+def test_the_sample_reports_figures_recomputed_from_the_scrape(cli, reviewed_long_ago):
+    """The report on the sample, against figures computed here from the JSON alone: each
+    creator's first credence, scored 1 when judged right by the day it was to be known."""
+    import math
+    from datetime import datetime
+
+    import pytest
+
+    def day(text: str):
+        return datetime.fromisoformat(text.replace(" UTC", "+00:00").replace("Z", "+00:00")).date()
+
+    assert cli("import", SAMPLE, "--format", "predictionbook").status == 0
+    as_of = "2020-01-01"
+    expected: dict[str, list[tuple[float, int]]] = {}
+    for item in json.loads(SAMPLE.read_text(encoding="utf-8")):
+        mine = [r for r in item["responses"] if r["user"] == item["user"] and "credence" in r["actions"]]
+        judged = [r for r in item["responses"] if r["actions"].get("outcome") == item["outcome"]]
+        if not mine or item["outcome"] not in ("right", "wrong") or day(item["time_known"]).isoformat() >= as_of:
+            continue
+        came_true = item["outcome"] == "right" and day(judged[-1]["time"]) <= day(item["time_known"])
+        expected.setdefault(item["user"], []).append((mine[0]["actions"]["credence"] / 100, int(came_true)))
+    assert expected == {"alice": [(0.8, 1)], "bob": [(0.3, 0)]}
+    report = {s["speaker"]: s for s in cli("report", "--as-of", as_of, "--format", "json").json["speakers"]}
+    for user, pairs in expected.items():
+        got = report[user]
+        brier = sum((p - y) ** 2 for p, y in pairs) / len(pairs)
+        assert got["headline"] == "brier" and got["skill"]["n"] == len(pairs)
+        assert got["skill"]["brier"] == pytest.approx(brier, abs=1e-12)
+        assert got["skill"]["log_score"] == pytest.approx(-sum(math.log(p if y else 1 - p) for p, y in pairs) / len(pairs))
+        assert got["skill"]["brier_skill_50"] == pytest.approx(1 - brier / 0.25)
+        assert got["skill"]["brier_skill_base_rate"] is None  # one outcome: no uncertainty to beat
+        assert got["hit_rate"] == sum(y for _, y in pairs) / len(pairs)
+    # carol's only prediction has no credence of her own and no verdict: overdue, no headline figures.
+    assert report["carol"]["overdue"] == 1 and report["carol"]["headline"] == "hit_rate"

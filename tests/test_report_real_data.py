@@ -35,18 +35,22 @@ def forecasts() -> list[dict]:
     return list(csv.DictReader(SLICE.open(encoding="utf-8")))
 
 
+def race(r: dict) -> str:
+    return f"{r['year']} {r['state']} governor" + (" (special)" if r["special"] == "TRUE" else "")
+
+
 def as_claims(rows: list[dict]) -> str:
     """Each candidate's chance of winning as a claim that they win, said on the forecast date and
-    due on election day; it came true on election day if they won."""
+    due on election day; it came true on election day if they won. The race is the event."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["speaker", "text", "said", "deadline", "probability", "outcome", "occurred", "reviewer", "tags"])
+    writer.writerow(["speaker", "text", "said", "deadline", "probability", "outcome", "occurred", "reviewer", "tags", "event"])
     for r in rows:
         won = r["probwin_outcome"] == "1"
         writer.writerow([
             model(r), f"{r['candidate'] or r['party']} ({r['party']}) wins the {r['year']} {r['state']} governor election",
             r["forecast_date"], r["election_date"], r["probwin"], "true" if won else "false",
-            r["election_date"] if won else "", "Election results", f"governor;{r['state'].lower()}",
+            r["election_date"] if won else "", "Election results", f"governor;{r['state'].lower()}", race(r),
         ])
     return out.getvalue()
 
@@ -123,3 +127,25 @@ def test_the_models_by_year_and_by_state(governors):
     # a one-day promise: all delivered ones on time.
     late = deluxe["lateness"]
     assert late["n"] == len(mine) and late["delivered"] == late["on_time"] == sum(r["probwin_outcome"] == "1" for r in mine)
+
+
+def test_the_races_are_units_of_the_hit_rates_interval(governors):
+    """Every candidate's forecasts of one race, on both forecast dates, are one unit: the interval
+    is the Wilson interval at the effective sample size of a cluster-robust variance, computed
+    here from the CSV."""
+    z = 1.959963984540054
+    by_model: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for r in forecasts():
+        by_model[model(r)][race(r)].append(int(r["probwin_outcome"]))
+    report = {s["speaker"]: s for s in governors("report", "--as-of", AS_OF, "--format", "json").json["speakers"]}
+    for name, races in by_model.items():
+        n = sum(len(ys) for ys in races.values())
+        p = sum(sum(ys) for ys in races.values()) / n
+        spread = sum((sum(ys) - p * len(ys)) ** 2 for ys in races.values())
+        effective = n / max(1.0, spread / (n * p * (1 - p)))
+        centre = (p + z * z / (2 * effective)) / (1 + z * z / effective)
+        half = z / (1 + z * z / effective) * math.sqrt(p * (1 - p) / effective + z * z / (4 * effective ** 2))
+        got = report[name]
+        assert got["units"] == len(races), name
+        assert got["effective_scored"] == pytest.approx(effective, rel=1e-9), name
+        assert got["hit_rate_ci"] == pytest.approx([centre - half, centre + half], abs=1e-9), name
