@@ -24,7 +24,7 @@ POLICIES = ("strict", "partial", "lenient", "decay")  # ledger.domain.scoring.PO
 @click.option("--half-life", "half_life", type=float, metavar="DAYS", help="With --policy decay: days for late credit to halve [default: 365].")
 @click.option("--min-resolved", "min_resolved", type=COUNT, metavar="N",
               help="Only speakers with at least N scored claims [default: 0, or 5 with --leaderboard].")
-@click.option("--leaderboard", is_flag=True, help="Rank speakers by their shrunk hit rate instead.")
+@click.option("--leaderboard", is_flag=True, help="Rank speakers instead: those who state probabilities by Brier score, the others by the shrunk hit rate.")
 @click.option("--claims", "track", is_flag=True, help="The track record instead: one row per claim, oldest said first.")
 @click.option("--wide", is_flag=True, help="Terminal tables at full width, every column [default: fit 80 columns].")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
