@@ -34,6 +34,7 @@ KEYS = {
     "reminders": {"every_days", "recipients", "channels"},
     "scheduler": {"scan_minutes", "deliver_seconds", "lease_seconds", "retry_base_seconds", "retry_max_seconds", "max_attempts"},
     "channels": None,  # one table per channel, each checked by its type
+    "extract": {"model", "timeout", "max_redirects"},
 }
 CHANNEL_TYPES = values(ChannelType)
 CHANNEL_KEYS = {
@@ -106,6 +107,7 @@ def check(config: Config) -> Config:
     _text(config, "database", "url", "a file path or database URL")
     review_settings(config)
     reminder_settings(config)
+    extract_settings(config)
     return config
 
 
@@ -118,6 +120,19 @@ def identity(explicit: str | None, config: Config) -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry, e.g. in some containers
         return "unknown"
+
+
+def extract_settings(config: Config) -> dict[str, Any]:
+    """[extract]: the spaCy pipeline to load by name, and how URLs are fetched (docs/extract.md)."""
+    section = config.section("extract")
+    model = section.get("model", "en_core_web_sm")
+    if not isinstance(model, str) or not re.fullmatch(r"[A-Za-z0-9_.-]{1,100}", model):
+        raise _expected(config.where, "extract.model", "a spaCy pipeline's package name, e.g. \"en_core_web_sm\"", model)
+    return {
+        "model": model,
+        "timeout": _whole(config.where, "extract.timeout", section.get("timeout", 10), 1, 300),
+        "max_redirects": _whole(config.where, "extract.max_redirects", section.get("max_redirects", 5), 0, 20),
+    }
 
 
 def review_settings(config: Config) -> dict[str, Any]:

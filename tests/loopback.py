@@ -135,3 +135,46 @@ class Webhook:
         self.closing.set()
         self.server.shutdown()
         self.server.server_close()
+
+
+class Site:
+    """A web site on 127.0.0.1 for `claims extract URL`: ``pages`` maps a path to (status,
+    headers, body); a path in ``hang`` is never answered until the server stops (a stalled
+    server). ``requests`` records every path asked for."""
+
+    def __init__(self, pages: dict[str, tuple[int, dict[str, str], bytes]], hang: frozenset[str] = frozenset()):
+        self.pages, self.hang = pages, hang
+        self.requests: list[str] = []
+        self.closing = threading.Event()
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                site.requests.append(self.path)
+                if self.path in site.hang:
+                    site.closing.wait(60)
+                    return
+                status, headers, body = site.pages.get(self.path, (404, {"Content-Type": "text/plain"}, b"not found"))
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                if "Content-Length" not in headers:
+                    self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> Site:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.closing.set()
+        self.server.shutdown()
+        self.server.server_close()

@@ -253,12 +253,32 @@ class Reader:
         if args[:2] == ["source", "add"] and "--file" in args:
             name = args[args.index("--file") + 1]
             (self.folder / name).write_text((ROOT / "seeds" / "waic-2023-musk-article.txt").read_text(encoding="utf-8"), encoding="utf-8")
+        if args[0] == "extract" and args[1].startswith(LOOPBACK_URL):
+            args[1] = _pages_site() + args[1][len(LOOPBACK_URL):]
+        elif args[0] == "extract" and (ROOT / args[1]).is_file():  # the seed article, a saved page
+            args[1] = str(ROOT / args[1])
         if args[0] == "import":
             if (ROOT / args[1]).is_file():  # a file of the repository, such as the seeds
                 args[1] = str(ROOT / args[1])
                 return
             fmt = args[args.index("--format") + 1] if "--format" in args else "csv"
             (self.folder / args[1]).write_text(_import_file(fmt), encoding="utf-8")
+
+
+LOOPBACK_URL = "http://127.0.0.1:8000"  # docs/extract.md's URL example: served from tests/extract_set/pages
+_SITE: list = []
+
+
+def _pages_site() -> str:
+    """A loopback server of the saved pages, started once, for `claims extract URL` examples."""
+    if not _SITE:
+        from loopback import Site
+
+        pages = {f"/{p.name}": (200, {"Content-Type": "text/html; charset=utf-8"}, p.read_bytes())
+                 for p in (ROOT / "tests" / "extract_set" / "pages").glob("*.html")}
+        site = Site(pages).__enter__()
+        _SITE.append(site)
+    return _SITE[0].base
 
 
 def _import_file(fmt: str) -> str:

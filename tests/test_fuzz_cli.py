@@ -34,7 +34,11 @@ DOCUMENTED = {int(s) for s in ExitStatus}
 TODAY = date(2024, 3, 1)
 
 # Not fuzzed here, and why: each is run end to end by its own tests.
-SKIPPED = {("demo",): "runs the whole tour on a ledger of its own (tests/test_demo.py)"}
+SKIPPED = {
+    ("demo",): "runs the whole tour on a ledger of its own (tests/test_demo.py)",
+    ("extract",): "fetches any URL it is given, and tests may not reach the internet (tests/test_extract_cli.py "
+                  "drives its bad inputs against loopback servers)",
+}
 # Arguments a command always gets, so that an example ends.
 FORCED = {("scheduler", "run"): ["--once"]}
 ROOT_OPTIONS = {"--db", "--config", "--debug", "--help", "--version"}

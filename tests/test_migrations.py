@@ -203,9 +203,19 @@ def populate_0006(conn):
     journal(conn, "change.recorded", "change", 1, 2)
 
 
+def populate_0007(conn):
+    page = "<html><body><p>Full self-driving later this year.</p></body></html>"
+    change(conn, "sources", 1, html=page, html_sha256=text_sha256(page))
+    journal(conn, "source.edited", "source", 1)
+    put(conn, "extract_skips",
+        {"id": 1, "source_id": 1, "candidate": "a" * 64, "skipped_by": "ann", "skipped_at": AT},
+        {"id": 2, "source_id": 2, "candidate": "b" * 64, "skipped_by": "bob", "skipped_at": AT})
+    journal(conn, "extract.skipped", "skip", 1, 2)
+
+
 POPULATE = {
     "0001": populate_0001, "0002": populate_0002, "0003": populate_0003, "0004": populate_0004, "0005": populate_0005,
-    "0006": populate_0006,
+    "0006": populate_0006, "0007": populate_0007,
 }
 
 
@@ -351,7 +361,8 @@ def test_a_downgrade_that_drops_rows_says_what_and_needs_yes(raw, cli):
     done = cli("db", "downgrade", "0002", "--yes")
     assert done.status == 0, done.err
     assert ("Deleted 2 rows of claim_changes, 2 rows of claim_reviewers, 3 values of claims.event, "
-            "1 value of claims.withdrawn_at, 1 row of reminder_schedule, 6 rows of reminders." in done.out)
+            "1 value of claims.withdrawn_at, 2 rows of extract_skips, 1 row of reminder_schedule, 6 rows of reminders, "
+            "1 value of sources.html, 1 value of sources.html_sha256." in done.out)
     assert cli("db", "current").out.startswith("0002")
     # Back up, the assignments are gone; the journal still records them, and verify says so.
     assert cli("db", "upgrade").status == 0
@@ -360,6 +371,8 @@ def test_a_downgrade_that_drops_rows_says_what_and_needs_yes(raw, cli):
     assert gone.status == 5 and "claim #2 differs" in gone.err and "event is null" in gone.err
     problems = [p["message"] for p in cli("verify", "--json").json["problems"]]
     assert any("assignment #1 is missing" in m for m in problems)
+    assert any("skip #1 is missing" in m for m in problems)
+    assert any("source #1 differs from journal" in m for m in problems)  # its page is gone
 
 
 def test_downgrading_through_resolutions_keeps_tags(raw, cli):

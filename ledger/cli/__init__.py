@@ -2,6 +2,6 @@
 ``app`` maps errors to exit codes. Services are imported inside commands to keep start-up light."""
 
 from ledger.cli.app import cli, main
-from ledger.cli import claims, db, people, reminders, report, review, seeds, transfer  # noqa: F401  (registers the commands)
+from ledger.cli import claims, db, extract, people, reminders, report, review, seeds, transfer  # noqa: F401  (registers the commands)
 
 __all__ = ["cli", "main"]

@@ -28,7 +28,7 @@ DERIVED: dict[str, list[tuple[str, str, Callable[[Any], Any]]]] = {
     "alias": [("alias_key", "alias", name_key)],
     "reviewer": [("name_key", "name", name_key)],
     "claim": [("text_sha256", "text", text_fingerprint)],
-    "source": [("text_sha256", "text", text_sha256)],
+    "source": [("text_sha256", "text", text_sha256), ("html_sha256", "html", text_sha256)],
 }
 
 

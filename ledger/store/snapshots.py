@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ledger.store.models import Claim, ClaimChange, Resolution, Reviewer, Source, Speaker
+from ledger.store.models.extract import ExtractSkip
 from ledger.store.models.reminders import ClaimReviewer
 
 
@@ -30,6 +31,7 @@ def source(row: Source) -> dict[str, Any]:
         "published": _iso(row.published),
         "text_sha256": row.text_sha256,
         "created_at": _iso(row.created_at),
+        "html_sha256": row.html_sha256,
     }
 
 
@@ -99,6 +101,13 @@ def assignment(row: ClaimReviewer) -> dict[str, Any]:
     }
 
 
+def skip(row: ExtractSkip) -> dict[str, Any]:
+    return {
+        "id": row.id, "source_id": row.source_id, "candidate": row.candidate, "skipped_by": row.skipped_by,
+        "skipped_at": _iso(row.skipped_at),
+    }
+
+
 # entity name -> (model, snapshot). Later areas register their own journaled tables here.
 SNAPSHOTS: dict[str, tuple[type, Callable[[Any], dict[str, Any]]]] = {
     "speaker": (Speaker, speaker),
@@ -108,6 +117,7 @@ SNAPSHOTS: dict[str, tuple[type, Callable[[Any], dict[str, Any]]]] = {
     "resolution": (Resolution, resolution),
     "assignment": (ClaimReviewer, assignment),
     "change": (ClaimChange, change),
+    "skip": (ExtractSkip, skip),
 }
 
 
@@ -116,7 +126,7 @@ SNAPSHOTS: dict[str, tuple[type, Callable[[Any], dict[str, Any]]]] = {
 # entry written since holds it, and it is checked like the rest.
 ADDED_LATER: dict[str, tuple[str, ...]] = {
     "speaker": ("created_at",),
-    "source": ("created_at",),
+    "source": ("created_at", "html_sha256"),
     "reviewer": ("created_at",),
     "assignment": ("assigned_at",),
     "claim": ("event", "withdrawn_at"),
@@ -127,6 +137,7 @@ ADDED_LATER: dict[str, tuple[str, ...]] = {
 # tool's back onto a claim journaled before events existed is still seen.
 EMPTY_WHEN_ADDED: dict[str, tuple[str, ...]] = {
     "claim": ("event", "withdrawn_at"),
+    "source": ("html_sha256",),
 }
 
 

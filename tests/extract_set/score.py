@@ -78,11 +78,25 @@ def score(run: Callable[[str, date], list[dict]], folder: Path = HERE) -> Score:
     return result
 
 
-if __name__ == "__main__":
+def runner(model: str | None = None) -> Callable[[str, date], list[dict]]:
+    """Extraction in the rules mode, or with ``model`` in the parser mode."""
     from ledger.domain.extract import extract
 
-    for folder in (HERE, HERE / "held_out"):
-        s = score(lambda text, published: [c.as_dict() for c in extract(text, published)], folder)
-        print(s.line(f"rules, {folder.name}"))
-        print("missed:", *s.misses, sep="\n  ")
-        print("wrong:", *s.wrong, sep="\n  ")
+    if model is None:
+        return lambda text, published: [c.as_dict() for c in extract(text, published)]
+    from ledger.parser import available, parse
+
+    nlp, mode = available(model)
+    assert nlp is not None, mode
+    return lambda text, published: [c.as_dict() for c in extract(text, published, analysis=parse(nlp, text))]
+
+
+if __name__ == "__main__":
+    import sys
+
+    for model in [None, *sys.argv[1:]]:
+        for folder in (HERE, HERE / "held_out"):
+            s = score(runner(model), folder)
+            print(s.line(f"{model or 'rules'}, {folder.name}"))
+            print("missed:", *s.misses, sep="\n  ")
+            print("wrong:", *s.wrong, sep="\n  ")

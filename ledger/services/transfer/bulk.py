@@ -299,7 +299,8 @@ def _sources(session: Session, batch: list[Checked], changes: list) -> tuple[dic
     if new:
         now = utcnow()
         ids = new_ids(session, Source.__table__, len(new))
-        rows = [{"id": i, "url": u, "title": t, "publisher": p, "published": d, "text": None, "text_sha256": None, "created_at": now}
+        rows = [{"id": i, "url": u, "title": t, "publisher": p, "published": d, "text": None, "text_sha256": None, "created_at": now,
+                 "html": None, "html_sha256": None}
                 for i, (u, t, p, d) in zip(ids, new)]
         session.execute(insert(Source.__table__), rows)
         for s, i, row in zip(new, ids, rows):

@@ -3,7 +3,7 @@
 from ledger.store.models.base import Base
 from ledger.store.models.core import Claim, ClaimChange, ClaimTag, JournalEntry, Reviewer, Source, Speaker, SpeakerAlias
 from ledger.store.models.review import Resolution
-from ledger.store.models import reminders  # noqa: F401  (registers its tables)
+from ledger.store.models import extract, reminders  # noqa: F401  (registers their tables)
 
 __all__ = [
     "Base", "Claim", "ClaimChange", "ClaimTag", "JournalEntry", "Resolution", "Reviewer", "Source", "Speaker", "SpeakerAlias",

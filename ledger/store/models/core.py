@@ -61,6 +61,8 @@ class Source(Base):
     text: Mapped[str | None] = mapped_column(Text)
     text_sha256: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    html: Mapped[str | None] = mapped_column(Text)  # the page the text was read from, if any
+    html_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
 class Claim(Base):

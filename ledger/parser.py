@@ -1,0 +1,68 @@
+"""The parser mode of `claims extract`: spaCy's sentences and PERSON names handed to the rules.
+
+Optional: spaCy and a pipeline come with `pip install 'claims[extract]'` and
+`python -m spacy download en_core_web_sm`; the pipeline is loaded by the name in the config's
+[extract] model. Without either, extract runs in the rules mode and says so. Only `claims
+extract` imports this module.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from ledger.domain.extract import Analysis
+
+DEFAULT_MODEL = "en_core_web_sm"
+_BREAK = re.compile(r"\n\s*\n|\n")
+
+
+@lru_cache(maxsize=2)
+def _pipeline(model: str) -> Any:
+    import spacy
+
+    return spacy.load(model, exclude=["lemmatizer"])
+
+
+def available(model: str = DEFAULT_MODEL) -> tuple[Any, str]:
+    """The loaded pipeline and the mode line, or None and why the rules mode runs instead."""
+    try:
+        import spacy
+    except ImportError:
+        return None, "rules mode (spaCy is not installed: pip install 'claims[extract]')"
+    try:
+        nlp = _pipeline(model)
+    except OSError:  # spaCy's "Can't find model"
+        return None, f"rules mode (the spaCy pipeline {model!r} is not installed: python -m spacy download {model})"
+    except (ImportError, ValueError) as exc:  # a pipeline built for another spaCy
+        return None, f"rules mode (the spaCy pipeline {model!r} cannot be loaded: {str(exc).splitlines()[0][:120]})"
+    return nlp, f"parser mode (spaCy {spacy.__version__}, pipeline {model} {nlp.meta.get('version', '')})".rstrip()
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A parser's sentence cut again at line breaks: a headline or a label is its own line."""
+    pieces, begin = [], start
+    for brk in _BREAK.finditer(text, start, end):
+        pieces.append((begin, brk.start()))
+        begin = brk.end()
+    pieces.append((begin, end))
+    trimmed = []
+    for s, e in pieces:
+        chunk = text[s:e]
+        lead, tail = len(chunk) - len(chunk.lstrip()), len(chunk.rstrip())
+        if tail > lead:
+            trimmed.append((s + lead, s + tail))
+    return trimmed
+
+
+def parse(nlp: Any, text: str) -> Analysis:
+    doc = nlp(text)
+    sentences = [piece for sent in doc.sents for piece in _lines(text, sent.start_char, sent.end_char)]
+    persons = [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ == "PERSON"]
+    return Analysis("parser", sentences, persons)
+
+
+def analyse(text: str, model: str = DEFAULT_MODEL) -> tuple[Analysis | None, str]:
+    nlp, mode = available(model)
+    return (parse(nlp, text) if nlp is not None else None), mode
