@@ -15,7 +15,7 @@ from ledger.config import load
 ROOT = Path(__file__).resolve().parent.parent
 SMTP = '[channels.email]\ntype = "smtp"\nhost = "smtp.example.org"\nfrom = "claims@example.org"\nto = ["desk@example.org"]\n'
 HOOK = '[channels.chat]\ntype = "webhook"\nurl = "https://chat.example.org/hooks/x"\n'
-SECTIONS = "channels, database, reminders, review, scheduler, user"
+SECTIONS = "channels, database, extract, reminders, review, scheduler, user"
 
 
 def write(tmp_path, body: str) -> str:
@@ -120,3 +120,22 @@ def toml_examples() -> list[tuple[str, str]]:
 @pytest.mark.parametrize("name, block", toml_examples())
 def test_every_config_example_in_the_docs_is_a_valid_config(tmp_path, name, block):
     load(write(tmp_path, block))
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('[extract]\nmodel = "../../etc"\n', "extract.model must be a spaCy pipeline's package name"),
+        ("[extract]\ntimeout = 0\n", "extract.timeout must be a whole number from 1 to 300, not 0"),
+        ("[extract]\nmax_redirects = 99\n", "extract.max_redirects must be a whole number from 0 to 20, not 99"),
+        ("[extract]\nmodle = 'x'\n", "did you mean extract.model?"),
+    ],
+)
+def test_extract_settings_are_checked(tmp_path, text, message):
+    from ledger import config
+
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(Exception) as refused:
+        config.load(path, {})
+    assert message in str(refused.value)

@@ -146,15 +146,21 @@ def accept(ledger: Ledger, article: Article, chosen: list[tuple[Proposal, Edit]]
 
 
 def _same_claim(session: Session, draft: ClaimDraft, source: Source) -> int | None:
-    """A claim of this source by this speaker, said then, held to these deadline words."""
+    """The claim this candidate already is: of this source, by this speaker, said then and held to
+    these deadline words; or by this speaker, said then, in these words (the claim's own key,
+    whichever copy of the article it was logged from)."""
+    from sqlalchemy import or_
+
+    from ledger.domain.claims import text_fingerprint
     from ledger.services.people import find_speaker
 
     speaker = find_speaker(session, draft.speaker)
-    if speaker is None or source.id is None:
+    if speaker is None:
         return None
     return session.scalar(select(Claim.id).where(
-        Claim.source_id == source.id, Claim.speaker_id == speaker.id, Claim.said == draft.said,
-        Claim.deadline_text == draft.deadline))
+        Claim.speaker_id == speaker.id, Claim.said == draft.said,
+        or_(Claim.text_sha256 == text_fingerprint(draft.text),
+            (Claim.source_id == source.id) & (Claim.deadline_text == draft.deadline))).order_by(Claim.id).limit(1))
 
 
 def skip(ledger: Ledger, article: Article, proposals: list[Proposal], actor: str, today: date) -> int:
