@@ -13,7 +13,11 @@ def test_demo_runs_end_to_end(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    # The seed claim, its vague deadline made concrete, flagged, reminded, resolved, verified, reported.
+    # The seed article read by claims extract, its one candidate accepted; the claim's vague deadline
+    # made concrete, flagged, reminded, resolved, verified, reported.
+    assert "`claims extract` reads the article this project started from" in out and "proposes 1 candidate" in out
+    assert "»full self-driving in what you call [level] 4 or 5 later this year«" in out
+    assert "Accepted candidate 1 as claim #1" in out and "7 more dated predictions" in out
     assert "full self-driving in what you call [level] 4 or 5 later this year" in out
     assert "2023-12-31 ('later this year'" in out
     assert "due for review" in out and "claims resolve 6 --outcome" in out

@@ -35,9 +35,10 @@ def _tour(app: App, ledger, path: Path, report_path: Path, step) -> None:
     actor, today = "claims demo", app.today
     step(f"A new ledger at {path} (SQLite; the schema comes from the migrations).")
 
+    _extract(app, ledger, actor, today, step)
     report = load_seeds(ledger, None, actor, outcomes=False)
-    step(f"Logged the seeds: {len(report.claims_added)} dated predictions by {SPEAKER}, with their sources and "
-         "the article this project started from. Each vague deadline became a date:")
+    step(f"Logged the other seeds: {len(report.claims_added)} more dated predictions by {SPEAKER}, with their "
+         "sources. Each vague deadline became a date:")
     claims = list_claims(ledger)
     app.echo(table(["ID", "SAID", "CLAIM", "DEADLINE (AS SAID)"],
                    [(c["id"], c["said"], c["text"], f"{c['deadline']} ({c['deadline_text']})") for c in claims],
@@ -85,6 +86,35 @@ def _tour(app: App, ledger, path: Path, report_path: Path, step) -> None:
 
     _report(app, ledger, report_path, today, step)
     step("Done. Start your own ledger with `claims speaker add`, `claims source add` and `claims add` (see the README).")
+
+
+def _extract(app: App, ledger, actor: str, today: date, step) -> None:
+    """The article the project started from, read by `claims extract` (rules mode), and its one
+    candidate accepted in the words the seeds give the claim."""
+    import csv
+
+    from ledger.cli.extract_review import show
+    from ledger.domain.dates import parse_date
+    from ledger.domain.extract.article import Article
+    from ledger.services.extract import Edit, accept, propose
+    from ledger.services.seeds import packaged_seeds
+
+    folder = packaged_seeds()
+    with (folder / "sources.csv").open(encoding="utf-8", newline="") as f:
+        source = next(r for r in csv.DictReader(f) if r["published"] == WAIC_SAID)
+    with (folder / "claims.csv").open(encoding="utf-8", newline="") as f:
+        seed = next(r for r in csv.DictReader(f) if r["said"] == WAIC_SAID)
+    article = Article(text=(folder / source["text_file"]).read_text(encoding="utf-8"), url=source["url"],
+                      title=source["title"], publisher=source["publisher"] or None,
+                      published=parse_date(source["published"]))
+    proposals, _ = propose(ledger, article, article.published)
+    step(f"`claims extract` reads the article this project started from ({source['text_file']}, rules mode) and "
+         f"proposes {len(proposals)} candidate:")
+    for proposal in proposals:
+        show(app, proposal)
+    done = accept(ledger, article, [(proposals[0], Edit(text=seed["text"]))], actor, today)
+    step(f"Accepted candidate 1 as claim #{done[0]['claim']}, edited to the seeds' wording ({seed['text']!r}); the "
+         "speaker, quote, date said, deadline and hedge are as extracted, and the article is stored with its hash.")
 
 
 def _report(app: App, ledger, report_path: Path, today: date, step) -> None:
