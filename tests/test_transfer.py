@@ -404,7 +404,7 @@ def test_record_many_appends_exactly_what_record_would(db_url, other_db, monkeyp
             journal.record(s, actor="setup", action="source.added",
                            row=_add(s, Source(url="https://x.example", published=date(2023, 1, 1), created_at=now)))
         with ledger.write() as s:
-            rows = [_add(s, Speaker(name=f"Speaker {i}", name_key=f"speaker {i}", created_at=now)) for i in range(3)]
+            rows = [_add(s, Speaker(name=f"Speaker {i}", name_key=f"speaker {i}", slug=f"speaker-{i}", created_at=now)) for i in range(3)]
             rows.append(_add(s, Source(title="Untitled", publisher="Example", created_at=now)))
             changes = [("speaker.added", "speaker", r) for r in rows[:3]] + [("source.added", "source", rows[3])]
             if batch:

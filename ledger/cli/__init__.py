@@ -2,6 +2,8 @@
 ``app`` maps errors to exit codes. Services are imported inside commands to keep start-up light."""
 
 from ledger.cli.app import cli, main
-from ledger.cli import claims, db, extract, people, reminders, report, review, seeds, transfer  # noqa: F401  (registers the commands)
+from ledger.cli import (  # noqa: F401  (registers the commands)
+    claims, db, extract, people, reminders, report, restatements, review, seeds, transfer,
+)
 
 __all__ = ["cli", "main"]

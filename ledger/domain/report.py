@@ -25,6 +25,8 @@ from ledger.domain.claims import clean_tag
 from ledger.domain.text import name_key
 from ledger.domain.hedges import SOURCE as HEDGE_SOURCE
 from ledger.domain.hedges import hedge_probability
+from ledger.domain.restatements import ChainClaim, RestatementSummary
+from ledger.domain.restatements import summary as restatement_summary
 from ledger.errors import InvalidInput
 
 LEADERBOARD_MIN_RESOLVED: Final = 5
@@ -187,6 +189,7 @@ class SpeakerReport(SpeakerRecord):
     lateness: Lateness
     by_tag: list[TagRecord]
     by_year: list[YearRecord]
+    restatements: RestatementSummary
 
 
 class AccuracyReport(ReportHeader):
@@ -488,6 +491,7 @@ def speaker_report(
     tags: Sequence[TagRow],
     late_tags: Sequence[LateTagRow] = (),
     events: Sequence[EventRow] = (),
+    restatements: Iterable[ChainClaim] = (),
     curves: bool = False,
 ) -> SpeakerReport:
     """One speaker's figures from their rows of each query."""
@@ -511,6 +515,7 @@ def speaker_report(
         "lateness": lateness_summary(lateness, as_of, curves),
         "by_tag": tag_summary(tags, late_tags, credit),
         "by_year": history(tallies.years.get(speaker_id, {}), credit, as_of),
+        "restatements": restatement_summary(restatements),
     }
 
 

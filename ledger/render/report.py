@@ -220,7 +220,14 @@ def facts(s: dict) -> list[tuple[str, str]]:
         ("Skill, stated", skill_text(s["skill"])),
         ("Murphy, stated", murphy_text(s["skill"])),
         ("Lateness", lateness_text(s["lateness"])),
+        *([("Restatements", restatements_text(s["restatements"]))] if "restatements" in s else []),
     ]
+
+
+def restatements_text(r: dict) -> str:
+    from ledger.domain.restatements import summary_text
+
+    return summary_text(r)
 
 
 # Left out of the summary, in this order, until it fits 80 columns (unless --wide).
@@ -301,6 +308,7 @@ CSV_COLUMNS = [
     "brier_hedge", "brier_hedge_n", "log_score_hedge",
     "lateness_n", "delivered", "on_time", "on_time_share", "median_ratio",
     "as_of", "policy", "half_life_days", "prior_alpha", "prior_beta", "prior_method",
+    "chains", "restated", "moved_later", "total_slip_days", "median_slip_days",
 ]
 
 
@@ -316,6 +324,10 @@ def csv_row(header: dict, s: dict) -> dict:
         "as_of": header["as_of"], "policy": header["policy"], "half_life_days": header["half_life_days"],
         "prior_alpha": prior["alpha"], "prior_beta": prior["beta"], "prior_method": prior["method"],
     })
+    if "restatements" in s:
+        r = s["restatements"]
+        row.update({"chains": r["chains"], "restated": r["restatements"], "moved_later": r["moved_later"],
+                    "total_slip_days": r["total_slip_days"], "median_slip_days": r["median_slip_days"]})
     return row
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from ledger.domain.claims import ClaimDraft, check_claim, clean_tag, resolve_deadline, valid_id
 from ledger.domain.edits import status_on, substance_changed
+from ledger.domain.restatements import Linkable, check_new_restatement
 from ledger.domain.text import check_actor, name_key
 from ledger.domain.vocab import ChangeKind, ClaimStatus, Outcome, one_of, values
 from ledger.errors import Conflict, InvalidInput, NotFound
@@ -82,8 +83,11 @@ def new_claim(
     )
     if existing is not None:
         raise Conflict(f"claim #{existing} already records this: same speaker, date said and text")
-    if draft.restates is not None and (not valid_id(draft.restates) or session.get(Claim, draft.restates) is None):
-        raise NotFound(f"no claim #{draft.restates} to restate")
+    if draft.restates is not None:
+        earlier = session.get(Claim, draft.restates) if valid_id(draft.restates) else None
+        if earlier is None:
+            raise NotFound(f"no claim #{draft.restates} to restate")
+        check_new_restatement(speaker.id, said, Linkable(earlier.id, earlier.speaker_id, earlier.said))
 
     row = Claim(
         speaker=speaker,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import difflib
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ledger.domain.claims import check_source, valid_id
 from ledger.domain.derived import text_sha256
 from ledger.domain.names import Lookalikes
+from ledger.domain.slugs import base_slug, unique_slug
 from ledger.domain.text import check_name, encodable, name_key, storable
 from ledger.errors import Conflict, InvalidInput, NotFound
 from ledger.services import journal
@@ -78,6 +79,21 @@ def require_speaker(session: Session, name: str) -> Speaker:
     raise NotFound(f"unknown speaker {name!r}{hint} (add it with `claims speaker add` or pass --new-speaker)")
 
 
+def new_slugs(session: Session, names: list[str]) -> list[str]:
+    """Slugs for new speakers with these names, unique among themselves and the ledger's."""
+    bases = {base_slug(n) for n in names}
+    query = select(Speaker.slug)
+    if len(bases) <= 50:  # else reading every slug is cheaper than a long OR
+        query = query.where(or_(Speaker.slug.in_(bases), *(Speaker.slug.like(f"{b}-%") for b in bases)))
+    taken = set(session.scalars(query))
+    slugs = []
+    for name in names:
+        slug = unique_slug(name, taken)
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
+
+
 def create_speaker(
     session: Session, name: str, aliases: tuple[str, ...], actor: str, *, lookalike_ok: bool = False
 ) -> Speaker:
@@ -95,7 +111,7 @@ def create_speaker(
             raise Conflict(f"{resembles(shown, similar)}: pass --new-speaker if it is someone else")
     if len(set(keys)) != len(keys):
         raise InvalidInput("an alias repeats the speaker's name or another alias")
-    row = Speaker(name=name, name_key=key, aliases=[SpeakerAlias(alias=a, alias_key=k) for a, k in checked])
+    row = Speaker(name=name, name_key=key, slug=new_slugs(session, [name])[0], aliases=[SpeakerAlias(alias=a, alias_key=k) for a, k in checked])
     session.add(row)
     journal.record(session, actor=actor, action="speaker.added", row=row)
     return row

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from ledger.store.models import Claim, ClaimChange, Resolution, Reviewer, Source, Speaker
+from ledger.store.models import Claim, ClaimChange, RestatementChange, Resolution, Reviewer, Source, Speaker
 from ledger.store.models.extract import ExtractSkip
 from ledger.store.models.reminders import ClaimReviewer
 
@@ -19,6 +19,7 @@ def _iso(value: date | datetime | None) -> str | None:
 def speaker(row: Speaker) -> dict[str, Any]:
     return {
         "id": row.id, "name": row.name, "aliases": sorted(a.alias for a in row.aliases), "created_at": _iso(row.created_at),
+        "slug": row.slug,
     }
 
 
@@ -108,6 +109,13 @@ def skip(row: ExtractSkip) -> dict[str, Any]:
     }
 
 
+def restatement(row: RestatementChange) -> dict[str, Any]:
+    return {
+        "id": row.id, "claim_id": row.claim_id, "restates_id": row.restates_id, "previous_id": row.previous_id,
+        "reason": row.reason, "actor": row.actor, "recorded_at": _iso(row.recorded_at),
+    }
+
+
 # entity name -> (model, snapshot). Later areas register their own journaled tables here.
 SNAPSHOTS: dict[str, tuple[type, Callable[[Any], dict[str, Any]]]] = {
     "speaker": (Speaker, speaker),
@@ -118,14 +126,16 @@ SNAPSHOTS: dict[str, tuple[type, Callable[[Any], dict[str, Any]]]] = {
     "assignment": (ClaimReviewer, assignment),
     "change": (ClaimChange, change),
     "skip": (ExtractSkip, skip),
+    "restatement": (RestatementChange, restatement),
 }
 
 
-# Fields added to a snapshot after ledgers were already journaling it. A journal entry written
-# before a field existed does not hold it, so verify compares such a row without that field; every
-# entry written since holds it, and it is checked like the rest.
+# Fields added to a snapshot after ledgers were already journaling it, oldest first (append a new
+# one at the end). A journal entry written before a field existed does not hold it, nor any added
+# after it, so verify compares such a row without those fields; every entry written since holds
+# it, and it is checked like the rest.
 ADDED_LATER: dict[str, tuple[str, ...]] = {
-    "speaker": ("created_at",),
+    "speaker": ("created_at", "slug"),
     "source": ("created_at", "html_sha256"),
     "reviewer": ("created_at",),
     "assignment": ("assigned_at",),

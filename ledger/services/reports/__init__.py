@@ -42,6 +42,8 @@ from ledger.services.reports.queries import (
     BySpeaker, Scope, event_query, forecast_query, late_tag_query, lateness_query, scope_of, speaker_names, streamed, tag_query,
     tallies_of,
 )
+from ledger.domain.restatements import ChainClaim
+from ledger.services.reports.track import chain_query
 from ledger.store.dialect import snapshot
 from ledger.store.engine import Ledger
 
@@ -121,9 +123,11 @@ def _speakers(conn: Connection, scope: Scope, tallies: Tallies, prior: Prior, id
     forecasts = BySpeaker(streamed(conn, forecast_query(scope)))
     lateness = BySpeaker(streamed(conn, lateness_query(scope)))
     events = BySpeaker(streamed(conn, event_query(scope)))
+    linked = BySpeaker(streamed(conn, chain_query(scope)))
     for speaker_id in ids:
         yield speaker_figures(
             names[speaker_id], speaker_id, tallies, scope.credit, prior, options.report_date,
             forecasts=forecasts.take(speaker_id), lateness=lateness.take(speaker_id), tags=tags.take(speaker_id),
-            late_tags=late_tags.take(speaker_id) if late_tags else (), events=events.take(speaker_id), curves=curves,
+            late_tags=late_tags.take(speaker_id) if late_tags else (), events=events.take(speaker_id),
+            restatements=[ChainClaim(*row[1:]) for row in linked.take(speaker_id)], curves=curves,
         )

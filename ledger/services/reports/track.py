@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection
 
 from ledger.domain.report import ReportHeader, ReportOptions, fit_prior, header
@@ -42,6 +42,18 @@ def track_record(ledger: Ledger, options: ReportOptions = ReportOptions()) -> di
     """The track record as one dict: the report's header and ``track_record``, a list of rows."""
     with open_track_record(ledger, options) as record:
         return {**record.header, "track_record": record.rows}
+
+
+def chain_query(scope: Scope):
+    """The claims in scope of the speakers shown, as a chain reads them, in speaker order; links
+    to a claim outside the scope are not followed (it is not in the report)."""
+    return (
+        select(Claim.speaker_id, Claim.id, Claim.said, Claim.deadline, Claim.deadline_text, Claim.restates_id,
+               outcome_of(scope.options.report_date), scope.occurred)
+        .where(*scope.details(), or_(Claim.restates_id.isnot(None),
+                                     Claim.id.in_(select(Claim.restates_id).where(Claim.restates_id.isnot(None)))))
+        .order_by(Claim.speaker_id + 0)
+    )
 
 
 def track_rows(conn: Connection, scope: Scope) -> list[TrackRow]:

@@ -26,7 +26,7 @@ from ledger.domain.names import Lookalikes
 from ledger.domain.text import check_actor
 from ledger.errors import Conflict, InvalidInput, LedgerError
 from ledger.services import journal
-from ledger.services.people import speaker_names
+from ledger.services.people import new_slugs, speaker_names
 from ledger.services.transfer.checks import Checked, check_row
 from ledger.services.transfer.formats import FORMATS, READERS, open_text
 from ledger.services.transfer.rows import BATCH, RowError
@@ -270,10 +270,13 @@ def _speakers(session: Session, batch: list[Checked], changes: list) -> tuple[di
     if new:
         now = utcnow()
         ids = new_ids(session, Speaker.__table__, len(new))
-        session.execute(insert(Speaker.__table__), [{"id": i, "name": names[k], "name_key": k, "created_at": now} for i, k in zip(ids, new)])
-        for key, i in zip(new, ids):
+        slugs = new_slugs(session, [names[k] for k in new])
+        session.execute(insert(Speaker.__table__), [
+            {"id": i, "name": names[k], "name_key": k, "slug": slug, "created_at": now} for i, k, slug in zip(ids, new, slugs)
+        ])
+        for key, i, slug in zip(new, ids, slugs):
             found[key] = i
-            changes.append(("speaker.added", "speaker", SimpleNamespace(id=i, name=names[key], aliases=[], created_at=now)))
+            changes.append(("speaker.added", "speaker", SimpleNamespace(id=i, name=names[key], aliases=[], created_at=now, slug=slug)))
     return found, len(new)
 
 

@@ -1,10 +1,13 @@
 """The ORM models, one module per area; importing this package registers every table on Base."""
 
 from ledger.store.models.base import Base
-from ledger.store.models.core import Claim, ClaimChange, ClaimTag, JournalEntry, Reviewer, Source, Speaker, SpeakerAlias
+from ledger.store.models.core import (
+    Claim, ClaimChange, ClaimTag, JournalEntry, RestatementChange, Reviewer, Source, Speaker, SpeakerAlias,
+)
 from ledger.store.models.review import Resolution
 from ledger.store.models import extract, reminders  # noqa: F401  (registers their tables)
 
 __all__ = [
-    "Base", "Claim", "ClaimChange", "ClaimTag", "JournalEntry", "Resolution", "Reviewer", "Source", "Speaker", "SpeakerAlias",
+    "Base", "Claim", "ClaimChange", "ClaimTag", "JournalEntry", "RestatementChange", "Resolution", "Reviewer", "Source",
+    "Speaker", "SpeakerAlias",
 ]

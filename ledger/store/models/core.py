@@ -32,6 +32,9 @@ class Speaker(Base):
     name: Mapped[str] = mapped_column(String(200))
     # Casefolded name: "elon musk" and "Elon Musk" are one speaker on every backend.
     name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    # The published page's name (speakers/SLUG.html): made once from the first name, kept through
+    # renames so links never break (ledger.domain.slugs).
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     aliases: Mapped[list[SpeakerAlias]] = relationship(
@@ -118,6 +121,21 @@ class Claim(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class RestatementChange(Base):
+    """A link between claims set or removed after the fact (`claims link`/`unlink`), with why:
+    append-only, the claim's ``restates_id`` holds the current link."""
+
+    __tablename__ = "restatement_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    restates_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"))  # None: unlinked
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"))  # the link it replaced
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ClaimTag(Base):
