@@ -43,7 +43,8 @@ def merge_speakers(ledger: Ledger, source: str, target: str, actor: str) -> dict
         old_id, old_name, old_key = old.id, old.name, old.name_key
         # The speaker as it was, for the journal's removal entry.
         removed = SimpleNamespace(
-            id=old_id, name=old_name, aliases=[SimpleNamespace(alias=a) for a, _ in aliases], created_at=old.created_at
+            id=old_id, name=old_name, aliases=[SimpleNamespace(alias=a) for a, _ in aliases], created_at=old.created_at,
+            slug=old.slug,
         )
         for claim in moving:
             claim.speaker = new
