@@ -157,6 +157,9 @@ def test_each_kind_of_speaker_gets_its_headline_with_its_reason_in_every_format(
     ref = murphy_reference([0.9, 0.8, 0.7, 0.6], [1, 1, 0, 1])
     for key, value in ref.items():
         assert ada["skill"][key] == pytest.approx(value, abs=1e-12), key
+    b = np.array([0.01, 0.04, 0.49, 0.16])  # no events: each forecast a unit
+    half = Z * math.sqrt(np.sum((b - b.mean()) ** 2)) / 4
+    assert ada["skill"]["units"] == 4 and ada["skill"]["brier_ci"] == pytest.approx([max(0, b.mean() - half), b.mean() + half])
     assert ada["skill"]["log_score"] == pytest.approx(-(math.log(0.9) + math.log(0.8) + math.log(0.3) + math.log(0.6)) / 4)
     rows = {r["speaker"]: r for r in csv.DictReader(io.StringIO(two_kinds("report", "--as-of", AS_OF, "--format", "csv").out))}
     assert rows["Ada Forecaster"]["headline"] == "brier" and rows["Bo Pundit"]["headline"] == "hit_rate"
@@ -168,3 +171,19 @@ def test_each_kind_of_speaker_gets_its_headline_with_its_reason_in_every_format(
         assert "Brier 0.175 over 4 stated probabilities" in out, fmt
         assert "states no probabilities" in out and "Headline" in out, fmt
         assert "Murphy" in out and "reliability 0.1750" in out and "resolution 0.1875" in out, fmt
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 1), st.sampled_from([None, None, "a", "b"])), min_size=1, max_size=30))
+def test_the_brier_interval_counts_an_events_forecasts_as_one_unit(rows):
+    values, events = [v for v, _ in rows], [e for _, e in rows]
+    got = scoring.clustered_mean_interval(values, events)
+    labels = [e if e is not None else f"lone {i}" for i, e in enumerate(events)]
+    v = np.asarray(values)
+    assert got.units == len(set(labels))
+    if got.units < 2:
+        assert got.interval is None
+        return
+    sums = [float(np.sum(v[[g == label for g in labels]] - v.mean())) for label in set(labels)]
+    half = Z * math.sqrt(sum(s * s for s in sums)) / len(v)
+    assert got.interval == pytest.approx((max(0.0, v.mean() - half), min(1.0, v.mean() + half)), abs=1e-12)

@@ -63,7 +63,7 @@ def test_tags_are_counted_separately_in_tag_order():
 
 
 def test_forecasts_score_stated_probabilities_and_skip_unreadable_words():
-    rows = [(1, 0.8, None, 1, 1), (1, 0.8, None, 0, 1), (1, None, "no idea what this means", 1, 5)]
+    rows = [(1, 0.8, None, 1, 1, None), (1, 0.8, None, 0, 1, None), (1, None, "no idea what this means", 1, 5, None)]
     scores = forecast_summary(rows)
     # ((1 - 0.8)^2 + (0 - 0.8)^2) / 2 = (0.04 + 0.64) / 2
     assert scores["brier"] == pytest.approx(0.34)
@@ -89,7 +89,7 @@ def test_the_speakers_shown_have_enough_scored_claims():
 
 def row(name, shrunk, brier, stated_brier=None) -> LeaderboardRow:
     skill = None if stated_brier is None else {
-        "n": 1, "brier": stated_brier, "log_score": 0.0, "base_rate": 0.5, "brier_skill_base_rate": None,
+        "n": 1, "brier": stated_brier, "brier_ci": None, "units": 1, "log_score": 0.0, "base_rate": 0.5, "brier_skill_base_rate": None,
         "brier_skill_50": 0.0, "reliability": 0.0, "resolution": 0.0, "uncertainty": 0.25, "bins": 1,
     }
     group = "brier" if skill else "hit_rate"

@@ -92,12 +92,19 @@ def reference() -> dict:
     effective = n / deff
     centre = (rate + Z * Z / (2 * effective)) / (1 + Z * Z / effective)
     half = Z / (1 + Z * Z / effective) * math.sqrt(rate * (1 - rate) / effective + Z * Z / (4 * effective ** 2))
+    # The Brier score's interval, each game one unit.
+    b = (p - y) ** 2
+    by_game: dict[str, float] = {}
+    for (event, *_), bi in zip(rows, b):
+        by_game[event] = by_game.get(event, 0.0) + (bi - brier)
+    se = math.sqrt(sum(s * s for s in by_game.values())) / n
     tenths = np.floor(np.round(p * 10, 9) + 0.5).astype(int)
     return {
         "n": n, "hits": int(y.sum()), "brier": brier, "log_score": float(-np.mean(np.log(given))), "base_rate": float(base),
         "reliability": float(np.sum(counts * (values - observed) ** 2) / n),
         "resolution": float(np.sum(counts * (observed - base) ** 2) / n), "uncertainty": unc,
         "brier_skill_base_rate": 1 - brier / unc, "brier_skill_50": 1 - brier / 0.25, "bins": len(values),
+        "brier_ci": (max(0.0, brier - Z * se), min(1.0, brier + Z * se)),
         "units": len(games_of), "effective": effective, "ci": (centre - half, centre + half),
         "buckets": {t: (int(np.sum(tenths == t)), float(y[tenths == t].mean()) if np.any(tenths == t) else None) for t in range(11)},
     }
@@ -114,6 +121,7 @@ def test_the_season_matches_an_independent_computation(nfl):
     for key in ("brier", "log_score", "base_rate", "reliability", "resolution", "uncertainty", "brier_skill_base_rate", "brier_skill_50"):
         assert skill[key] == pytest.approx(ref[key], abs=1e-9), key
     assert skill["reliability"] - skill["resolution"] + skill["uncertainty"] == pytest.approx(skill["brier"], abs=1e-12)
+    assert skill["units"] == 285 and skill["brier_ci"] == pytest.approx(list(ref["brier_ci"]), abs=1e-9)
     # 285 games, two claims each: 285 units. The two claims of a game are complementary (one wins),
     # so they never look less certain than independent claims: the design effect is held at 1.
     assert got["units"] == ref["units"] == 285

@@ -41,7 +41,7 @@ StateRow = tuple[int, int, int, int]  # speaker, deadline year, state, claims
 LateRow = tuple[int, date, date]  # speaker, deadline, occurred: a claim that came true late
 TagRow = tuple[int, str, int, int]  # speaker, tag, state, claims
 LateTagRow = tuple[int, str, date, date]  # speaker, tag, deadline, occurred
-ForecastRow = tuple[int, "float | None", "str | None", int, int]  # speaker, stated p, hedge words, came true, claims
+ForecastRow = tuple[int, "float | None", "str | None", int, int, "str | None"]  # speaker, stated p, hedge words, came true, claims, event
 LatenessRow = tuple[int, date, date, "date | None"]  # speaker, said, deadline, the date it came true
 EventRow = tuple[int, str, int, date, "date | None"]  # speaker, event, state, deadline, occurred: a scored claim naming an event
 
@@ -105,6 +105,8 @@ class Skill(TypedDict):
 
     n: int
     brier: float
+    brier_ci: list[float] | None
+    units: int
     log_score: float
     base_rate: float
     brier_skill_base_rate: float | None
@@ -568,11 +570,13 @@ def _hedge(words: str) -> float | None:
 
 def forecast_summary(rows: Iterable[ForecastRow]) -> ForecastSummary:
     """Brier and log scores and calibration of a speaker's scored forecasts, from rows of (stated
-    probability or else hedge words, whether it came true by the deadline, how many claims)."""
+    probability or else hedge words, whether it came true by the deadline, how many claims, the
+    event they name)."""
     ps: dict[str, list[float]] = {"stated": [], "hedge": []}
     ys: dict[str, list[int]] = {"stated": [], "hedge": []}
+    events: list[str | None] = []  # of the stated forecasts, folded as names are
     stated_in: dict[int, int] = {}  # calibration bucket -> stated forecasts in it
-    for _, stated, words, y, n in rows:
+    for _, stated, words, y, n, event in rows:
         p: float | None
         if stated is not None:
             kind, p = "stated", float(stated)
@@ -583,6 +587,7 @@ def forecast_summary(rows: Iterable[ForecastRow]) -> ForecastSummary:
         ps[kind].extend([p] * n)
         ys[kind].extend([int(y)] * n)
         if kind == "stated":
+            events.extend([name_key(event) if event is not None else None] * n)
             bucket = _bucket(p)
             stated_in[bucket] = stated_in.get(bucket, 0) + n
     by_kind = {kind: _scores(ps[kind], ys[kind]) for kind in ps}
@@ -590,7 +595,7 @@ def forecast_summary(rows: Iterable[ForecastRow]) -> ForecastSummary:
     # Most speakers give one kind only: then the totals are that kind's, not computed again.
     both = by_kind["hedge"] if not ps["stated"] else by_kind["stated"] if not ps["hedge"] else _scores(all_ps, all_ys)
     return {
-        "skill": _skill(ps["stated"], ys["stated"]),
+        "skill": _skill(ps["stated"], ys["stated"], events),
         "brier": both["brier"],
         "brier_n": both["n"],
         "log_score": both["log_score"],
@@ -610,15 +615,17 @@ def _bucket(p: float) -> int:
     return next(i for i, b in enumerate(scoring.calibration([p], [0])) if b.n)
 
 
-def _skill(ps: list[float], ys: list[int]) -> Skill | None:
+def _skill(ps: list[float], ys: list[int], events: list[str | None]) -> Skill | None:
     """The headline figures of stated probabilities (hedge words are not the speaker's numbers)."""
     d = scoring.murphy(ps, ys)
     if d is None:
         return None
     log = scoring.log_score(ps, ys)
     assert log is not None
+    ci = scoring.clustered_mean_interval([(p - y) ** 2 for p, y in zip(ps, ys)], events)
     return {
-        "n": d.n, "brier": d.brier, "log_score": log, "base_rate": d.base_rate,
+        "n": d.n, "brier": d.brier, "brier_ci": list(ci.interval) if ci.interval else None, "units": ci.units,
+        "log_score": log, "base_rate": d.base_rate,
         "brier_skill_base_rate": d.skill_base_rate, "brier_skill_50": d.skill_50,
         "reliability": d.reliability, "resolution": d.resolution, "uncertainty": d.uncertainty, "bins": d.bins,
     }

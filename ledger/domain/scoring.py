@@ -131,6 +131,37 @@ def effective_size(k: float, n: int, squares: float, events: Sequence[tuple[floa
     return Units(units, n / deff)
 
 
+class MeanInterval(NamedTuple):
+    units: int
+    interval: Interval | None  # None with fewer than two units: no spread to measure
+
+
+def clustered_mean_interval(values: Sequence[float], events: Sequence[str | None], z: float = Z95) -> MeanInterval:
+    """A 95 % interval for the mean of ``values`` (each claim's Brier term) that counts the values
+    sharing an event as one unit: mean ± z·SE with SE^2 = sum over units g of (sum of v_i - mean
+    in g)^2 / n^2 (cluster-robust, no small-sample factor; a value with no event is a unit of
+    its own), clipped to [0, 1]."""
+    if len(values) != len(events):
+        raise InvalidInput(f"{len(values)} values but {len(events)} events")
+    n = len(values)
+    if not n:
+        return MeanInterval(0, None)
+    mean = sum(values) / n
+    sums: dict[str, float] = defaultdict(float)
+    spread = 0.0
+    for v, event in zip(values, events):
+        if event is None:
+            spread += (v - mean) ** 2
+        else:
+            sums[event] += v - mean
+    units = sum(1 for e in events if e is None) + len(sums)
+    if units < 2:
+        return MeanInterval(units, None)
+    spread += sum(s * s for s in sums.values())
+    half = z * math.sqrt(spread) / n
+    return MeanInterval(units, Interval(max(0.0, mean - half), min(1.0, mean + half)))
+
+
 def beta_interval(a: float, b: float, level: float = 0.95) -> Interval:
     """Equal-tailed ``level`` interval of a Beta(a, b) distribution."""
     if not 0 < level < 1:

@@ -61,7 +61,8 @@ def skill_text(k: dict | None) -> str:
     if k is None:
         return "–"
     vs_base = num(k["brier_skill_base_rate"]) if k["brier_skill_base_rate"] is not None else "– (every outcome the same)"
-    return (f"Brier {num(k['brier'])}, log score {num(k['log_score'])} nats (n={k['n']}); Brier skill {vs_base} against "
+    ci = f", 95% CI {num(k['brier_ci'][0])}–{num(k['brier_ci'][1])} over {k['units']} units" if k["brier_ci"] else ""
+    return (f"Brier {num(k['brier'])}{ci}, log score {num(k['log_score'])} nats (n={k['n']}); Brier skill {vs_base} against "
             f"the base rate {pct(k['base_rate'], 1)}, {num(k['brier_skill_50'])} against 50 %")
 
 
@@ -299,7 +300,7 @@ def as_json(header: dict, speakers: Iterable[dict], size: int) -> Iterator[str]:
 
 # --- CSV -----------------------------------------------------------------------------------------
 
-SKILL_COLUMNS = ["base_rate", "brier_skill_base_rate", "brier_skill_50", "reliability", "resolution", "uncertainty", "murphy_bins"]
+SKILL_COLUMNS = ["brier_stated_low", "brier_stated_high", "brier_stated_units", "base_rate", "brier_skill_base_rate", "brier_skill_50", "reliability", "resolution", "uncertainty", "murphy_bins"]
 CSV_COLUMNS = [
     "speaker", "speaker_id", "headline", "claims", "open", "overdue", "disputed", "resolved", "ambiguous", "awaiting_deadline",
     "scored", "hits", "hit_rate", "hit_rate_low", "hit_rate_high", "units", "effective_scored",
@@ -335,7 +336,9 @@ def skill_cells(s: dict) -> dict:
     k = s["skill"]
     if k is None:
         return dict.fromkeys(SKILL_COLUMNS)
-    return {**{c: k[c] for c in SKILL_COLUMNS[:-1]}, "murphy_bins": k["bins"]}
+    ci = k["brier_ci"] or [None, None]
+    return {**{c: k[c] for c in SKILL_COLUMNS[3:-1]}, "murphy_bins": k["bins"], "brier_stated_low": ci[0],
+            "brier_stated_high": ci[1], "brier_stated_units": k["units"]}
 
 
 def _shrunk_bounds(s: dict) -> dict:

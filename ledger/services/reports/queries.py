@@ -223,13 +223,14 @@ def forecast_query(scope: Scope):
         Claim.probability,
         case((Claim.probability.is_(None), Claim.confidence), else_=None).label("words"),
         scope.state.label("state"),
+        Claim.event,
     ).where(*scope.details(), or_(Claim.probability.isnot(None), Claim.confidence.isnot(None))).subquery()
     happened = case((inner.c.state == TRUE, 1), else_=0).label("y")
     keys = (inner.c.probability, inner.c.words, happened)
     return (
-        select(inner.c.speaker_id, *keys, func.count())
+        select(inner.c.speaker_id, *keys, func.count(), inner.c.event)
         .where(inner.c.state.in_(SCORED))
-        .group_by(_speaker_key(inner.c.speaker_id), inner.c.speaker_id, *keys)
+        .group_by(_speaker_key(inner.c.speaker_id), inner.c.speaker_id, *keys, inner.c.event)
         .order_by(_speaker_key(inner.c.speaker_id), *keys)
     )
 
