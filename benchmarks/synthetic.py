@@ -131,8 +131,8 @@ def write_csv(path: Path, count: int, **options) -> Path:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(COLUMNS)
         for row in rows(count, **options):
-            writer.writerow([
+            writer.writerow([  # by the format's columns, so a column added to it is written empty
                 ";".join(v) if k == "tags" else " ".join(v) if k == "evidence" else "" if v is None else v
-                for k, v in row.items()
+                for k in COLUMNS for v in [row.get(k)]
             ])
     return path

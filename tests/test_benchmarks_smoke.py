@@ -36,6 +36,8 @@ def test_a_small_benchmark_run(backend, tmp_path, request):
         measured, result_cell = row[3].strip(), row[7].strip()
         assert measured.endswith((" s", " ms", " MB")), row
         assert result_cell in ("pass", "MISSED", "(for information)"), row  # no failed cross-check with the baselines
+    extract = [line.split("|")[3].strip() for line in result.stdout.splitlines() if "| claims extract" in line]
+    assert [e.split(" (")[0] for e in extract] == ["claims extract, rules mode", "claims extract, parser mode"]
     timed = [r for r in rows if not r[2].strip().startswith("peak memory")]
     assert all(r[5].strip().endswith("x") for r in timed), timed  # every time has its baseline ratio
 
