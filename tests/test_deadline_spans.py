@@ -44,6 +44,8 @@ def test_every_documented_example_is_found_in_a_sentence(example):
         ("Deliveries start in the second half of next year, or early 2025 at the latest.",
          ["in the second half of next year, or early 2025 at the latest"]),
         ("It took three months of work, he said.", []),  # no signal: a count, not a deadline
+        ("Congress will pass it before the Oct. 1 deadline.", ["before the Oct. 1 deadline"]),
+        ("A short-term measure will pass in the short term.", ["in the short term"]),
         ("It should be done in three months, six at most, he said.", ["in three months, six at most"]),
     ],
 )

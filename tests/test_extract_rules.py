@@ -65,6 +65,13 @@ def test_a_name_the_user_gives_wins():
         ('GM chief Mary Barra spoke on Monday. "We are ready," Barra said. "We will ship it by 2026."',
          "Mary Barra", "by 2026"),
         ("MARY BARRA: We will ship it by 2026.", "Mary Barra", "by 2026"),
+        ("'We will ship it by 2026,' Mary Barra said. 'It's ready.'", "Mary Barra", "by 2026"),  # British quotes
+        ("Mary Barra spoke. 'We will ship it by 2026,' the chief executive told the board.", "Mary Barra", "by 2026"),
+        ("GM on Thursday forecast that it would ship it by 2026.", "GM", "by 2026"),
+        ("House Speaker Mike Johnson spoke. Johnson said a bill would pass by 2026.", "Mike Johnson", "by 2026"),
+        ("GM will ship it by 2026, Mary Barra said on Friday, as the company laid out its plans.", "Mary Barra",
+         "by 2026"),
+        ('"We are ready," Mary Barra said, adding that GM expected to ship it by 2026.', "Mary Barra", "by 2026"),
     ],
 )
 def test_attribution_forms(text, speaker, deadline):
@@ -87,6 +94,12 @@ def test_attribution_forms(text, speaker, deadline):
 )
 def test_no_candidate(text):
     assert extract(text, DAY) == []
+
+
+def test_a_british_quote_has_its_offsets():
+    text = "'We will ship it by 2026,' Mary Barra said. 'It's ready.'"
+    c = _one(text)
+    assert c.quote == "We will ship it by 2026" and text[c.quote_start:c.quote_end] == c.quote
 
 
 def test_said_on_a_weekday_and_in_an_earlier_year():

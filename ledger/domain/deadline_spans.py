@@ -39,15 +39,17 @@ _TIME = frozenset(
     "longer hence now ago front back latter first second third fourth one two three four five six seven "
     "eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty "
     "thirty forty fifty sixty seventy eighty ninety couple dozen few several many number handful "
-    "numerous hundred thousand matter minutes hours moment down road line fullness due course tops max maximum outside "
+    "numerous hundred thousand matter minutes deadline hours moment down road line fullness due course tops max maximum outside "
     "yearend midyear".split()
 )
 _CODE = re.compile(r"\d[\d./-]*(?:st|nd|rd|th|s|q|h)?|[qh][1-4]|fy\d{2,4}|\d{4}s?-h[12]|\d{4}-\d{2}(?:-\d{2})?")
 # A token: a word with its inner hyphens, apostrophes and dots ("mid-2025", "year's", "31.12.2023").
 _TOKEN = re.compile(r"\w+(?:[-'’./]\w+)*")
 # What may lie between two words of one phrase: spaces, a comma, a dash ("next year, hopefully").
-_JOIN = re.compile(r"\s*[,\u2013\u2014-]?\s*")
+_JOIN = re.compile(r"\.?\s*[,\u2013\u2014-]?\s*")  # "Oct. 1": a month's abbreviation keeps its stop
 _MAX_WORDS = 14
+_MONTH_ABBREVIATIONS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split())
+_ADJECTIVE = re.compile(r"(?:short|long|medium|near|longer)-term", re.IGNORECASE)  # "a short-term measure"
 _ENDINGS = frozenset("latest sooner earlier sure certain hopefully probably definitely certainly surely maybe perhaps "
                      "possibly think hope believe expect guess say most tops max maximum outside next following".split())
 _AGO = re.compile(r"[\s,]*(?:ago|earlier|before|previously)\b", re.IGNORECASE)
@@ -99,7 +101,8 @@ def _runs(sentence: str) -> list[list[re.Match[str]]]:
     current: list[re.Match[str]] = []
     previous_end = 0
     for token in _TOKEN.finditer(sentence):
-        joined = current and _JOIN.fullmatch(sentence[previous_end: token.start()])
+        gap = sentence[previous_end: token.start()]
+        joined = current and _JOIN.fullmatch(gap) and (not gap.startswith(".") or current[-1][0].lower() in _MONTH_ABBREVIATIONS)
         if not _known(token[0]) or not joined:
             if current:
                 runs.append(current)
@@ -152,6 +155,8 @@ def find_deadlines(sentence: str, said: date) -> list[DeadlineSpan]:
             if any(start < e and s < end for s, e in taken):
                 continue
             text = sentence[start:end]
+            if _ADJECTIVE.fullmatch(text):
+                continue
             if run[i][0].lower() == "end" and _VERB_BEFORE.search(sentence, 0, start):
                 continue  # "expected to end next year at 6,500": the verb, not the end of the year
             if _AT_THE_EARLIEST.match(sentence, end):

@@ -425,7 +425,7 @@ _SPAN_RULES = [  # the first rule that matches the whole text and yields a span 
     (rf"(?:(?P<rel>this|next)\s+)?(?:the\s+)?(?P<holiday>{'|'.join(p for p, _ in _HOLIDAYS)})(?:\s+{_Y})?",
      _holiday),
     (rf"(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_M}(?:\s+{_Y})?", _day_of_month),
-    (rf"{_M}\s+(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+{_Y})?", _day_of_month),
+    (rf"(?:the\s+)?{_M}\s+(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+{_Y})?(?:\s+deadline)?", _day_of_month),
     (r"today", lambda m, said: _day(said)),
     (r"tomorrow", lambda m, said: _day(said + DAY)),
     (r"the\s+day\s+after\s+tomorrow", lambda m, said: _day(said + 2 * DAY)),

@@ -138,6 +138,7 @@ def _attribution_before(text: str, start: int, end: int, people: People) -> _Att
     """'Musk said: "...', 'Musk stated that Tesla is likely to achieve "...' (the last one)."""
     before = re.compile(rf"(?<![\w’'])(?:{WHO}{APPOSITIVE}\s+(?:{_USED_TO})?{SAY}|according\s+to\s+(?P<who2>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){{0,3}}))")
     found = None
+    reporting = None  # the last attribution by a saying verb: "X said, adding that Shell expected..."
     for m in before.finditer(text, start, end):
         who = (m["who"] or m["who2"]).strip()
         speaker = people.speaker(who, m.start())
@@ -145,6 +146,10 @@ def _attribution_before(text: str, start: int, end: int, people: People) -> _Att
             speaker = people.speaker(m["appositive"].strip(), m.start("appositive"))  # "The President, Stephen Hoge, said"
         if speaker:
             found = _Attribution(speaker, m.start(), m.end(), m["verb"] or "according to")
+            if found.verb not in FORECAST_VERBS:
+                reporting = found
+    if found and reporting and found.verb in FORECAST_VERBS and len(found.speaker.name.split()) == 1:
+        return reporting  # "he said, adding that Shell expected...": the firm's forecast, in his words
     return found
 
 
@@ -154,7 +159,8 @@ def _reported(text: str, start: int, end: int, deadline_at: int, people: People)
     said_before = _attribution_before(text, start, deadline_at, people)
     if said_before and said_before.verb not in FORECAST_VERBS:
         return said_before  # "the company expects ..., the chief executive said": the person speaks
-    tail = re.compile(rf",\s*(?:{WHO}{APPOSITIVE}\s+{SAY}|(?P<verb2>said|says)\s+(?P<who2>[A-Z][\w'’\-. ]+?))[^,]*?[.!]?$")
+    tail = re.compile(rf",\s*(?:{WHO}{APPOSITIVE}\s+{SAY}|(?P<verb2>said|says)\s+(?P<who2>[A-Z][\w'’\-. ]+?))"
+                      r"(?:[^,]*?|[^,]*,\s*(?:as|while|adding|after|when|before|saying|which|citing)\b.*?)[.!]?$")
     m = tail.search(text, deadline_at, end)
     if m:
         speaker = people.speaker((m["who"] or m["who2"]).strip(), m.start())

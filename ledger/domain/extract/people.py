@@ -20,7 +20,11 @@ _CAP = r"(?<![\w'’])(?:(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Prof|[A-Z])\.(
 _PARTICLE = r"(?:de|da|van|von|der|den|bin|al|le|la|du|di|del|dos|ter)"
 NAME = rf"{_CAP}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_CAP}){{0,5}}"  # never across a line: a headline is not a name
 _PRONOUN = r"(?:[Hh]e|[Ss]he)"
-WHO = rf"(?P<who>{NAME}|{_PRONOUN})(?:\s+(?:strategists|analysts|economists|officials|executives|researchers|forecasters))?"
+_ROLE_WORDS = (r"(?:chancellor|minister|prime\s+minister|president|chief\s+executive|ceo|governor|mayor|senator|"
+               r"chairman|chairwoman|chair|secretary|premier|coach|manager|founder)")
+ROLE = rf"(?:[Tt]he\s+(?i:{_ROLE_WORDS}))"
+_ROLE = re.compile(ROLE)
+WHO = rf"(?P<who>{NAME}|{_PRONOUN}|{ROLE})(?:\s+(?:strategists|analysts|economists|officials|executives|researchers|forecasters))?"
 # ", the chief executive of General Motors," / ", who runs Tesla and SpaceX," / ", 52,"
 APPOSITIVE = r"(?:,\s+(?!and\b|but\b|said\b|says\b)(?P<appositive>[^,\"“”.;:]{1,90}?),)?"
 SAY_VERBS = (
@@ -33,7 +37,8 @@ SAY_VERBS = (
     "emphasized emphasised conceded concedes guaranteed guarantees boasted "
     "expect predict forecast promise pledge vow warn announce estimate project anticipate"
 ).split()
-SAY = rf"(?:(?:has|had|have|will|would|also|previously|repeatedly|again|earlier|once|then|later|recently)\s+)*(?P<verb>{'|'.join(SAY_VERBS)})\b"
+_WHEN = r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|yesterday|today|last\s+week"
+SAY = rf"(?:(?:has|had|have|will|would|also|previously|repeatedly|again|earlier|once|then|later|recently|{_WHEN})\s+)*(?P<verb>{'|'.join(SAY_VERBS)})\b"
 # Forecasting verbs are predictions in themselves; the saying verbs only report them.
 FORECAST_VERBS = frozenset(
     "predicted predicts forecast forecasts expects expected promised promises pledged pledges vowed vows "
@@ -49,7 +54,8 @@ _TITLES = frozenset(
     "general gen. commissioner chancellor mayor spokesman spokeswoman spokesperson head boss deputy king "
     "queen premier leader coach manager trustee editor correspondent chancellor partner investor "
     "billionaire entrepreneur owner administrator ambassador judge justice attorney envoy lawmaker official "
-    "regulator adviser advisor spokesman, then-vice then-president then-prime vp svp evp md".split()
+    "regulator adviser advisor spokesman, then-vice then-president then-prime vp svp evp md speaker majority "
+    "minority whip shadow".split()
 )
 # Words in a run that make it an organisation or a place, not a person.
 _NOT_PEOPLE = frozenset(
@@ -185,9 +191,11 @@ class People:
 
     def speaker(self, who: str, position: int) -> Speaker | None:
         """The speaker ``who`` (as written at ``position``) names, or None if it names nobody."""
-        if re.fullmatch(_PRONOUN, who):
-            person = self.last_person(position)
-            return self._known(who, person, "pronoun") if person else None
+        if re.fullmatch(_PRONOUN, who) or _ROLE.fullmatch(who):
+            person = self.last_person(position)  # "he", "the Chancellor": the person last shown speaking
+            return self._known(who, person, "pronoun" if len(who) <= 3 else "role") if person else None
+        if who.lower() in _NOT_PEOPLE:
+            return None  # "Siemens on Thursday forecast": a day does not speak
         override = self.overrides.get(name_key(who)) or self.overrides.get(name_key(strip_titles(who)))
         if override:  # the user's --speaker "Musk=Elon Musk"
             known = self.known.get(name_key(override))
