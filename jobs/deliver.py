@@ -26,7 +26,7 @@ def run(
     *,
     worker: str | None = None,
     stop: threading.Event | None = None,
-    today: date | None = None,
+    today: date,
 ) -> DeliveryReport:
     report = deliver(ledger, settings, senders, worker=worker, stop=stop, today=today)
     if report.digests or report.failed or report.cancelled:

@@ -16,7 +16,7 @@ from ledger.store.engine import Ledger
 log = logging.getLogger("ledger.jobs.scan")
 
 
-def run(ledger: Ledger, settings: ReminderSettings, as_of: date | None = None) -> ScanReport:
+def run(ledger: Ledger, settings: ReminderSettings, as_of: date) -> ScanReport:
     report = scan(ledger, settings, as_of)
     log.info(
         "scan as of %s: flagged %d lapsed claim(s), queued %d reminder(s)",

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
 
 from ledger.config import ReminderSettings
 from ledger.errors import DeliveryError, LedgerError
@@ -26,8 +27,11 @@ DELIVER_JOB = "claims-deliver"
 
 
 class Scheduler:
-    def __init__(self, ledger: Ledger, settings: ReminderSettings, senders: dict[str, Sender]):
-        self.ledger, self.settings, self.senders = ledger, settings, senders
+    def __init__(
+        self, ledger: Ledger, settings: ReminderSettings, senders: dict[str, Sender], today: Callable[[], date] = date.today
+    ):
+        # ``today`` is read at every run: a scheduler that runs for weeks moves on with the calendar.
+        self.ledger, self.settings, self.senders, self.today = ledger, settings, senders, today
         self.worker = worker_id()
         self.stop = threading.Event()
         self.failed = self.parked = 0  # reminders, over this process's deliveries
@@ -38,7 +42,7 @@ class Scheduler:
     # The jobs ---------------------------------------------------------------------------------
     def scan(self) -> None:
         try:
-            report = scan.run(self.ledger, self.settings)
+            report = scan.run(self.ledger, self.settings, self.today())
         except LedgerError as exc:  # e.g. the database is down: say so, try again next time
             log.error("scan failed: %s", exc)
             self.scan_error = exc
@@ -49,7 +53,7 @@ class Scheduler:
 
     def deliver(self) -> None:
         try:
-            report = deliver.run(self.ledger, self.settings, self.senders, worker=self.worker, stop=self.stop)
+            report = deliver.run(self.ledger, self.settings, self.senders, worker=self.worker, stop=self.stop, today=self.today())
         except LedgerError as exc:
             log.error("delivery failed: %s", exc)
             self.delivery_error = exc

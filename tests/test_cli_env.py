@@ -86,6 +86,27 @@ def test_an_outcome_after_today_is_refused(one_claim):
     assert status == 0, err
 
 
+
+def test_every_way_in_dates_against_the_given_today(claims, tmp_path):
+    """A date after the environment's today is refused by add, source add, import and seed load
+    alike, even when it is long past on the machine's clock."""
+    today = date(2020, 6, 1)
+    assert claims("speaker", "add", "Elon Musk")[0] == 0
+    status, _, err = claims("add", "Robotaxis", "--speaker", "Elon Musk", "--said", "2020-06-02", "--deadline", "2021-01-01", today=today)
+    assert (status, err.strip()) == (ExitStatus.USAGE, "claims: error: said 2020-06-02 is in the future; a claim is logged once it has been said")
+    status, _, err = claims("source", "add", "https://example.org/a", "--published", "2020-06-02", today=today)
+    assert status == ExitStatus.USAGE and "2020-06-02" in err and "future" in err
+    rows = tmp_path / "claims.csv"
+    rows.write_text("speaker,text,said,deadline\nElon Musk,Robotaxis,2020-06-02,2021-01-01\n", encoding="utf-8")
+    status, _, err = claims("import", rows, today=today)
+    assert status == ExitStatus.USAGE and "future" in err
+    # The same commands a day later are taken.
+    assert claims("add", "Robotaxis", "--speaker", "Elon Musk", "--said", "2020-06-02", "--deadline", "2021-01-01", today=date(2020, 6, 2))[0] == 0
+    assert claims("source", "add", "https://example.org/a", "--published", "2020-06-02", today=date(2020, 6, 2))[0] == 0
+    # The packaged seeds were said in 2015-2023: on an earlier day they cannot be loaded.
+    status, _, err = claims("seed", "load", today=date(2015, 1, 1))
+    assert status == ExitStatus.USAGE and "future" in err, err
+
 def test_the_ledger_and_the_config_come_from_the_given_variables(claims, tmp_path):
     config_home = tmp_path / "xdg-config"
     (config_home / "claims").mkdir(parents=True)

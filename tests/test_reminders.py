@@ -170,7 +170,7 @@ def test_a_claim_resolved_before_delivery_is_not_reminded(lapsed, musk, db_url, 
     with Webhook() as hook:
         cfg = config(tmp_path, f'[channels.chat]\ntype = "webhook"\nurl = "{hook.url}"\n')
         ledger = open_ledger(db_url)
-        assert len(scan(ledger, reminder_settings(load(cfg))).flagged) == 3
+        assert len(scan(ledger, reminder_settings(load(cfg)), date(2022, 1, 1)).flagged) == 3
         with ledger.write() as s:  # a reviewer resolves it before the delivery job runs
             s.execute(update(Claim).where(Claim.id == lapsed["robotaxis"]).values(status="resolved", version=Claim.version + 1))
         ledger.dispose()
@@ -388,15 +388,15 @@ def test_a_digest_being_sent_is_not_taken_by_another_worker_until_its_lease_runs
 
     class SlowA:
         def send(self, digest):
-            report = deliver(ledger_b, settings, {"log": Recorder(seen_by_b)}, worker="B")
+            report = deliver(ledger_b, settings, {"log": Recorder(seen_by_b)}, worker="B", today=date(2022, 1, 1))
             assert (report.sent, report.digests) == (0, 0)
 
-    report = deliver(ledger_a, settings, {"log": SlowA()}, worker="A")
+    report = deliver(ledger_a, settings, {"log": SlowA()}, worker="A", today=date(2022, 1, 1))
     assert (report.sent, report.digests) == (3, 1) and seen_by_b == []
     # A worker that dies mid-send leaves a lease; once it is older than lease_seconds, others retry.
     with ledger_a.write() as s:
         s.execute(update(Reminder).values(status="pending", claimed_by="dead", claimed_at=datetime(2020, 1, 1, tzinfo=timezone.utc)))
-    assert deliver(ledger_b, settings, {"log": Recorder(seen_by_b)}, worker="B").sent == 3
+    assert deliver(ledger_b, settings, {"log": Recorder(seen_by_b)}, worker="B", today=date(2022, 1, 1)).sent == 3
     assert seen_by_b == ["reviewers"]
     ledger_a.dispose()
     ledger_b.dispose()

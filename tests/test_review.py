@@ -13,6 +13,8 @@ from sqlalchemy import func, select, text
 from ledger.errors import ExitStatus
 from ledger.store.models import Claim, JournalEntry, Resolution
 
+TODAY = date(2026, 1, 1)  # the day the tests' direct service calls run on
+
 EVIDENCE = "https://example.org/fsd-still-level-2"
 
 
@@ -283,14 +285,14 @@ def test_record_resolution_in_the_callers_transaction(ledger, musk, claim):
     with ledger.write() as s:
         row = s.get(Claim, claim)
         row.status = "due"
-        res = record_resolution(s, row, outcome="partial", occurred=date(2023, 12, 1), reviewer="Importer", evidence=[EVIDENCE])
+        res = record_resolution(s, row, outcome="partial", occurred=date(2023, 12, 1), reviewer="Importer", evidence=[EVIDENCE], today=TODAY)
         assert (row.status, row.outcome, row.occurred) == ("resolved", "partial", date(2023, 12, 1))
         assert res.id is not None
         with pytest.raises(Conflict):
-            record_resolution(s, row, outcome="false", reviewer="Someone")
+            record_resolution(s, row, outcome="false", reviewer="Someone", today=TODAY)
     with pytest.raises(ZeroDivisionError):  # an error later in the caller's transaction undoes it all
         with ledger.write() as s:
-            record_resolution(s, s.get(Claim, claim), outcome="false", reviewer="Other", amend=True, reason="r")
+            record_resolution(s, s.get(Claim, claim), outcome="false", reviewer="Other", amend=True, reason="r", today=TODAY)
             1 / 0
     with ledger.read() as s:
         assert s.scalar(select(func.count()).select_from(Resolution)) == 1

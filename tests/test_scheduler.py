@@ -44,7 +44,7 @@ def seed(db_url: str, claims: int, reviewers: int) -> list[int]:
         ids = []
         for i in range(claims):
             draft = ClaimDraft(text=f"prediction {i}", speaker="Elon Musk", deadline=f"2021-{i % 12 + 1:02d}-15", said=SAID, new_speaker=i == 0)
-            claim = new_claim(s, draft, "test")
+            claim = new_claim(s, draft, "test", SAID)
             s.flush()
             ids.append(claim.id)
             if people:

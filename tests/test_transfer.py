@@ -468,7 +468,7 @@ def test_bulk_verdicts_match_record_resolution(db_url, other_db, tmp_path, monke
         if not bulk:
             monkeypatch.setattr(transfer, "_settled", lambda resolution, actor, now: (None, None))
         ledger = open_ledger(url)
-        report = transfer.import_claims(ledger, file, fmt="csv", actor="importer")
+        report = transfer.import_claims(ledger, file, fmt="csv", actor="importer", today=date(2026, 1, 1))
         assert report.resolutions == 3
         ledger.dispose()
     assert _story(other_db) == _story(db_url)

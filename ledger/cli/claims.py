@@ -40,7 +40,7 @@ def add(app: App, text, speaker, said, deadline, quote, source, probability, con
     if logged_by is not None:  # given, but blank: never silently the OS user
         logged_by = check_actor(logged_by)
     notes: list[str] = []
-    view = add_claim(app.ledger, draft, app.actor(logged_by), notes)
+    view = add_claim(app.ledger, draft, app.actor(logged_by), today=app.today, notes=notes)
     for note in notes:
         app.note(f"note: {note}")
     if as_json:

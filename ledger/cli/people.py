@@ -117,7 +117,7 @@ def source_add(app: App, url, title, publisher, published, text_file: Path | Non
             text = text_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise InvalidInput(f"cannot read {text_file}: {getattr(exc, 'strerror', None) or exc}") from None
-    view = add_source(app.ledger, url=url, title=title, publisher=publisher, published=published, text=text, actor=app.actor())
+    view = add_source(app.ledger, url=url, title=title, publisher=publisher, published=published, text=text, actor=app.actor(), today=app.today)
     if as_json:
         return app.json(view)
     app.echo(f"Added source #{view['id']}: {view['url'] or view['title']}")

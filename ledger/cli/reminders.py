@@ -114,11 +114,11 @@ def scheduler_run(app: App, once: bool) -> None:
     settings = reminder_settings(app.config)
     senders = open_senders(settings.channels, app.env.environ)  # a missing password variable fails here, at start
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=app.env.stderr)
-    runner = Scheduler(app.ledger, settings, senders)
-    if once:
+    if once:  # one run, on the environment's day; a long-running scheduler follows the clock
+        runner = Scheduler(app.ledger, settings, senders, today=lambda: app.today)
         runner.run_once()
     else:
-        runner.run_forever()
+        Scheduler(app.ledger, settings, senders).run_forever()
 
 
 @cli.group()
@@ -159,7 +159,7 @@ def calendar(app: App, out: Path | None, everything: bool) -> None:
     from ledger.render.ical import calendar as render
     from ledger.services.reminders import calendar_claims
 
-    identity, claims = calendar_claims(app.ledger, withdrawn=everything)
+    identity, claims = calendar_claims(app.ledger, app.today, withdrawn=everything)
     text = render(claims, identity)
     if out is None:
         return app.emit(text)

@@ -23,7 +23,7 @@ def seed_load(app: App, folder: Path | None) -> None:
     """Load a seeds folder [default: the packaged seeds]. Loading twice adds nothing."""
     from ledger.services.seeds import load_seeds
 
-    report = load_seeds(app.ledger, folder, app.actor())
+    report = load_seeds(app.ledger, folder, app.actor(), today=app.today)
     app.echo(
         f"Loaded {len(report.claims_added)} claims ({report.claims_present} already present), "
         f"{report.speakers_added} speakers, {report.sources_added} sources, {report.resolutions_added} outcomes"

@@ -36,7 +36,7 @@ def _tour(app: App, ledger, path: Path, report_path: Path, step) -> None:
     step(f"A new ledger at {path} (SQLite; the schema comes from the migrations).")
 
     _extract(app, ledger, actor, today, step)
-    report = load_seeds(ledger, None, actor, outcomes=False)
+    report = load_seeds(ledger, None, actor, today=today, outcomes=False)
     step(f"Logged the other seeds: {len(report.claims_added)} more dated predictions by {SPEAKER}, with their "
          "sources. Each vague deadline became a date:")
     claims = list_claims(ledger)
@@ -65,10 +65,10 @@ def _tour(app: App, ledger, path: Path, report_path: Path, step) -> None:
     app.echo("\n".join(f"  | {line}" for line in preview_digest(ledger, today).splitlines()))
 
     evidence = [v["source"]["url"]]  # the seed's evidence: the report of the claim and its aftermath
-    resolved = resolve(ledger, waic["id"], outcome="false", reviewer=REVIEWER, evidence=evidence, note=WAIC_NOTE, actor=REVIEWER)
+    resolved = resolve(ledger, waic["id"], outcome="false", reviewer=REVIEWER, evidence=evidence, note=WAIC_NOTE, actor=REVIEWER, today=today)
     step(f"{REVIEWER} resolves claim #{waic['id']} as {resolved['claim']['outcome']}, with evidence; the other seed "
          "claims get the outcomes judged from public reporting:")
-    rest = load_seeds(ledger, None, actor)
+    rest = load_seeds(ledger, None, actor, today=today)
     app.echo(f"  {rest.resolutions_added + 1} outcomes recorded; history of claim #{waic['id']}:")
     for event in history(ledger, waic["id"])["events"]:
         detail = ""

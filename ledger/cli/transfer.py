@@ -35,7 +35,7 @@ def import_(app: App, file: str, fmt, dry_run: bool, skip_invalid: bool, horizon
     try:
         report = import_claims(
             app.ledger, file, fmt=fmt, actor=app.actor(logged_by), dry_run=dry_run,
-            skip_invalid=skip_invalid, horizon=horizon, progress=bar,
+            skip_invalid=skip_invalid, horizon=horizon, progress=bar, today=app.today,
         )
     except BadRows as exc:
         _close(bar)

@@ -238,7 +238,9 @@ class ReportOptions:
                                + (" (for late credit that never decays, use --policy lenient)" if self.half_life == math.inf else ""))
         if self.min_resolved < 0:
             raise InvalidInput(f"--min-resolved must be 0 or more, got {self.min_resolved}")
-        as_of = self.as_of or date.today()
+        if self.as_of is None:  # the caller's today: the domain never reads the clock
+            raise InvalidInput("a report needs its date (--as-of)")
+        as_of = self.as_of
         if self.since and self.until and self.since > self.until:
             raise InvalidInput(f"--since {self.since} is after --until {self.until}")
         if self.since and self.since > as_of:

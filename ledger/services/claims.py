@@ -59,7 +59,7 @@ def claim_view(row: Claim, today: date | None = None) -> dict:
 
 
 def new_claim(
-    session: Session, draft: ClaimDraft, actor: str, today: date | None = None, notes: list[str] | None = None
+    session: Session, draft: ClaimDraft, actor: str, today: date, notes: list[str] | None = None
 ) -> Claim:
     """Check a draft against the ledger and add it (and its speaker, if asked) to ``session``.
     ``notes`` is told what the user should know, e.g. that a new speaker looks like another."""
@@ -67,7 +67,7 @@ def new_claim(
     source = require_source(session, draft.source) if draft.source else None
     checked = check_claim(
         text=draft.text, said=draft.said or (source.published if source else None), deadline=draft.deadline,
-        today=today or date.today(), quote=draft.quote, probability=draft.probability,
+        today=today, quote=draft.quote, probability=draft.probability,
         confidence=draft.confidence, event=draft.event, tags=draft.tags, horizon=draft.horizon,
     )
     said, deadline, fingerprint = checked.said, checked.deadline, checked.text_sha256
@@ -116,10 +116,10 @@ def new_claim(
     return row
 
 
-def add_claim(ledger: Ledger, draft: ClaimDraft, actor: str, notes: list[str] | None = None) -> dict:
+def add_claim(ledger: Ledger, draft: ClaimDraft, actor: str, *, today: date, notes: list[str] | None = None) -> dict:
     try:
         with ledger.write() as session:
-            return claim_view(new_claim(session, draft, actor, notes=notes))
+            return claim_view(new_claim(session, draft, actor, today, notes=notes))
     except IntegrityError as exc:
         # Two writers raced past the duplicate check; the unique key settled it.
         raise Conflict(f"the same claim was logged by someone else just now ({exc.orig})".splitlines()[0]) from None

@@ -175,8 +175,9 @@ def add_source(
     published: date | None,
     text: str | None,
     actor: str,
+    today: date,
 ) -> dict:
-    values = check_source(url, title, publisher, published, date.today())
+    values = check_source(url, title, publisher, published, today)
     text = encodable(text, "source_text") if text is not None else None  # kept byte for byte, as hashed
     digest = text_sha256(text)
     try:

@@ -103,12 +103,11 @@ def record_resolution(
     independent: bool = False,
     actor: str | None = None,
     expected_version: int | None = None,
-    today: date | None = None,
+    today: date,
 ) -> Resolution:
     """Record one reviewer's outcome for ``claim`` in the caller's transaction and update the claim's
     status and verdict (see ledger.domain.review). Journals the resolution and the claim.
-    ``today`` [default: the system's] bounds ``occurred`` and decides whether a reopened claim is due."""
-    today = today or date.today()
+    ``today`` bounds ``occurred`` and decides whether a reopened claim is due."""
     rules = ReviewRules(quorum, independent)
     # Lock the claim (PostgreSQL: SELECT ... FOR UPDATE; SQLite already holds the write lock) and
     # read it afresh, so a concurrent reviewer's committed vote is seen, never overwritten.

@@ -62,8 +62,8 @@ def _rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
         raise InvalidInput(f"{path}: not readable as CSV: {exc}") from None
 
 
-def load_seeds(ledger: Ledger, folder: Path | None, actor: str, *, outcomes: bool = True) -> SeedReport:
-    """Load ``folder`` (default: the packaged seeds). ``outcomes=False`` leaves every claim
+def load_seeds(ledger: Ledger, folder: Path | None, actor: str, *, today: date, outcomes: bool = True) -> SeedReport:
+    """Load ``folder`` (default: the packaged seeds), checking dates against ``today``. ``outcomes=False`` leaves every claim
     undecided, as the demo does to show flagging and reviewing before the judged outcomes."""
     folder = Path(folder) if folder else packaged_seeds()
     claims_file = folder / "claims.csv"
@@ -74,13 +74,13 @@ def load_seeds(ledger: Ledger, folder: Path | None, actor: str, *, outcomes: boo
     with ledger.write() as session:
         for line, row in enumerate(_rows(claims_file, CLAIM_COLUMNS), start=2):
             try:
-                _load_row(session, folder, row if outcomes else row | {"outcome": ""}, sources, actor, report)
+                _load_row(session, folder, row if outcomes else row | {"outcome": ""}, sources, actor, today, report)
             except LedgerError as exc:
                 raise type(exc)(f"{claims_file}:{line}: {exc}") from None
     return report
 
 
-def _load_row(session, folder: Path, row: dict, sources: dict, actor: str, report: SeedReport) -> None:
+def _load_row(session, folder: Path, row: dict, sources: dict, actor: str, today: date, report: SeedReport) -> None:
     said = parse_date(row["said"])
     speaker = find_speaker(session, row["speaker"])
     if speaker is None:
@@ -93,11 +93,11 @@ def _load_row(session, folder: Path, row: dict, sources: dict, actor: str, repor
     )
     if existing is not None:
         report.claims_present += 1
-        _resolve_row(session, session.get(Claim, existing), row, actor, report)
+        _resolve_row(session, session.get(Claim, existing), row, actor, today, report)
         return
     url = row.get("source_url") or None
     if url and find_source(session, url) is None:
-        _add_source(session, folder, url, sources.get(url, {}), row.get("source_title"), actor)
+        _add_source(session, folder, url, sources.get(url, {}), row.get("source_title"), actor, today)
         report.sources_added += 1
     draft = ClaimDraft(
         text=row["text"],
@@ -109,12 +109,12 @@ def _load_row(session, folder: Path, row: dict, sources: dict, actor: str, repor
         confidence=row.get("confidence") or None,
         tags=tuple(t for t in (row.get("tags") or "").split(";") if t.strip()),
     )
-    claim = new_claim(session, draft, actor)
+    claim = new_claim(session, draft, actor, today)
     report.claims_added.append(claim.id)
-    _resolve_row(session, claim, row, actor, report)
+    _resolve_row(session, claim, row, actor, today, report)
 
 
-def _resolve_row(session, claim: Claim, row: dict, actor: str, report: SeedReport) -> None:
+def _resolve_row(session, claim: Claim, row: dict, actor: str, today: date, report: SeedReport) -> None:
     """A row's outcome becomes a resolution by the reviewer "seed", once: a claim that has any
     resolution (the seed's, or a reviewer's since) is left as it is."""
     if not row.get("outcome") or session.scalar(select(Resolution.id).where(Resolution.claim_id == claim.id).limit(1)):
@@ -128,13 +128,14 @@ def _resolve_row(session, claim: Claim, row: dict, actor: str, report: SeedRepor
         evidence=[row["source_url"]] if row.get("source_url") else (),
         note=row.get("note") or None,
         actor=actor,
+        today=today,
     )
     report.resolutions_added += 1
 
 
-def _add_source(session, folder: Path, url: str, details: dict, venue: str | None, actor: str) -> Source:
+def _add_source(session, folder: Path, url: str, details: dict, venue: str | None, actor: str, today: date) -> Source:
     published = parse_date(details["published"]) if details.get("published") else None
-    values = check_source(url, details.get("title") or venue, details.get("publisher"), published, date.today())
+    values = check_source(url, details.get("title") or venue, details.get("publisher"), published, today)
     text = _text_file(folder, details["text_file"]) if details.get("text_file") else None
     text = encodable(text, "source_text") if text is not None else None
     row = Source(**vars(values), text=text, text_sha256=text_sha256(text))

@@ -47,9 +47,8 @@ def render_digest(recipient: str, claims: list[DueClaim], as_of: date, every_day
 
 
 def preview_digest(
-    ledger: Ledger, as_of: date | None = None, recipient: str = "reviewers", settings: ReminderSettings | None = None
+    ledger: Ledger, as_of: date, recipient: str = "reviewers", settings: ReminderSettings | None = None
 ) -> str:
     """The text of the reminder a recipient would get for everything lapsed by ``as_of`` (for the demo)."""
-    as_of = as_of or date.today()
     digest = render_digest(recipient, due_claims(ledger, as_of), as_of, (settings or ReminderSettings()).every_days)
     return f"Subject: {digest.subject}\n\n{digest.text}"

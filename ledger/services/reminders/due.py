@@ -35,9 +35,8 @@ def due_query(as_of: date, withdrawn: bool = False):
     )
 
 
-def due_claims(ledger: Ledger, as_of: date | None = None, withdrawn: bool = False) -> list[DueClaim]:
+def due_claims(ledger: Ledger, as_of: date, withdrawn: bool = False) -> list[DueClaim]:
     """Every lapsed, unresolved claim, oldest deadline first, with its days overdue (README keys)."""
-    as_of = as_of or date.today()
     with ledger.read() as session:
         return [due_view(row, as_of) for row in session.execute(due_query(as_of, withdrawn))]
 
@@ -54,9 +53,9 @@ def ledger_identity(session: Session) -> str:
     return f"ledger-{(first or '0' * 64)[:16]}.claims"
 
 
-def calendar_claims(ledger: Ledger, withdrawn: bool = False) -> tuple[str, list[CalendarClaim]]:
+def calendar_claims(ledger: Ledger, today: date, withdrawn: bool = False) -> tuple[str, list[CalendarClaim]]:
     """Every unresolved claim (not withdrawn, unless asked) with what a calendar event needs, and
-    the ledger's identity."""
+    the ledger's identity; overdue days are counted to ``today``."""
     query = (
         select(
             Claim.id, Speaker.name, Claim.text, Claim.quote, Claim.deadline, Claim.deadline_text,
@@ -69,7 +68,6 @@ def calendar_claims(ledger: Ledger, withdrawn: bool = False) -> tuple[str, list[
     )
     with ledger.read() as session:
         identity = ledger_identity(session)
-        today = date.today()
         claims = [
             CalendarClaim(**due_view(row[:8], today), version=row[8], logged_at=row[9]) for row in session.execute(query)
         ]

@@ -57,7 +57,7 @@ def deliver(
     *,
     worker: str | None = None,
     stop: threading.Event | None = None,
-    today: date | None = None,
+    today: date,
 ) -> DeliveryReport:
     """Send every reminder whose attempt is due, one digest per recipient and channel.
 
@@ -65,7 +65,6 @@ def deliver(
     rest pending for the next run.
     """
     worker = worker or worker_id()
-    today = today or date.today()
     report = DeliveryReport()
     with ledger.write() as session:
         report.cancelled = session.execute(

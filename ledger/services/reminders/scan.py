@@ -31,9 +31,9 @@ class ScanReport:
     reminders: int = 0  # outbox rows written
 
 
-def scan(ledger: Ledger, settings: ReminderSettings, as_of: date | None = None, actor: str = SCHEDULER) -> ScanReport:
+def scan(ledger: Ledger, settings: ReminderSettings, as_of: date, actor: str = SCHEDULER) -> ScanReport:
     """Flag lapsed claims and write the reminders they owe, in one transaction."""
-    report = ScanReport(as_of or date.today())
+    report = ScanReport(as_of)
     with ledger.write() as session:
         # Scanners queue here on PostgreSQL, as SQLite's BEGIN IMMEDIATE queues them; the
         # conditional updates below would keep a flag or reminder single even without it.
@@ -43,7 +43,7 @@ def scan(ledger: Ledger, settings: ReminderSettings, as_of: date | None = None, 
     return report
 
 
-def flag_lapsed(ledger: Ledger, as_of: date | None = None, settings: ReminderSettings | None = None) -> list[int]:
+def flag_lapsed(ledger: Ledger, as_of: date, settings: ReminderSettings | None = None) -> list[int]:
     """For the demo and cron: flag what lapsed by ``as_of`` and queue its reminders; the ids flagged."""
     return scan(ledger, settings or ReminderSettings(), as_of).flagged
 

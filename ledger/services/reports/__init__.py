@@ -64,7 +64,7 @@ class Report:
 
 
 @contextmanager
-def open_report(ledger: Ledger, options: ReportOptions = ReportOptions(), *, curves: bool = False) -> Iterator[Report]:
+def open_report(ledger: Ledger, options: ReportOptions, *, curves: bool = False) -> Iterator[Report]:
     """The per-speaker report, streamed; ``curves`` adds each speaker's Kaplan–Meier lateness curve."""
     options = options.checked()
     # Several queries make one report: they must read one snapshot.
@@ -82,20 +82,20 @@ def _prepare(session: Session, conn: Connection, options: ReportOptions):
     return scope, tallies, fit_prior(tallies, scope.credit), shown(tallies, scope.speaker_ids, options.min_resolved)
 
 
-def accuracy_report(ledger: Ledger, options: ReportOptions = ReportOptions(), *, curves: bool = False) -> AccuracyReport:
+def accuracy_report(ledger: Ledger, options: ReportOptions, *, curves: bool = False) -> AccuracyReport:
     """The whole report as one dict (JSON shape in docs/report.md); for big ledgers use ``open_report``."""
     with open_report(ledger, options, curves=curves) as report:
         return {**report.header, "speakers": list(report.speakers)}
 
 
-def speaker_report(ledger: Ledger, speaker: str, as_of: date | None = None, policy: str = "strict",
+def speaker_report(ledger: Ledger, speaker: str, as_of: date, policy: str = "strict",
                    half_life: float | None = None) -> AccuracyReport:
     """One speaker's report with the lateness curve: what `claims demo` shows and writes as HTML."""
     options = ReportOptions(speakers=(speaker,), as_of=as_of, policy=policy, half_life=half_life)
     return accuracy_report(ledger, options, curves=True)
 
 
-def leaderboard(ledger: Ledger, options: ReportOptions = ReportOptions(min_resolved=LEADERBOARD_MIN_RESOLVED)) -> Leaderboard:
+def leaderboard(ledger: Ledger, options: ReportOptions) -> Leaderboard:
     """Speakers with at least ``min_resolved`` scored claims in two groups, each ranked by its
     headline: those who state probabilities by their Brier score, the others by the shrunk hit rate
     (never the raw rate: 2 out of 2 is not a better record than 45 out of 50)."""

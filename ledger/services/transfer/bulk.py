@@ -64,9 +64,8 @@ class ImportReport:
         }
 
 
-def _check_file(path, fmt, horizon, spool, report, progress, actor: str, speakers: Lookalikes) -> list[RowError]:
+def _check_file(path, fmt, horizon, spool, report, progress, actor: str, speakers: Lookalikes, today: date) -> list[RowError]:
     """Read and check every row, spooling the good ones in batches; return the bad ones."""
-    today = date.today()
     errors: list[RowError] = []
     batch: list[Checked] = []
     size = os.path.getsize(path)
@@ -105,6 +104,7 @@ def import_claims(
     skip_invalid: bool = False,
     horizon: str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    today: date,
 ) -> ImportReport:
     """Import a file of claims. Raises BadRows (listing each) if a row is bad and not ``skip_invalid``.
 
@@ -119,7 +119,7 @@ def import_claims(
         speakers = Lookalikes(speaker_names(session))
     report = ImportReport(dry_run=dry_run)
     with tempfile.TemporaryFile(prefix="claims-import-") as spool:
-        errors = _check_file(path, fmt, horizon, spool, report, progress, actor, speakers)
+        errors = _check_file(path, fmt, horizon, spool, report, progress, actor, speakers, today)
         if errors and not skip_invalid:
             name = Path(path).name
             raise BadRows(
@@ -137,17 +137,17 @@ def import_claims(
                 batch = pickle.load(spool)
             except EOFError:
                 break
-            _write_batch(ledger, batch, actor, report)
+            _write_batch(ledger, batch, actor, today, report)
             written += len(batch)
             if progress:
                 progress("importing", written, report.rows - len(errors))
     return report
 
 
-def _write_batch(ledger: Ledger, batch: list[Checked], actor: str, report: ImportReport) -> None:
+def _write_batch(ledger: Ledger, batch: list[Checked], actor: str, today: date, report: ImportReport) -> None:
     try:
         with ledger.write() as session:
-            counts = _import_batch(session, batch, actor)
+            counts = _import_batch(session, batch, actor, today)
     except IntegrityError as exc:
         # Another writer added one of these claims, speakers or sources in the meantime.
         raise Conflict(
@@ -158,7 +158,7 @@ def _write_batch(ledger: Ledger, batch: list[Checked], actor: str, report: Impor
         setattr(report, key, getattr(report, key) + value)
 
 
-def _import_batch(session: Session, batch: list[Checked], actor: str) -> dict[str, int]:
+def _import_batch(session: Session, batch: list[Checked], actor: str, today: date) -> dict[str, int]:
     # Take the journal's lock first (SQLite's write transaction already holds it), so two imports
     # on PostgreSQL take turns instead of both finding a claim missing and clashing on insert.
     journal.lock_journal(session)
@@ -197,7 +197,7 @@ def _import_batch(session: Session, batch: list[Checked], actor: str) -> dict[st
     journal.record_many(session, actor=actor, changes=changes)
     unsettled = [(i, r.resolution) for i, r, verdict in zip(ids, fresh, verdicts) if verdict and not verdict[1]]
     if unsettled:
-        _resolve(session, unsettled, actor)
+        _resolve(session, unsettled, actor, today)
     return {
         "added": len(fresh), "present": len(batch) - len(fresh), "speakers": new_speakers,
         "sources": new_sources, "resolutions": len(settled) + len(unsettled),
@@ -339,7 +339,7 @@ def _present_query() -> TextClause:
     )
 
 
-def _resolve(session: Session, resolved: list[tuple[int, tuple]], actor: str) -> None:
+def _resolve(session: Session, resolved: list[tuple[int, tuple]], actor: str, today: date) -> None:
     """Each outcome is recorded as `claims resolve` records it. The file's outcome is a verdict
     already reached where the claim was tracked, so it settles the claim (quorum 1) whatever
     review.quorum asks of new reviews."""
@@ -349,6 +349,6 @@ def _resolve(session: Session, resolved: list[tuple[int, tuple]], actor: str) ->
     for claim_id, (outcome, occurred, reviewer, evidence, note) in resolved:
         record_resolution(
             session, claims[claim_id], outcome=outcome, reviewer=reviewer or actor, occurred=occurred,
-            evidence=evidence, note=note, quorum=1, actor=actor,
+            evidence=evidence, note=note, quorum=1, actor=actor, today=today,
         )
 
