@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any, NotRequired, TypedDict
 
 from ledger.domain.reminders import CalendarClaim, DueClaim
+from ledger.domain.review import ReviewView, VoteView
 from ledger.domain.report import AccuracyReport, Leaderboard, LeaderboardRow, ReportHeader, SpeakerReport
 
 __all__ = [
-    "AccuracyReport", "Assignment", "CalendarClaim", "ClaimView", "DueClaim", "HistoryEvent", "HistoryView",
+    "AccuracyReport", "Assignment", "CalendarClaim", "ClaimView", "DisputeView", "DueClaim", "HistoryEvent", "HistoryView", "ResolvedView",
     "Leaderboard", "LeaderboardRow", "ReminderView", "ReportHeader", "ResolutionView", "ReviewView", "ReviewerView",
     "SourceView", "SpeakerReport", "SpeakerView", "VerdictView", "VoteView",
 ]
@@ -109,26 +110,6 @@ class VerdictView(TypedDict):
     version: int
 
 
-class VoteView(TypedDict):
-    reviewer: str
-    outcome: str
-    occurred: str | None
-    resolution: int  # the resolution's id
-    recorded_at: str
-
-
-class ReviewView(TypedDict):
-    """The tally of a claim's current round."""
-
-    round: int
-    quorum: int
-    independent: bool
-    settled: bool
-    awaiting: int
-    needs_independent: bool
-    votes: list[VoteView]
-
-
 class HistoryEvent(TypedDict):
     """One journal entry about a claim or one of its resolutions."""
 
@@ -141,6 +122,20 @@ class HistoryEvent(TypedDict):
     changes: NotRequired[dict[str, dict[str, Any]]]  # a claim's: field -> {"from": ..., "to": ...}
     resolution: NotRequired[dict[str, Any]]  # a resolution's, as journaled
     change: NotRequired[dict[str, str]]  # an edit's, withdrawal's or restoration's: action and reason
+
+
+class ResolvedView(TypedDict):
+    """What `claims resolve` returns: the claim's new verdict, the resolution and the tally."""
+
+    claim: VerdictView
+    resolution: ResolutionView
+    review: ReviewView
+
+
+class DisputeView(VerdictView):
+    """A disputed claim and the votes of its open round (`claims disputes`)."""
+
+    review: ReviewView
 
 
 class HistoryView(TypedDict):

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypedDict, TypeVar
 
 from ledger.domain.text import LIMITS, about, block, name_key, one_line, within
 from ledger.domain.urls import web_address
@@ -149,6 +149,27 @@ def _verdict(vote: Vote) -> tuple[str, date | None]:
     return vote.outcome, vote.occurred
 
 
+
+class VoteView(TypedDict):
+    reviewer: str
+    outcome: str
+    occurred: str | None
+    resolution: int  # the resolution's id
+    recorded_at: str
+
+
+class ReviewView(TypedDict):
+    """The tally of a claim's current round."""
+
+    round: int
+    quorum: int
+    independent: bool
+    settled: bool
+    awaiting: int
+    needs_independent: bool
+    votes: list[VoteView]
+
+
 @dataclass(frozen=True)
 class Tally:
     round: int
@@ -161,7 +182,7 @@ class Tally:
     def disagree(self) -> bool:
         return len({_verdict(v) for v in self.votes}) > 1
 
-    def view(self, rules: ReviewRules) -> dict[str, Any]:
+    def view(self, rules: ReviewRules) -> ReviewView:
         return {
             "round": self.round,
             "quorum": rules.quorum,

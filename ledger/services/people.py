@@ -18,18 +18,17 @@ from ledger.errors import Conflict, InvalidInput, NotFound
 from ledger.services import journal
 from ledger.store.engine import Ledger
 from ledger.store.models import Source, Speaker, SpeakerAlias
+from ledger.views import SourceView, SpeakerView
 
 
-def speaker_view(row: Speaker, claims: int | None = None) -> dict:
-    view = {"id": row.id, "name": row.name, "aliases": sorted(a.alias for a in row.aliases)}
+def speaker_view(row: Speaker, claims: int | None = None) -> SpeakerView:
+    view: SpeakerView = {"id": row.id, "name": row.name, "aliases": sorted(a.alias for a in row.aliases)}
     if claims is not None:
         view["claims"] = claims
     return view
 
 
-def source_view(row: Source | None) -> dict | None:
-    if row is None:
-        return None
+def source_view(row: Source) -> SourceView:
     return {
         "id": row.id,
         "url": row.url,
@@ -117,7 +116,7 @@ def create_speaker(
     return row
 
 
-def add_speaker(ledger: Ledger, name: str, aliases: tuple[str, ...], actor: str, *, lookalike_ok: bool = False) -> dict:
+def add_speaker(ledger: Ledger, name: str, aliases: tuple[str, ...], actor: str, *, lookalike_ok: bool = False) -> SpeakerView:
     try:
         with ledger.write() as session:
             return speaker_view(create_speaker(session, name, aliases, actor, lookalike_ok=lookalike_ok))
@@ -125,7 +124,7 @@ def add_speaker(ledger: Ledger, name: str, aliases: tuple[str, ...], actor: str,
         raise Conflict(f"speaker {name!r} was added by someone else just now") from None
 
 
-def add_alias(ledger: Ledger, speaker: str, aliases: tuple[str, ...], actor: str) -> dict:
+def add_alias(ledger: Ledger, speaker: str, aliases: tuple[str, ...], actor: str) -> SpeakerView:
     with ledger.write() as session:
         row = require_speaker(session, speaker)
         for alias in aliases:
@@ -141,7 +140,7 @@ def add_alias(ledger: Ledger, speaker: str, aliases: tuple[str, ...], actor: str
         return speaker_view(row)
 
 
-def list_speakers(ledger: Ledger) -> list[dict]:
+def list_speakers(ledger: Ledger) -> list[SpeakerView]:
     from sqlalchemy import func
 
     from ledger.store.models import Claim
@@ -176,7 +175,7 @@ def add_source(
     text: str | None,
     actor: str,
     today: date,
-) -> dict:
+) -> SourceView:
     values = check_source(url, title, publisher, published, today)
     text = encodable(text, "source_text") if text is not None else None  # kept byte for byte, as hashed
     digest = text_sha256(text)

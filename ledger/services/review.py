@@ -26,6 +26,7 @@ from ledger.services.claims import get_claim
 from ledger.store.engine import Ledger
 from ledger.store.models import Claim, ClaimChange, JournalEntry, Resolution
 from ledger.store.types import utcnow
+from ledger.views import DisputeView, HistoryEvent, HistoryView, ResolutionView, ResolvedView, VerdictView
 
 __all__ = ["ReviewRules", "disputes", "history", "record_resolution", "resolve", "resolution_view", "review_rules", "verdict_view"]
 
@@ -42,7 +43,7 @@ def evidence_of(row: Resolution) -> list[str]:
     return json.loads(row.evidence) if row.evidence else []
 
 
-def resolution_view(row: Resolution) -> dict:
+def resolution_view(row: Resolution) -> ResolutionView:
     return {
         "id": row.id,
         "claim_id": row.claim_id,
@@ -59,7 +60,7 @@ def resolution_view(row: Resolution) -> dict:
     }
 
 
-def verdict_view(claim: Claim) -> dict:
+def verdict_view(claim: Claim) -> VerdictView:
     """A claim with its current verdict: what `resolve`, `history` and `disputes` show about it."""
     return {
         "id": claim.id,
@@ -194,7 +195,7 @@ def record_resolution(
     return row
 
 
-def resolve(ledger: Ledger, claim_id: int, *, expected_version: int | None = None, **options) -> dict:
+def resolve(ledger: Ledger, claim_id: int, *, expected_version: int | None = None, **options) -> ResolvedView:
     """Record a resolution in one transaction; returns the claim, the resolution and the tally."""
     with ledger.write() as session:
         claim = get_claim(session, claim_id)
@@ -214,7 +215,7 @@ def _changes(before: dict | None, after: dict) -> dict:
     return {k: {"from": before.get(k), "to": v} for k, v in after.items() if k not in skip and before.get(k) != v}
 
 
-def history(ledger: Ledger, claim_id: int, rules: ReviewRules = ReviewRules()) -> dict:
+def history(ledger: Ledger, claim_id: int, rules: ReviewRules = ReviewRules()) -> HistoryView:
     """Every journaled change to a claim and every resolution of it, oldest first, as the journal
     recorded them (not as the rows now are: `claims verify` checks those agree)."""
     with ledger.read() as session:
@@ -227,10 +228,11 @@ def history(ledger: Ledger, claim_id: int, rules: ReviewRules = ReviewRules()) -
             | ((JournalEntry.entity == "resolution") & JournalEntry.entity_id.in_(ids or [-1]))
             | ((JournalEntry.entity == "change") & JournalEntry.entity_id.in_(changes or [-1]))
         )
-        events, previous = [], None
+        events: list[HistoryEvent] = []
+        previous = None
         for entry in session.scalars(query.order_by(JournalEntry.seq)):
             payload = json.loads(entry.payload)
-            event = {
+            event: HistoryEvent = {
                 "seq": entry.seq,
                 "at": entry.at.isoformat(),
                 "actor": entry.actor,
@@ -255,7 +257,7 @@ def history(ledger: Ledger, claim_id: int, rules: ReviewRules = ReviewRules()) -
         }
 
 
-def disputes(ledger: Ledger, rules: ReviewRules = ReviewRules()) -> list[dict]:
+def disputes(ledger: Ledger, rules: ReviewRules = ReviewRules()) -> list[DisputeView]:
     """Disputed claims, oldest first, each with the votes of its open round."""
     with ledger.read() as session:
         claims = session.scalars(
@@ -268,5 +270,5 @@ def disputes(ledger: Ledger, rules: ReviewRules = ReviewRules()) -> list[dict]:
             ):
                 by_claim[row.claim_id].append(row)
         return [
-            {**verdict_view(c), "review": tally(c.logged_by, by_claim[c.id], rules).view(rules)} for c in claims
+            DisputeView(**verdict_view(c), review=tally(c.logged_by, by_claim[c.id], rules).view(rules)) for c in claims
         ]
