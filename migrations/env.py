@@ -18,6 +18,7 @@ config = context.config
 engine = config.attributes["engine"]
 # ledger.store.schema's check around the run (what a downgrade deletes), if it asked for one.
 guard = config.attributes.get("guard", nullcontext)
+MIGRATION_LOCK = 0x636C61696D73  # "claims": a transaction-level advisory lock key
 
 
 def _check_references(connection) -> None:
@@ -48,6 +49,11 @@ with engine.connect() as connection:
             compare_type=True,
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Two processes opening a new, empty ledger at once would both create the tables,
+                # and the second would fail on the first's. Migrations take turns; the second then
+                # reads the revision the first committed and has nothing left to do.
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)" % MIGRATION_LOCK)
             with guard(connection):
                 context.run_migrations()
                 if sqlite:

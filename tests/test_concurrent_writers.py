@@ -37,3 +37,16 @@ def test_parallel_adds_all_land(db_url, cli):
         seqs = list(s.scalars(select(JournalEntry.seq).order_by(JournalEntry.seq)))
         assert seqs == list(range(1, 62))  # the speaker, then 60 claims: no gap, no fork
     ledger.dispose()
+
+
+def test_processes_opening_a_new_ledger_at_once_all_get_it(empty_db_url):
+    """Schedulers and reviewers pointed at a new, empty database at the same moment: one migrates
+    it, the others wait and find it ready; none fails on a table the other just created."""
+    probe = (
+        "import sys\nfrom ledger.cli.app import run\n"
+        f"sys.exit(run(['--db', {empty_db_url!r}, 'list', '--json']))\n"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", probe], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    for p in procs:
+        out, err = p.communicate(timeout=180)
+        assert (p.returncode, out.strip()) == (0, "[]"), err

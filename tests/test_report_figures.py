@@ -127,8 +127,9 @@ def test_rates_that_print_the_same_are_a_tie_and_a_real_gap_is_not():
 @pytest.mark.parametrize("options, message", [
     (ReportOptions(policy="generous"), "unknown scoring policy 'generous'"),
     (ReportOptions(half_life=30), "--half-life applies only to --policy decay"),
-    (ReportOptions(since=date(2025, 2, 1), until=date(2025, 1, 1)), "--since 2025-02-01 is after --until 2025-01-01"),
+    (ReportOptions(since=date(2025, 2, 1), until=date(2025, 1, 1), as_of=D), "--since 2025-02-01 is after --until 2025-01-01"),
     (ReportOptions(since=date(2025, 7, 1), as_of=D), "after the report date 2025-06-01"),
+    (ReportOptions(), "a report needs its date"),  # the domain never reads the clock
 ])
 def test_bad_options_are_refused(options, message):
     with pytest.raises(InvalidInput, match=message):
