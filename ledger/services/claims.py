@@ -50,7 +50,7 @@ def claim_view(row: Claim, today: date | None = None) -> dict:
         "occurred": row.occurred.isoformat() if row.occurred else None,
         "withdrawn": row.withdrawn_at is not None,
         "tags": [t.tag for t in row.tags],
-        "source": source_view(row.source),
+        "source": source_view(row.source) if row.source else None,
         "restates": row.restates_id,
         "logged_by": row.logged_by,
         "logged_at": row.logged_at.isoformat(),
