@@ -90,7 +90,7 @@ def propose(ledger: Ledger, article: Article, published: date, *, overrides: dic
             claim_id = logged.get((c.speaker.name, c.said.isoformat(), c.deadline.text if c.deadline else ""))
             status = "logged" if claim_id else "skipped" if candidate_digest(c) in skipped else "new"
             proposals.append(Proposal(number, c, status, claim_id))
-        return proposals, source_view(source)
+        return proposals, source_view(source) if source else None
 
 
 def _source(session: Session, article: Article, actor: str, today: date) -> Source:
