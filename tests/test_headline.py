@@ -187,3 +187,18 @@ def test_the_brier_interval_counts_an_events_forecasts_as_one_unit(rows):
     sums = [float(np.sum(v[[g == label for g in labels]] - v.mean())) for label in set(labels)]
     half = Z * math.sqrt(sum(s * s for s in sums)) / len(v)
     assert got.interval == pytest.approx((max(0.0, v.mean() - half), min(1.0, v.mean() + half)), abs=1e-12)
+
+
+def test_a_few_stated_numbers_among_hedged_claims_keep_the_hit_rate_headline(cli):
+    speaker(cli, "Mostly Hedged")
+    speaker(cli, "Half Stated")
+    for name, stated in (("Mostly Hedged", 1), ("Half Stated", 2)):
+        for i in range(4):
+            extra = {"probability": "70%"} if i < stated else {"confidence": "likely"}
+            resolve(cli, add(cli, name, "2020-01-01", "2020-12-31", **extra), "true", "2020-06-01")
+    board = {s["speaker"]: s for s in cli("report", "--leaderboard", "--min-resolved", "1", "--as-of", AS_OF,
+                                          "--format", "json").json["speakers"]}
+    mostly, half = board["Mostly Hedged"], board["Half Stated"]
+    assert (mostly["group"], mostly["skill"]["n"]) == ("hit_rate", 1)  # 1 of 4: still a hit-rate speaker
+    assert (half["group"], half["skill"]["n"]) == ("brier", 2)  # 2 of 4: half, a forecaster of probabilities
+    assert half["skill"]["brier"] == pytest.approx(0.3 ** 2)

@@ -400,15 +400,18 @@ def rate_figures(k: float, n: int, worth: scoring.Units) -> RateFigures:
 
 
 HEADLINES: Final = {
-    "brier": "Brier score: the speaker states probabilities, so the headline is how good they were (Brier and "
-             "log score over the stated probabilities, against the base rate and 50 %), not how often the claim came true",
-    "hit_rate": "hit rate: the speaker states no probabilities (hedge words at most), so the headline is how often "
-                "the claim came true, shrunk toward what is typical",
+    "brier": "Brier score: the speaker states probabilities (on at least half of the scored claims), so the "
+             "headline is how good they were (Brier and log score over the stated probabilities, against the "
+             "base rate and 50 %), not how often the claim came true",
+    "hit_rate": "hit rate: the speaker states no probabilities on most scored claims (hedge words at most), so the "
+                "headline is how often the claim came true, shrunk toward what is typical",
 }
 
 
-def headline_of(skill: Skill | None) -> str:
-    return "brier" if skill is not None else "hit_rate"
+def headline_of(skill: Skill | None, scored: int) -> str:
+    """``brier`` when at least half of the speaker's scored claims state a probability: one number
+    among a hundred hedged claims does not make a forecaster of probabilities."""
+    return "brier" if skill is not None and 2 * skill["n"] >= scored else "hit_rate"
 
 
 # --- the prior and the speakers shown ----------------------------------------------------------
@@ -503,7 +506,7 @@ def speaker_report(
     k, n = credit.hits(counts), counts.scored
     s = counts.states
     scores = forecast_summary(forecasts)
-    headline = headline_of(scores["skill"])
+    headline = headline_of(scores["skill"], n)
     return {
         "speaker": speaker,
         "speaker_id": speaker_id,
@@ -679,7 +682,7 @@ def leaderboard_row(
     counts = tallies.totals.get(speaker_id) or Counts()
     k, n = credit.hits(counts), counts.scored
     scores = forecast_summary(forecasts)
-    headline = headline_of(scores["skill"])
+    headline = headline_of(scores["skill"], n)
     return {
         "speaker": speaker, "speaker_id": speaker_id, "group": headline,
         "headline": headline, "headline_reason": HEADLINES[headline],

@@ -133,9 +133,9 @@ def filters_text(header: dict) -> str:
 NOTES = (
     "Only claims whose deadline has passed are scored; ambiguous outcomes are counted but not scored; "
     "overdue claims await a verdict and are not scored.",
-    "Headline: a speaker who states probabilities is judged by the Brier score of those probabilities (with the log "
-    "score, Brier skill against the base rate and against 50 %, and Murphy's decomposition); the hit rate is shown "
-    "but is not skill. A speaker with hedge words or no probability at all is judged by the hit rate, shrunk.",
+    "Headline: a speaker who states probabilities (on at least half of the scored claims) is judged by the Brier score "
+    "of those probabilities (with the log score, Brier skill against the base rate and against 50 %, and Murphy's "
+    "decomposition); the hit rate is shown but is not skill. Any other speaker is judged by the hit rate, shrunk.",
     "A speaker's claims that name one event are one unit for the hit rate's interval (docs/report.md, Events).",
     "Brier and log scores use the probability the speaker stated, or else the probability their hedge words "
     "stand for (ICD 203 midpoints, docs/hedges.md); the outcome scored is 'true by the deadline'.",
