@@ -56,11 +56,30 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return trimmed
 
 
+def _subject(subject: Any) -> tuple[int, int]:
+    """The words of a subject that name someone: a PERSON inside it, else the head with its
+    compound and flat parts ("Tesla CEO Elon Musk" is the head Musk with its compounds)."""
+    for ent in subject.doc.ents:
+        if ent.label_ in ("PERSON", "ORG") and subject.left_edge.i <= ent.start and ent.end - 1 <= subject.right_edge.i:
+            return ent.start_char, ent.end_char
+    parts = [t for t in subject.subtree if t is subject or (t.dep_ in ("compound", "flat") and t.head is subject)]
+    return parts[0].idx, parts[-1].idx + len(parts[-1].text)
+
+
 def parse(nlp: Any, text: str) -> Analysis:
+    from ledger.domain.extract.people import SAY_VERBS
+
+    verbs = frozenset(SAY_VERBS)
     doc = nlp(text)
     sentences = [piece for sent in doc.sents for piece in _lines(text, sent.start_char, sent.end_char)]
     persons = [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ == "PERSON"]
-    return Analysis("parser", sentences, persons)
+    subjects = []
+    for token in doc:
+        if token.pos_ in ("VERB", "AUX") and token.lower_ in verbs:
+            for child in token.children:
+                if child.dep_ in ("nsubj", "nsubjpass"):
+                    subjects.append((token.idx, token.idx + len(token.text), *_subject(child)))
+    return Analysis("parser", sentences, persons, subjects)
 
 
 def analyse(text: str, model: str = DEFAULT_MODEL) -> tuple[Analysis | None, str]:

@@ -60,7 +60,8 @@ _ARTICLES = frozenset("the a an of".split())
 # A month or season on its own, in lower case, is more often a word than a date ("prices may fall").
 _AMBIGUOUS_ALONE = frozenset("may march fall spring summer winter autumn second".split())
 # Words that make a count of time a deadline: "within two years", "two years from now".
-_DURATION_LEADS = frozenset("in within over during by until till before under up less no the next coming following".split())
+# ("the next day" alone is a story's past: "The next day she spoke.")
+_DURATION_LEADS = frozenset("in within over during by until till before under up less no".split())
 _DURATION_TAIL = re.compile(r"(?:now|today|time|hence|ahead|out|come|most|latest|tops|max)$", re.IGNORECASE)
 # A trailing opinion verb is a hedge only when nothing follows it: "next year, I think." but not
 # "for the fourth quarter, we expect revenue to be..."

@@ -62,11 +62,14 @@ MIN_QUOTE_WORDS = 4  # shorter quotes are mostly a term in scare quotes ("full s
 
 @dataclass(frozen=True)
 class Analysis:
-    """What a parser may hand in instead of the rules' guesses: sentences and PERSON names."""
+    """What a parser may hand in instead of the rules' guesses: sentences, PERSON names, and the
+    subjects of reporting verbs from the dependency parse as (verb start, verb end, subject start,
+    subject end), used where no attribution pattern matches."""
 
     mode: str
     sentences: Sequence[tuple[int, int]] | None = None
     persons: Sequence[tuple[int, int]] | None = None
+    subjects: Sequence[tuple[int, int, int, int]] = ()
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,8 @@ def _attribution_after(text: str, end: int, limit: int, people: People) -> _Attr
 
 def _attribution_before(text: str, start: int, end: int, people: People) -> _Attribution | None:
     """'Musk said: "...', 'Musk stated that Tesla is likely to achieve "...' (the last one)."""
-    before = re.compile(rf"(?<![\w’'])(?:{WHO}{APPOSITIVE}\s+(?:{_USED_TO})?{SAY}|according\s+to\s+(?P<who2>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){{0,3}}))")
+    before = re.compile(rf"(?<![\w’'])(?:{WHO}{APPOSITIVE}\s+(?:{_USED_TO})?{SAY}|according\s+to\s+(?:(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}?(?:statement|report|note|post|letter|filing|"
+                        rf"interview|spokesman|spokeswoman|spokesperson)\s+(?:from|by|of|with)\s+)?(?P<who2>{NAME}))")
     found = None
     reporting = None  # the last attribution by a saying verb: "X said, adding that Shell expected..."
     for m in before.finditer(text, start, end):
@@ -169,6 +173,18 @@ def _reported(text: str, start: int, end: int, deadline_at: int, people: People)
     if said_before:
         return said_before
     return _attribution_before(text, deadline_at, end, people) if re.search(r"according\s+to", text[deadline_at:end]) else None
+
+
+def _parsed(text: str, subjects: Sequence[tuple[int, int, int, int]], at: int | None,
+            people: People) -> _Attribution | None:
+    """The parser's reading where no pattern matched: the subject of a reporting verb before the
+    deadline (or anywhere in the sentence), named or a pronoun."""
+    before = [x for x in subjects if at is None or x[0] < at] or list(subjects)
+    for verb_start, verb_end, subject_start, subject_end in reversed(before):
+        speaker = people.speaker(text[subject_start:subject_end], subject_start)
+        if speaker is not None:
+            return _Attribution(speaker, verb_start, verb_end, text[verb_start:verb_end].lower())
+    return None
 
 
 def _said_on(sentence: str, published: date) -> date:
@@ -240,7 +256,8 @@ def extract(
             if (not skip or span.start >= skip.end()) and not (given and span.start <= given.start() < span.end)
         ]
         for span in spans or [None]:
-            candidate = _candidate(text, (s_start, s_end), span, said, quotes, quote_speakers, label, people)
+            candidate = _candidate(text, (s_start, s_end), span, said, quotes, quote_speakers, label, people,
+                                   [x for x in (analysis.subjects if analysis else ()) if s_start <= x[0] < s_end])
             if candidate and candidate.key() not in found:
                 found[candidate.key()] = candidate
     return sorted(found.values(), key=lambda c: (c.sentence_start, c.deadline_start or 0))
@@ -304,7 +321,7 @@ def _label_at(labels: list[tuple[int, int, Speaker]], position: int) -> tuple[in
 
 def _candidate(text: str, sentence_span: tuple[int, int], span: DeadlineSpan | None, said: date,
                quotes: list[Quote], quote_speakers: list[_Attribution | None], turn: tuple[int, Speaker] | None,
-               people: People) -> Candidate | None:
+               people: People, subjects: Sequence[tuple[int, int, int, int]] = ()) -> Candidate | None:
     s_start, s_end = sentence_span
     sentence = text[s_start:s_end]
     label = turn[1] if turn else None
@@ -322,6 +339,8 @@ def _candidate(text: str, sentence_span: tuple[int, int], span: DeadlineSpan | N
         attribution = _reported(text, s_start, s_end, at if at is not None else s_end, people)
         if attribution is None or (span and attribution.end > at and attribution.start < at):  # type: ignore[operator]
             attribution = attribution if attribution and not (span and attribution.start <= at < attribution.end) else None  # type: ignore[operator]
+    if attribution is None and quote is None and turn is None:
+        attribution = _parsed(text, subjects, at, people)
     speaker = attribution.speaker if attribution else label
     if speaker is None:
         return None  # a forecast nobody in the text is said to make

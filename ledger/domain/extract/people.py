@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from ledger.domain.text import name_key
 
-_CAP = r"(?<![\w'’])(?:(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Prof|[A-Z])\.(?=[ \t]+[A-Z])|[A-Z][\w'’\-]*(?![\w.]))"
+_CAP = r"(?<![\w'’])(?:(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Prof|[A-Z])\.(?=[ \t]+[A-Z])|[A-Z][\w'’\-]*)"
 # ("Mr.", "J." end in a stop; "Beijing." and "GM." do not belong to the name after them)
 _PARTICLE = r"(?:de|da|van|von|der|den|bin|al|le|la|du|di|del|dos|ter)"
-NAME = rf"{_CAP}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_CAP}){{0,5}}"  # never across a line: a headline is not a name
+NAME = rf"{_CAP}(?:[ \t]+(?:{_PARTICLE}[ \t]+|{_PARTICLE}-)?{_CAP}){{0,5}}"  # never across a line: a headline is not a name
 _PRONOUN = r"(?:[Hh]e|[Ss]he)"
 _ROLE_WORDS = (r"(?:chancellor|minister|prime\s+minister|president|chief\s+executive|ceo|governor|mayor|senator|"
                r"chairman|chairwoman|chair|secretary|premier|coach|manager|founder)")
@@ -80,8 +80,8 @@ _STARTERS = frozenset((
     "tomorrow notably"
 ).split())
 _AFTER_PREPOSITION = re.compile(r"\b(?:at|of|for|from|with|by|to|in|on)\s+$")
-_LABEL = re.compile(rf"^(?P<who>{NAME})\s*(?:\([^)\n]{{1,80}}\)|--?\s*[^:\n]{{1,60}})?\s*:\s", re.MULTILINE)
-_NOT_LABELS = frozenset({"q", "a", "question", "answer", "operator", "moderator", "interviewer", "note",
+_LABEL = re.compile(rf"^(?P<who>{NAME})\s*(?:\([^)\n]{{1,80}}\)|(?:--?|,)\s*[^:\n]{{1,60}})?\s*:\s", re.MULTILINE)
+_NOT_LABELS = frozenset({"q", "a", "question", "answer", "operator", "moderator", "interviewer", "note", "analyst",
                          "editor's note", "update", "correction", "source", "photo", "video", "related"})
 
 
@@ -214,6 +214,7 @@ class People:
         return self._known(who, full, "named" if full == name else "surname")
 
     def _known(self, who: str, full: str, how: str) -> Speaker:
+        full = full or who
         known = self.known.get(name_key(full))
         return Speaker(who, known or full, known, "alias" if known and name_key(known) != name_key(full) else how)
 
