@@ -98,3 +98,16 @@ def test_a_claim_journaled_before_events_verifies_until_an_event_is_written_behi
     result = cli("verify")
     assert result.status == ExitStatus.TAMPERED, result.err
     assert f"claim #{claim} differs" in result.err and f'event is "{GEORGIA}", the journal says null' in result.err
+
+
+def test_an_edit_names_or_clears_the_event_and_verify_holds(cli):
+    claim = add(cli, "Kemp wins").json["id"]
+    named = cli("edit", claim, "--event", GEORGIA, "--reason", "one of the race's forecasts", "--json")
+    assert named.status == 0, named.err
+    assert named.json["event"] == GEORGIA and cli("show", claim, "--json").json["event"] == GEORGIA
+    assert cli("verify").status == 0
+    refused = cli("edit", claim, "--event", "x" * 201, "--reason", "too long")
+    assert refused.status == ExitStatus.USAGE and "event is longer than 200 characters" in refused.err
+    cleared = cli("edit", claim, "--event", "", "--reason", "not a race after all", "--json")
+    assert cleared.status == 0 and cleared.json["event"] is None
+    assert cli("verify").status == 0

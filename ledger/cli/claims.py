@@ -151,6 +151,7 @@ def _edits(edits: list[dict]) -> str | None:
 @click.option("--horizon", help="For a vague deadline ('soon'): assume this horizon, e.g. 1y.")
 @click.option("--probability", help="A probability the speaker stated: 0.7 or 70% (\"\" clears it).")
 @click.option("--confidence", help="The speaker's hedge words, verbatim (\"\" clears them).")
+@click.option("--event", help="The event it forecasts, e.g. '2022 Georgia governor' (\"\" clears it).")
 @click.option("--tag", "tags", multiple=True, help="Add this tag (repeatable).")
 @click.option("--untag", "untags", multiple=True, help="Remove this tag (repeatable).")
 @click.option("--source", metavar="URL|ID", help="The claim's source (\"\" clears it).")
@@ -160,7 +161,7 @@ def _edits(edits: list[dict]) -> str | None:
 @click.option("--by", "actor", metavar="NAME", help="Who edits [default: user.name from the config, else the OS user].")
 @json_option
 @pass_app
-def edit(app: App, claim_id: int, text, quote, said, deadline, horizon, probability, confidence, tags, untags, source, restates, reason, if_version, actor, as_json) -> None:
+def edit(app: App, claim_id: int, text, quote, said, deadline, horizon, probability, confidence, event, tags, untags, source, restates, reason, if_version, actor, as_json) -> None:
     """Correct a claim: every check of `claims add` applies; history keeps the fields before and after."""
     from ledger.domain.text import check_actor
     from ledger.services.edits import ClaimEdit, edit_claim
@@ -169,7 +170,7 @@ def edit(app: App, claim_id: int, text, quote, said, deadline, horizon, probabil
         actor = check_actor(actor)
     change = ClaimEdit(
         reason=reason, text=text, quote=quote, said=said, deadline=deadline, horizon=horizon, probability=probability,
-        confidence=confidence, tags=tuple(tags), untags=tuple(untags), source=source, restates=restates,
+        confidence=confidence, event=event, tags=tuple(tags), untags=tuple(untags), source=source, restates=restates,
     )
     v = edit_claim(app.ledger, claim_id, change, app.actor(actor), today=app.today, expected_version=if_version)
     if as_json:

@@ -46,6 +46,7 @@ class ClaimEdit:
     horizon: str | None = None
     probability: str | None = None
     confidence: str | None = None
+    event: str | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
     untags: tuple[str, ...] = field(default_factory=tuple)
     source: str | None = None
@@ -115,6 +116,7 @@ def _apply(session: Session, claim: Claim, edit: ClaimEdit, today: date) -> None
         quote=claim.quote if edit.quote is None else edit.quote,
         probability=claim.probability if edit.probability is None else edit.probability,
         confidence=claim.confidence if edit.confidence is None else edit.confidence,
+        event=claim.event if edit.event is None else edit.event,
         tags=sorted(tags),
         horizon=edit.horizon,
     )
@@ -136,7 +138,7 @@ def _apply(session: Session, claim: Claim, edit: ClaimEdit, today: date) -> None
         if twin is not None:
             raise Conflict(f"claim #{twin} already records this: same speaker, date said and text")
     claim.text, claim.text_sha256, claim.quote, claim.said = checked.text, checked.text_sha256, checked.quote, checked.said
-    claim.probability, claim.confidence = checked.probability, checked.confidence
+    claim.probability, claim.confidence, claim.event = checked.probability, checked.confidence, checked.event
     if moved:
         d = checked.deadline
         claim.deadline_text, claim.deadline, claim.deadline_earliest = d.expression, d.deadline, d.earliest
