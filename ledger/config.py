@@ -35,6 +35,7 @@ KEYS = {
     "scheduler": {"scan_minutes", "deliver_seconds", "lease_seconds", "retry_base_seconds", "retry_max_seconds", "max_attempts"},
     "channels": None,  # one table per channel, each checked by its type
     "extract": {"model", "timeout", "max_redirects"},
+    "publish": {"publisher", "base_url", "title"},
 }
 CHANNEL_TYPES = values(ChannelType)
 CHANNEL_KEYS = {
@@ -108,6 +109,7 @@ def check(config: Config) -> Config:
     review_settings(config)
     reminder_settings(config)
     extract_settings(config)
+    publish_settings(config)
     return config
 
 
@@ -133,6 +135,18 @@ def extract_settings(config: Config) -> dict[str, Any]:
         "timeout": _whole(config.where, "extract.timeout", section.get("timeout", 10), 1, 300),
         "max_redirects": _whole(config.where, "extract.max_redirects", section.get("max_redirects", 5), 0, 20),
     }
+
+
+def publish_settings(config: Config) -> dict[str, Any]:
+    """[publish]: who publishes the site, its title and base URL (docs/publish.md); each a string."""
+    section = config.section("publish")
+    out: dict[str, Any] = {}
+    for key in ("publisher", "base_url", "title"):
+        value = section.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise _expected(config.where, f"publish.{key}", "a text", value)
+        out[key] = value
+    return out
 
 
 def review_settings(config: Config) -> dict[str, Any]:

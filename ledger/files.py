@@ -96,3 +96,21 @@ def write_text(path: str | os.PathLike[str], chunks: Iterable[str]) -> Path:
         for chunk in chunks:
             handle.write(chunk)
     return target
+
+
+def write_if_changed(path: str | os.PathLike[str], text: str) -> bool:
+    """Write ``text`` to ``path`` (see ``atomic_write``) unless the file already holds exactly it;
+    whether it was written. A republished site rewrites only the pages that changed, so their
+    modification times, and a static host's caches, say what changed."""
+    target = Path(path).expanduser()
+    _refuse_unless_replaceable(target)
+    try:
+        if target.read_bytes() == text.encode("utf-8"):
+            return False
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {target}: {exc.strerror or exc}") from None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_text(target, [text])
+    return True

@@ -15,7 +15,7 @@ from ledger.config import load
 ROOT = Path(__file__).resolve().parent.parent
 SMTP = '[channels.email]\ntype = "smtp"\nhost = "smtp.example.org"\nfrom = "claims@example.org"\nto = ["desk@example.org"]\n'
 HOOK = '[channels.chat]\ntype = "webhook"\nurl = "https://chat.example.org/hooks/x"\n'
-SECTIONS = "channels, database, extract, reminders, review, scheduler, user"
+SECTIONS = "channels, database, extract, publish, reminders, review, scheduler, user"
 
 
 def write(tmp_path, body: str) -> str:

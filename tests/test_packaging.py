@@ -33,6 +33,9 @@ def test_wheel_ships_migrations_jobs_and_seeds_inside_the_package(wheel):
     assert any(n.startswith("ledger/migrations/versions/0001") for n in names)
     assert "ledger/jobs/__init__.py" in names
     assert "ledger/seeds/claims.csv" in names and "ledger/seeds/waic-2023-musk-article.txt" in names
+    # The published site's templates (claims publish).
+    assert {f"ledger/render/templates/{t}" for t in ("base.html", "index.html", "speaker.html", "claim.html", "about.html",
+                                                    "sitemap.xml")} <= names
     top_level = {n.split("/")[0] for n in names if not n.startswith("claims-")}
     assert top_level == {"ledger"}, top_level
     # Every package of the checkout ships (one left out of pyproject.toml breaks `pip install .`).
@@ -44,7 +47,7 @@ def test_wheel_ships_migrations_jobs_and_seeds_inside_the_package(wheel):
     assert "claims = ledger.cli:main" in wheel.read(entry_points).decode()
 
 
-HEAVY = ("apscheduler", "alembic", "matplotlib", "numpy")
+HEAVY = ("apscheduler", "alembic", "matplotlib", "numpy", "jinja2")
 
 
 @pytest.mark.parametrize("args", [["--version"], ["list", "--limit", "1"], ["add", "--help"]])

@@ -3,7 +3,7 @@
 
 from ledger.cli.app import cli, main
 from ledger.cli import (  # noqa: F401  (registers the commands)
-    claims, db, extract, people, reminders, report, restatements, review, seeds, transfer,
+    claims, db, extract, people, publish, reminders, report, restatements, review, seeds, transfer,
 )
 
 __all__ = ["cli", "main"]

@@ -63,22 +63,52 @@ def import_(app: App, file: str, fmt, dry_run: bool, skip_invalid: bool, horizon
 
 
 @cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "claimreview"]), default="csv", show_default=True,
+              help="Output format; claimreview: the resolved claims as one schema.org ClaimReview JSON-LD array.")
 @click.option("--out", type=PathType(dir_okay=False, writable=True), help="Write to this file (whole or not at all) [default: stdout].")
 @click.option("--speaker", help="Only this speaker's claims.")
 @click.option("--raw", is_flag=True, help="CSV: write text cells as they are, without the ' that stops a spreadsheet running =, +, -, @.")
 @click.option("--all", "everything", is_flag=True, help="Include withdrawn claims.")
+@click.option("--publisher", help="claimreview: the reviewing organisation [default: [publish] publisher, else the user name].")
+@click.option("--base-url", "base_url", metavar="URL", help="claimreview: where the published site lives, for each review's url [default: [publish] base_url].")
 @pass_app
-def export(app: App, fmt: str, out, speaker, raw: bool, everything: bool) -> None:
+def export(app: App, fmt: str, out, speaker, raw: bool, everything: bool, publisher, base_url) -> None:
     """Export claims, oldest first, in the canonical format `claims import` reads back; withdrawn
-    claims only with --all."""
+    claims only with --all. --format claimreview writes the ClaimReview of each resolved claim
+    instead, as `claims publish` embeds them (docs/publish.md)."""
     from ledger.services.transfer import export_claims, export_to_file
+
+    if fmt == "claimreview":
+        return _claim_reviews(app, out, speaker, publisher, base_url)
 
     if out:
         count = export_to_file(app.ledger, out, fmt=fmt, speaker=speaker, raw=raw, withdrawn=everything)
         app.note(f"Exported {count} claims to {out}")
     else:
         export_claims(app.ledger, app.env.stdout, fmt=fmt, speaker=speaker, raw=raw, withdrawn=everything)
+
+
+def _claim_reviews(app: App, out, speaker, publisher, base_url) -> None:
+    from ledger.config import publish_settings
+    from ledger.domain.site import absolute, check_base_url, claim_path
+    from ledger.escape import json_text
+    from ledger.render.site import review_of
+    from ledger.services.publish import claim_pages
+
+    settings = publish_settings(app.config)
+    base = check_base_url(base_url if base_url is not None else settings["base_url"])
+    publisher = publisher or settings["publisher"] or app.actor()
+    pages = claim_pages(app.ledger, (speaker,) if speaker else (), as_of=app.today)
+    reviews = [r for i, page in sorted(pages.items())
+               if (r := review_of(page, publisher, absolute(base, claim_path(i)) or claim_path(i))) is not None]
+    document = json_text(reviews, indent=2) + "\n"
+    if out:
+        from ledger.files import write_text
+
+        write_text(out, [document])
+        app.note(f"Exported {len(reviews)} ClaimReviews to {out}")
+    else:
+        app.emit(document)
 
 
 class _Progress:

@@ -1,0 +1,155 @@
+"""The published site's pages, from Jinja2 templates shipped in the package (autoescape on).
+
+Stored text reaches a page only as a template value, which Jinja2 escapes, or through a function
+of ledger.escape (``html_link`` for addresses: only http(s) becomes a link; ``json_script`` for
+the ClaimReview block); the charts and the track-record table are the report's own renderers,
+which escape with ledger.escape too. Pages link to each other relatively and load nothing: no
+script, style sheet, font or image from anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+
+from ledger import __version__
+from ledger.domain.claimreview import claim_review
+from ledger.domain.restatements import years
+from ledger.domain.scoring import POLICIES
+from ledger.domain.site import ABOUT, INDEX, SITEMAP, absolute, claim_path, root_of, speaker_path
+from ledger.escape import html, html_link, json_script
+from ledger.render import report as text
+from ledger.render import track
+from ledger.render.html import STYLE
+from ledger.services.publish import ClaimPage, Site
+
+JUDGED = ("true", "true, late", "false", "partial", "ambiguous", "awaiting deadline")
+
+SITE_STYLE = STYLE + """
+nav { font-size: .9rem; margin-bottom: 1rem; } footer { margin-top: 3rem; border-top: 1px solid #e4e7eb; }
+blockquote.words { font-size: 1.2rem; border-left: 4px solid #1b6ac9; margin: 1rem 0; padding: .2rem 1rem; }
+table.track-record td, table.history td { white-space: normal; text-align: left; vertical-align: top; }
+table.history code { font-size: .75rem; word-break: break-all; }
+"""
+
+
+@cache
+def _environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    from markupsafe import Markup
+
+    # Every value a template prints goes through ledger.escape.html (which also drops the control
+    # characters HTML cannot hold); a fragment already escaped is Markup and is left as it is.
+    return Environment(
+        loader=PackageLoader("ledger.render", "templates"), autoescape=select_autoescape(["html", "xml"]),
+        undefined=StrictUndefined, keep_trailing_newline=True,
+        finalize=lambda value: value if isinstance(value, Markup) else Markup(html(value)),
+    )
+
+
+def _markup(value: str):
+    """A fragment ledger.escape (or a renderer using it) already escaped."""
+    from markupsafe import Markup
+
+    return Markup(value)
+
+
+def pages(site: Site, *, title: str, publisher: str, base_url: str | None) -> Iterator[tuple[str, str]]:
+    """Every page of the site as (path, text), in a stable order."""
+    head = f"{site.head[0]}:{site.head[1]}" if site.head else "0:" + "0" * 64
+    common = {"site_title": title, "publisher": publisher, "version": __version__, "head": head,
+              "verify": f"claims verify --head {head}", "style": _markup(SITE_STYLE)}
+    env = _environment()
+    shown = {s["speaker_id"] for s in site.speakers}
+
+    def render(template: str, path: str, **values) -> tuple[str, str]:
+        canonical = absolute(base_url, path)
+        return path, env.get_template(template).render(
+            **common, root=root_of(path), canonical=canonical, claim_review=values.pop("claim_review", None), **values)
+
+    yield render("index.html", INDEX, page_title="Track records", filters=text.filters_text(site.header),
+                 groups=_groups(site), min_resolved=site.leaderboard["filters"]["min_resolved"],
+                 leaderboard_notes=text.leaderboard_notes(site.leaderboard), tags=site.tags,
+                 speakers=[{"name": s["speaker"], "href": speaker_path(s["slug"]), "claims": s["claims"],
+                            "rate": text.rate_text(s)} for s in site.speakers])
+    for s in site.speakers:
+        path = speaker_path(s["slug"])
+        root = root_of(path)
+        yield render("speaker.html", path, page_title=s["speaker"], name=s["speaker"], filters=text.filters_text(site.header),
+                     facts=text.facts(s), charts=[_markup(c) for c in _charts(s)],
+                     track_record=_markup(track.html_table(s["track_record"], link=lambda r, root=root: f"{root}{claim_path(r['id'])}")),
+                     chains=[_chain(c) for c in s["chains"]])
+    slugs = {s["speaker_id"]: s["slug"] for s in site.speakers}
+    for claim_id, page in sorted(site.claims.items()):
+        if page.row["speaker_id"] not in shown:
+            continue
+        path = claim_path(claim_id)
+        yield render("claim.html", path, page_title=f"Claim #{claim_id}: {page.row['speaker']}", **_claim(
+            page, root_of(path), slugs, site, publisher=publisher, url=absolute(base_url, path) or path))
+    yield render("about.html", ABOUT, page_title="About and method", policy=text.policy_text(site.header),
+                 policies=[text.policy_text({**site.header, "policy": p, "half_life_days": 365}) for p in POLICIES],
+                 notes=text.notes(site.header), prior=text.prior_text(site.header),
+                 fitted_on=f"The prior is fitted on {site.header['prior']['fitted_on']}.")
+    if base_url:
+        paths = [INDEX, ABOUT, *(speaker_path(s["slug"]) for s in site.speakers),
+                 *(claim_path(i) for i, p in sorted(site.claims.items()) if p.row["speaker_id"] in shown)]
+        yield SITEMAP, env.get_template("sitemap.xml").render(urls=[absolute(base_url, p) for p in paths])
+
+
+def _groups(site: Site) -> list[dict]:
+    slugs = {s["speaker_id"]: s["slug"] for s in site.speakers}
+    return [
+        {"title": title, "headers": [text.heading(h) for h in text.LEADERBOARD_HEADERS[group]],
+         "rows": [{"cells": text.leaderboard_row(r), "href": speaker_path(slugs[r["speaker_id"]])} for r in rows
+                  if r["speaker_id"] in slugs]}
+        for group, title, rows in text.leaderboard_groups(site.leaderboard)
+    ]
+
+
+def _charts(s: dict) -> list[str]:
+    from ledger.render import charts
+
+    key = f"s{s['speaker_id']}"
+    return [charts.calibration_chart(s, key), charts.history_chart(s, key), charts.lateness_chart(s, key)]
+
+
+def _chain(view: dict) -> dict:
+    moved = {c["id"]: c["moved_days"] for c in view["claims"]}
+    delivered = (f"Delivered {view['delivered']}, {years(view['slip_to_delivery_days'])} after the first deadline."
+                 if view["delivered"] else "Not delivered.")
+    return {
+        "title": f"Claim #{view['first']} and its {view['restatements']} restatement{'s' if view['restatements'] != 1 else ''}",
+        "claims": [{**c, "moved": None if moved[c["id"]] is None else f"{moved[c['id']]:+d} days"} for c in view["claims"]],
+        "summary": f"Said {len(view['claims'])} times; the deadline moved later {view['moved_later']} times, "
+                   f"{years(view['slip_days'])} from the first deadline to the latest. {delivered}",
+    }
+
+
+def review_of(page: ClaimPage, publisher: str, url: str) -> dict | None:
+    """The ClaimReview of a claim's page, if the claim has a verdict."""
+    row = page.row
+    if row["outcome"] is None or row["status"] not in JUDGED:
+        return None
+    source = page.source["url"] if page.source else None
+    return claim_review(claim=page.text, speaker=row["speaker"], said=row["said"], source_url=source,
+                        outcome=row["outcome"], resolved_on=page.resolved_on or row["occurred"] or row["said"],
+                        publisher=publisher, url=url)
+
+
+def _claim(page: ClaimPage, root: str, slugs: dict, site: Site, *, publisher: str, url: str) -> dict:
+    row = page.row
+    review = review_of(page, publisher, url)
+    restates = row["restates"]
+    return {
+        "c": row, "text": page.text, "quote": page.quote, "late": track.late_text(row["days_late"]),
+        "speaker_href": f"{root}{speaker_path(slugs[row['speaker_id']])}",
+        "evidence": [_markup(html_link(e)) for e in row["evidence"]],
+        "restates_href": f"{root}{claim_path(restates)}" if restates in site.claims else None,
+        "source": page.source, "source_link": _markup(html_link(page.source["url"])) if page.source and page.source["url"]
+        else "none recorded", "history": page.history,
+        "claim_review": _markup(json_script(review)) if review else None,
+    }
+
+
+__all__ = ["pages", "review_of"]
