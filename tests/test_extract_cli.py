@@ -307,3 +307,22 @@ def test_other_commands_never_import_the_extract_dependencies(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env={"PATH": "/usr/bin:/bin", "XDG_CONFIG_HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path)})
     assert done.stdout.strip().splitlines()[-1] == "0 []", done.stderr
+
+
+def test_the_annotated_set_scores_through_the_command(claims, mode, tmp_path):
+    """The figures of tests/test_extract_quality.py, through `claims extract --json` on this backend."""
+    from extract_set.score import HERE, score
+
+    def through_the_command(text, published):
+        path = tmp_path / "article.txt"
+        path.write_text(text, encoding="utf-8")
+        status, out, err = claims("extract", path, "--published", published.isoformat(), "--json", today=date(2025, 6, 1))
+        assert status == 0, err
+        found = json.loads(out)
+        assert found["mode"] == mode[0]
+        return found["candidates"]
+
+    for folder in (HERE, HERE / "held_out_3"):
+        result = score(through_the_command, folder)
+        assert result.precision >= 0.85 and result.recall >= 0.85 and result.quote_match >= 0.9, result.line(mode[0])
+    _nothing_written(claims)
