@@ -26,5 +26,10 @@ def test_demo_runs_end_to_end(tmp_path):
     assert "Elon Musk's track record" in out
     report = tmp_path / "claims-demo-report.html"
     assert report.exists() and "<svg" in report.read_text()
+    # It ends by publishing the speaker's site, and says where.
+    site = tmp_path / "claims-demo-site"
+    assert f"open {site / 'index.html'} in a browser" in " ".join(out.split())
+    assert (site / "speakers" / "elon-musk.html").exists() and (site / "about.html").exists()
+    assert '"@type": "ClaimReview"' in (site / "claims" / "6.html").read_text()
     # Nothing was left in the user's default ledger.
     assert not (tmp_path / "data" / "claims").exists()

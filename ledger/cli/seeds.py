@@ -34,16 +34,18 @@ def seed_load(app: App, folder: Path | None) -> None:
 @click.option("--keep", type=PathType(dir_okay=False, path_type=Path), help="Keep the demo ledger at this path.")
 @click.option("--report", "report_path", type=PathType(dir_okay=False, path_type=Path), default=Path("claims-demo-report.html"),
               show_default=True, help="Where to write the HTML accuracy report.")
+@click.option("--site", "site_path", type=PathType(file_okay=False, path_type=Path), default=Path("claims-demo-site"),
+              show_default=True, help="Where to publish the speaker's static site.")
 @pass_app
-def demo(app: App, keep: Path | None, report_path: Path) -> None:
+def demo(app: App, keep: Path | None, report_path: Path, site_path: Path) -> None:
     """Run the main job end to end on a throwaway SQLite ledger, narrating each step: log the seed
-    claims, flag lapsed deadlines, remind, resolve with evidence, verify, and report."""
+    claims, flag lapsed deadlines, remind, resolve with evidence, verify, report, and publish a site."""
     from ledger.cli import tour
 
     if keep is not None:
         if keep.exists():
             raise click.UsageError(f"{keep} exists; the demo only writes a new ledger")
-        tour.run(app, keep, report_path)
+        tour.run(app, keep, report_path, site_path)
         return
     with tempfile.TemporaryDirectory(prefix="claims-demo-") as tmp:
-        tour.run(app, Path(tmp) / "demo.db", report_path)
+        tour.run(app, Path(tmp) / "demo.db", report_path, site_path)

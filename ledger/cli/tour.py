@@ -15,17 +15,17 @@ REVIEWER = "Demo Reviewer"
 WAIC_NOTE = "FSD was still classed as level 2 (supervised) in January 2024"
 
 
-def run(app: App, path: Path, report_path: Path) -> None:
+def run(app: App, path: Path, report_path: Path, site_path: Path = Path("claims-demo-site")) -> None:
     from ledger.store.engine import open_ledger
 
     ledger = open_ledger(str(path))
     try:
-        _tour(app, ledger, path, report_path, _Steps(app))
+        _tour(app, ledger, path, report_path, _Steps(app), site_path)
     finally:
         ledger.dispose()
 
 
-def _tour(app: App, ledger, path: Path, report_path: Path, step) -> None:
+def _tour(app: App, ledger, path: Path, report_path: Path, step, site_path: Path = Path("claims-demo-site")) -> None:
     from ledger.services.claims import list_claims, show_claim
     from ledger.services.integrity import verify
     from ledger.services.reminders import due_claims, flag_lapsed, preview_digest
@@ -85,6 +85,7 @@ def _tour(app: App, ledger, path: Path, report_path: Path, step) -> None:
          f"Publish the head to prove later that nothing was rewritten: {head['seq']}:{head['hash']}")
 
     _report(app, ledger, report_path, today, step)
+    _publish(app, ledger, site_path, step)
     step("Done. Start your own ledger with `claims speaker add`, `claims source add` and `claims add` (see the README).")
 
 
@@ -129,6 +130,16 @@ def _report(app: App, ledger, report_path: Path, today: date, step) -> None:
     written = write_html(report, report_path)
     app.echo("")
     app.echo(f"The report with charts is in {written}: open it in a browser.")
+
+
+def _publish(app: App, ledger, site_path: Path, step) -> None:
+    from ledger.services.site_files import publish_site
+
+    done = publish_site(ledger, site_path, speakers=(SPEAKER,), as_of=app.today, title=f"{SPEAKER}'s predictions",
+                        publisher="claims demo")
+    step(f"`claims publish` wrote {SPEAKER}'s track record as a static site: {done['pages']} pages (the index, "
+         "the speaker with charts, one page per claim with its evidence, journal history and ClaimReview markup, "
+         f"and the method). It works opened from disk: open {Path(done['index']).resolve()} in a browser.")
 
 
 class _Steps:
