@@ -218,6 +218,29 @@ def restore(app: App, claim_id: int, reason: str, actor, as_json: bool) -> None:
 
 
 @cli.command()
+@click.argument("query")
+@click.option("--speaker", help="Only this speaker's claims.")
+@click.option("--status", type=click.Choice(values(ClaimStatus)), help="Only claims in this state.")
+@click.option("--tag", help="Only claims with this tag.")
+@click.option("--limit", type=COUNT, default=20, show_default=True, help="At most this many, most relevant first.")
+@click.option("--all", "everything", is_flag=True, help="Include withdrawn claims.")
+@json_option
+@pass_app
+def search(app: App, query: str, speaker, status, tag, limit, everything, as_json) -> None:
+    """Find claims by their words, quote, speaker's names or source: words, "a phrase", OR, -word;
+    e.g. claims search 'robotaxi OR "full self-driving" -mars'."""
+    from ledger.render.search import results
+    from ledger.services.search import search_claims
+
+    view = search_claims(app.ledger, query, speaker=speaker, status=status, tag=tag, limit=limit, withdrawn=everything, today=app.today)
+    if as_json:
+        return app.json(view)
+    if not view["claims"]:
+        return app.note("No claims match.")
+    app.emit(results(view, color=app.color) + "\n")
+
+
+@cli.command()
 @click.argument("expression")
 @click.option("--said", type=DATE, help="When the words were said [default: today].")
 @click.option("--horizon", help="For a vague expression: assume this horizon, e.g. 1y.")

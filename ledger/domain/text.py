@@ -37,6 +37,7 @@ LIMITS = {
     "evidence": 50,  # addresses per resolution
     "note": 10_000,
     "reason": 10_000,
+    "query": 500,  # claims search
 }
 # Names the messages use for each value.
 WHAT = {"text": "claim text", "speaker": "speaker name", "url": "URL", "reviewer": "reviewer name", "actor": "name of who acts"}

@@ -23,7 +23,7 @@ from ledger.domain.derived import mismatches
 from ledger.errors import InvalidInput
 from ledger.store import dialect
 from ledger.store.engine import Ledger
-from ledger.store.models import JournalEntry
+from ledger.store.models import Claim, JournalEntry, SearchDocument
 from ledger.store.snapshots import ADDED_LATER, EMPTY_WHEN_ADDED, REMOVALS, SNAPSHOTS
 
 BATCH = 2000
@@ -251,6 +251,33 @@ def _check_rows(session: Session, latest: dict[str, dict[int, bytes]], problems:
     return counts
 
 
+def _check_search(session: Session, problems: _Problems) -> int:
+    """Each claim's search document is what its claim, speaker and source give (the same code the
+    writers use, services.search.documents); the index the backend builds over them is its own."""
+    from ledger.services.search import CHUNK, documents
+
+    ids = list(session.scalars(select(Claim.id).order_by(Claim.id)))
+    found: list[tuple[int, str]] = []
+    n = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        expected = dict(documents(session, Claim.id.in_(chunk)))
+        stored = dict(session.execute(select(SearchDocument.claim_id, SearchDocument.document).where(SearchDocument.claim_id.in_(chunk))).all())
+        n += len(stored)
+        for claim_id in chunk:
+            if claim_id not in stored:
+                found.append((claim_id, f"the search document of claim #{claim_id} is missing: deleted behind the tool's back"))
+            elif stored[claim_id] != expected[claim_id]:
+                found.append((claim_id, f"the search document of claim #{claim_id} was changed behind the tool's back: "
+                                        f"it is {_short(stored[claim_id])}, where the claim gives {_short(expected[claim_id])}"))
+    orphans = list(session.scalars(select(SearchDocument.claim_id).where(SearchDocument.claim_id.not_in(select(Claim.id)))))
+    n += len(orphans)
+    found += [(i, f"search document #{i} names no claim: inserted behind the tool's back") for i in orphans]
+    for row_id, message in sorted(found):
+        problems.add("row", message, entity="search_document", id=row_id)
+    return n
+
+
 def verify(ledger: Ledger, head: str | None = None) -> dict:
     """Check the chain (and that it still holds a published ``head``) and every journaled row.
 
@@ -262,6 +289,7 @@ def verify(ledger: Ledger, head: str | None = None) -> dict:
     with dialect.snapshot(ledger) as session:  # one snapshot for both passes
         last, entries, latest, (appended_count, appended) = _check_chain(session, published, problems)
         tables = _check_rows(session, latest, problems)
+        tables["search_document"] = _check_search(session, problems)
     return {
         "intact": problems.count == 0,
         "head": {"seq": last[0], "hash": last[1]} if last else None,

@@ -43,6 +43,7 @@ def record_many(session: Session, *, actor: str, changes: Iterable[tuple[str, st
     record() would append for it, in turn, at this instant. ``row`` may be any object with the
     attributes the entity's snapshot reads, so bulk writers need not build ORM rows. Returns the
     number of entries appended."""
+    changes = list(changes)
     session.flush()
     seq, prev = _tail(session)
     at = utcnow()
@@ -61,4 +62,8 @@ def record_many(session: Session, *, actor: str, changes: Iterable[tuple[str, st
         prev = digest
     if entries:
         session.execute(insert(JournalEntry.__table__), entries)
+        # What a claim is found by changes with it, in this same transaction (see services.search).
+        from ledger.services.search import refresh
+
+        refresh(session, changes)
     return len(entries)

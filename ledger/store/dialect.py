@@ -10,6 +10,8 @@ database they talk to.
 - ``json_field``: one top-level field of a JSON text column (a journal snapshot), as SQL text or,
   for ``Date``, as a date. SQLite has ``json_extract`` and stores dates as ISO text; PostgreSQL
   casts the text to ``json`` and reads it with ``->>``, then casts ISO text to ``date``.
+- ``search_match``: full-text search over the search documents. SQLite: the FTS5 table
+  ``search_fts`` ranked by BM25; PostgreSQL: the English tsvector (GIN-indexed) ranked by ts_rank.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Date, String, Table, func, select, text
+from sqlalchemy import Date, Float, Integer, String, Table, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
@@ -26,6 +28,7 @@ from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeEngine
 
+from ledger.domain.search import Query, fts5_query, tsquery
 from ledger.store.engine import Ledger
 
 
@@ -103,3 +106,16 @@ def _postgresql(element, compiler, **kw) -> str:
     column, key = _parts(element, compiler, **kw)
     text = f"(CAST({column} AS json) ->> {key})"
     return f"CAST({text} AS date)" if isinstance(element.type, Date) else text
+
+
+def search_match(session: Session, query: Query):
+    """A subquery of ``(claim_id, score)`` for the documents matching ``query``; a higher score is
+    more relevant. The query is checked (ledger.domain.search), so neither syntax can fail on it."""
+    if _is_postgresql(session):
+        return text(
+            "SELECT claim_id, ts_rank(to_tsvector('english', document), q) AS score "
+            "FROM search_documents, to_tsquery('english', :q) AS q WHERE to_tsvector('english', document) @@ q"
+        ).bindparams(q=tsquery(query)).columns(claim_id=Integer, score=Float).subquery("hits")
+    return text(
+        "SELECT rowid AS claim_id, -bm25(search_fts) AS score FROM search_fts WHERE search_fts MATCH :q"
+    ).bindparams(q=fts5_query(query)).columns(claim_id=Integer, score=Float).subquery("hits")
