@@ -202,3 +202,37 @@ def test_a_few_stated_numbers_among_hedged_claims_keep_the_hit_rate_headline(cli
     assert (mostly["group"], mostly["skill"]["n"]) == ("hit_rate", 1)  # 1 of 4: still a hit-rate speaker
     assert (half["group"], half["skill"]["n"]) == ("brier", 2)  # 2 of 4: half, a forecaster of probabilities
     assert half["skill"]["brier"] == pytest.approx(0.3 ** 2)
+
+
+def test_the_shrunk_rate_counts_an_events_claims_at_their_effective_size(cli):
+    """With a prior to shrink toward (four speakers), a record of ten updates on two events is
+    shrunk as the few units it is worth, not as ten independent claims; scipy gives the quantiles."""
+    from scipy.stats import beta as beta_dist
+
+    records = {"Ann Alone": [1, 0, 1, 1, 0, 1], "Bo Alone": [0, 0, 1, 0, 1], "Cy Alone": [1, 1, 1, 0, 1, 1, 0]}
+    for name, ys in records.items():
+        speaker(cli, name)
+        for y in ys:
+            resolve(cli, add(cli, name, "2020-01-01", "2020-12-31"), *(("true", "2020-06-01") if y else ("false",)))
+    speaker(cli, "Updating Uma")
+    outcomes = {"Race A": [1] * 5, "Race B": [0] * 5}  # each race told five times over
+    credits, events = [], []
+    for event, ys in outcomes.items():
+        for i, y in enumerate(ys):
+            claim = cli("add", f"{event} update {i}", "--speaker", "Updating Uma", "--said", f"2020-03-{i + 1:02d}",
+                        "--deadline", "2020-12-31", "--event", event, "--json").json["id"]
+            resolve(cli, claim, *(("true", "2020-06-01") if y else ("false",)))
+            credits.append(y)
+            events.append(event)
+    data = cli("report", "--as-of", AS_OF, "--format", "json").json
+    prior = data["prior"]
+    assert prior["method"] != "none"
+    uma = next(s for s in data["speakers"] if s["speaker"] == "Updating Uma")
+    units, effective = clustered_reference(credits, events)
+    assert (uma["units"], uma["effective_scored"]) == (2, pytest.approx(effective)) and effective < 10
+    k = sum(credits) / len(credits) * effective
+    a, b = prior["alpha"] + k, prior["beta"] + effective - k
+    assert uma["shrunk_hit_rate"] == pytest.approx(a / (a + b), abs=1e-12)
+    assert uma["shrunk_hit_rate_ci"] == pytest.approx([beta_dist.ppf(0.025, a, b), beta_dist.ppf(0.975, a, b)], abs=1e-9)
+    ann = next(s for s in data["speakers"] if s["speaker"] == "Ann Alone")  # no events: as before
+    assert ann["shrunk_hit_rate"] == pytest.approx((4 + prior["alpha"]) / (6 + prior["alpha"] + prior["beta"]), abs=1e-12)

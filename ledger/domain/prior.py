@@ -84,7 +84,7 @@ def check_counts(k: float, n: float) -> None:
         raise InvalidInput(f"need 0 <= k <= n, got k={k}, n={n}")
 
 
-def shrunk_rate(k: float, n: int, prior: BetaPrior | Beta) -> float | None:
+def shrunk_rate(k: float, n: float, prior: BetaPrior | Beta) -> float | None:
     """Posterior mean hit rate: the record pulled toward the prior by the prior's strength.
     None with nothing scored and no prior to fall back on."""
     check_counts(k, n)
@@ -92,7 +92,7 @@ def shrunk_rate(k: float, n: int, prior: BetaPrior | Beta) -> float | None:
     return (k + prior.alpha) / total if total else None
 
 
-def posterior(k: float, n: int, prior: BetaPrior | Beta) -> Beta:
+def posterior(k: float, n: float, prior: BetaPrior | Beta) -> Beta:
     """Beta posterior of the hit rate after k hits in n; pass it to ``beta_interval``."""
     check_counts(k, n)
     return Beta(prior.alpha + k, prior.beta + n - k)

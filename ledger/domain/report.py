@@ -436,14 +436,19 @@ class Shrunk(TypedDict):
     shrunk_hit_rate_ci: list[float] | None
 
 
-def shrunk(k: float, n: int, prior: Prior) -> Shrunk:
+def shrunk(k: float, n: int, prior: Prior, worth: scoring.Units | None = None) -> Shrunk:
     """The record pulled toward the prior, and its 95 % posterior interval (Beta quantiles). With
-    no prior (method ``none``) the rate is the raw rate and there is no posterior to state."""
+    no prior (method ``none``) the rate is the raw rate and there is no posterior to state. Claims
+    that share an event count at their effective sample size (``worth``): ten updates of one
+    forecast are not ten claims' worth of evidence."""
     p = prior.beta_prior
     if not p.shrinks:
         return {"shrunk_hit_rate": k / n if n else None, "shrunk_hit_rate_ci": None}
-    a, b = eb.posterior(k, n, p)
-    return {"shrunk_hit_rate": eb.shrunk_rate(k, n, p), "shrunk_hit_rate_ci": list(_posterior_interval(a, b))}
+    size: float = n
+    if worth is not None and n and worth.effective != n:
+        k, size = k / n * worth.effective, worth.effective
+    a, b = eb.posterior(k, size, p)
+    return {"shrunk_hit_rate": eb.shrunk_rate(k, size, p), "shrunk_hit_rate_ci": list(_posterior_interval(a, b))}
 
 
 @lru_cache(maxsize=4096)
@@ -514,8 +519,8 @@ def speaker_report(
         "claims": counts.claims, "open": s[OPEN], "overdue": s[OVERDUE], "disputed": s[DISPUTED],
         "resolved": counts.resolved, "ambiguous": s[AMBIGUOUS], "awaiting_deadline": s[AWAITING],
         "scored": n,
-        "hits": _whole(k), **rate_figures(k, n, units(counts, credit, events)),
-        **shrunk(k, n, prior),
+        "hits": _whole(k), **rate_figures(k, n, worth := units(counts, credit, events)),
+        **shrunk(k, n, prior, worth),
         "brier": scores["brier"], "brier_n": scores["brier_n"], "log_score": scores["log_score"],
         "skill": scores["skill"],
         "forecasts": scores["forecasts"], "calibration": scores["calibration"],
@@ -687,8 +692,8 @@ def leaderboard_row(
         "speaker": speaker, "speaker_id": speaker_id, "group": headline,
         "headline": headline, "headline_reason": HEADLINES[headline],
         "claims": counts.claims, "resolved": counts.resolved, "scored": n,
-        "hits": _whole(k), **rate_figures(k, n, units(counts, credit, events)),
-        **shrunk(k, n, prior),
+        "hits": _whole(k), **rate_figures(k, n, worth := units(counts, credit, events)),
+        **shrunk(k, n, prior, worth),
         "brier": scores["brier"], "brier_n": scores["brier_n"], "skill": scores["skill"], "rank": 0, "tied": False,
     }
 
