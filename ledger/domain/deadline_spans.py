@@ -22,7 +22,7 @@ __all__ = ["DeadlineSpan", "find_deadlines"]
 # Words that only link or signal: a span made of these alone names no time.
 _FUNCTION = frozenset(
     "the of a an and or to from in by at on within during over before after until till through up "
-    "any no not than later prior ahead less under more most latest sooner earlier if for sure hopefully "
+    "any between course no not than later prior ahead less under more most latest sooner earlier if for sure hopefully "
     "probably definitely certainly surely maybe perhaps possibly likely about around approximately "
     "approx roughly circa ca some sometime point stage just nearly almost somewhere give take i we "
     "think believe expect expected hope im am confident d say would guess this next last current "

@@ -226,6 +226,7 @@ _SIGNALS = {
                      "until", "up until", "till", "through", "at the latest by"], "by"),
     **dict.fromkeys(["before", "prior to", "ahead of"], "before"),
     **dict.fromkeys(["in", "within", "during", "over", "at", "on", "in less than", "less than",
+                     "in the course of", "over the course of", "during the course of",
                      "in under", "under", "up to", "no more than", "at most"], "in"),
 }
 # Words that soften a deadline without moving it.
@@ -587,6 +588,10 @@ def normalise(expression: str, said: date) -> Deadline:
     signal, body = _split_signal(text)
     try:
         body = _numbers(body)
+        if between := re.fullmatch(r"between\s+(.+?)\s+and\s+(.+)", body):  # "between 2030 and 2031": the later
+            if (later := _later(expression, said, signal, (between[1], between[2]))) is not None:
+                return later
+            raise _unreadable(expression)
         reading = _read(body, said)
         for pair in _alternatives(body, outer is not None) if reading is None else ():
             if (later := _later(expression, said, signal, pair)) is not None:

@@ -95,7 +95,7 @@ if __name__ == "__main__":
     import sys
 
     for model in [None, *sys.argv[1:]]:
-        for folder in (HERE, HERE / "held_out", HERE / "held_out_2", HERE / "held_out_3"):
+        for folder in (HERE, HERE / "held_out", HERE / "held_out_2", HERE / "held_out_3", HERE / "held_out_4"):
             s = score(runner(model), folder)
             print(s.line(f"{model or 'rules'}, {folder.name}"))
             print("missed:", *s.misses, sep="\n  ")

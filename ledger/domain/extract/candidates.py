@@ -27,7 +27,7 @@ _FUTURE = re.compile(
     r"on\s+course\s+to|set\s+to|poised\s+to|due\s+to|likely\s+to|promised?|promises|pledged?|vows?|vowed|"
     r"targets?|targeting|hopes?\s+to|anticipates?|projects?|should|could|might|may|is\s+to|are\s+to|"
     r"guarantee[sd]?|commit(?:ted|s)?\s+to|can|predicting|expecting|anticipating|possibility|chances?|odds|"
-    r"probably|confident|goal|target|aim|plan|proposal|ambition|objective|intention)\b",
+    r"probably|confident|goal|target|aim|plan|proposal|ambition|objective|intention|expected)\b",
     re.IGNORECASE,
 )
 # After a saying verb, the said: "that", a time, a medium ("in a statement").
@@ -49,6 +49,8 @@ _NEGATED_SAY = re.compile(r"\b(?:did\s+not|didn[’']t|declined\s+to|refused\s+t
 _SAID_IN = re.compile(r"^(?:in|back\s+in)\s+(?P<a>\d{4})\b|\bin\s+(?:a|an|his|her|its|their)\s+(?P<b>\d{4})\s+"
                       r"(?:interview|speech|statement|letter|post|tweet|call|conference|address|memo|book)|"
                       r"\b(?:said|told|wrote|promised|predicted)\s+in\s+(?P<c>\d{4})\b", re.IGNORECASE)
+# "said in January that...", "told investors last month": when it was said, not a deadline.
+_SAID_THEN = re.compile(r"\b(?:said|says|told|wrote|announced|stated|added|predicted|forecast)\s+(?:[a-z]+\s+)?$")
 _AT_THE_TIME = re.compile(r"\b(?:at\s+the\s+time|back\s+then|that\s+year)\b", re.IGNORECASE)
 # A dateline opens wire copy: "DETROIT, Jan 31 (Reuters) -", "WASHINGTON —".
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w.]*\.?(?:\s+[A-Z][\w.]*)*)?(?:,?\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
@@ -139,7 +141,7 @@ def _attribution_after(text: str, end: int, limit: int, people: People) -> _Attr
 
 def _attribution_before(text: str, start: int, end: int, people: People) -> _Attribution | None:
     """'Musk said: "...', 'Musk stated that Tesla is likely to achieve "...' (the last one)."""
-    before = re.compile(rf"(?<![\w’'])(?:{WHO}{APPOSITIVE}\s+(?:{_USED_TO})?{SAY}|according\s+to\s+(?:(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}?(?:statement|report|note|post|letter|filing|"
+    before = re.compile(rf"(?<![\w’'])(?<!\bby\s)(?:{WHO}{APPOSITIVE}(?:,\s+(?:which|who))?,?\s+(?:{_USED_TO})?{SAY}|according\s+to\s+(?:(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}?(?:statement|report|note|post|letter|filing|"
                         rf"interview|spokesman|spokeswoman|spokesperson)\s+(?:from|by|of|with)\s+)?(?P<who2>{NAME}))")
     found = None
     reporting = None  # the last attribution by a saying verb: "X said, adding that Shell expected..."
@@ -210,6 +212,7 @@ def _claim_text(clause: str) -> str:
     text = _TAIL.sub("", text)
     text = _INTRO.sub("", text.strip())
     text = re.sub(r"^(?:that|:)\s+", "", text.strip(" ,;:"))
+    text = re.sub(r"^(?:[\w’']+\s+){1,5}?that\s+(?=\S)", "", text)  # "investors last month that the company..."
     text = " ".join(text.split()).strip(" ,;:.")
     return text[:1].upper() + text[1:]
 
@@ -254,6 +257,7 @@ def extract(
         spans: list[DeadlineSpan | None] = [
             span for span in find_deadlines(sentence, said)
             if (not skip or span.start >= skip.end()) and not (given and span.start <= given.start() < span.end)
+            and not _SAID_THEN.search(sentence, 0, span.start)
         ]
         for span in spans or [None]:
             candidate = _candidate(text, (s_start, s_end), span, said, quotes, quote_speakers, label, people,

@@ -99,6 +99,7 @@ class Speaker:
 class Mention:
     start: int
     name: str
+    aside: bool = False  # "research at Standard Chartered": named, but not who "he" will be
 
 
 def strip_titles(run: str) -> str:
@@ -143,10 +144,9 @@ class People:
             runs = [(m.start(), self._name_in(m[0], m.start())) for m in re.finditer(NAME, self.text)]
         mentions = []
         for start, name in runs:
-            if _AFTER_PREPOSITION.search(self.text, max(0, start - 6), start):
-                continue  # "research at Standard Chartered": a place or a firm, not who "he" is
+            aside = bool(_AFTER_PREPOSITION.search(self.text, max(0, start - 6), start))
             if name and (_is_person(name) or name_key(name) in self.known or name_key(name) in self.overrides):
-                mentions.append(Mention(start, self.full_name(name, start)))
+                mentions.append(Mention(start, self.full_name(name, start), aside))
         return mentions
 
     def _speaking(self) -> set[str]:
@@ -183,7 +183,7 @@ class People:
         return name
 
     def last_person(self, position: int) -> str | None:
-        before = [m for m in self.mentions if m.start < position]
+        before = [m for m in self.mentions if m.start < position and not m.aside]
         speaking = [m for m in before if m.name in self.speaking]
         if speaking:
             return speaking[-1].name
