@@ -23,7 +23,8 @@ from ledger.escape import json_text, styled, terminal
 class App:
     """What every command needs, opened on first use: config, ledger, output settings."""
 
-    def __init__(self, db: str | None, config_path: str | None, debug: bool, env: Environment):
+    def __init__(self, db: str | None, config_path: str | None, debug: bool, env: Environment, pager: bool = True):
+        self.pager = pager
         self.db_option = db
         self.config_path = config_path
         self.debug = debug
@@ -72,6 +73,24 @@ class App:
         report), written as it is: escaping it again for the terminal would corrupt it."""
         click.echo(document, nl=False, file=self.env.stdout, color=self.color)
 
+    def page(self, text: str) -> None:
+        """Output longer than the terminal goes through $PAGER (default ``less``), as git does; not
+        when stdout is not a terminal, with --no-pager, or with PAGER set empty."""
+        text = terminal(text)
+        command = self.env.environ.get("PAGER", "less")
+        if not (self.pager and self.env.stdout_isatty and command.strip()) or text.count("\n") + 1 < self.env.height:
+            return click.echo(text, file=self.env.stdout, color=self.color)
+        import os
+        import subprocess
+
+        # less shows colour (-R), quits when it all fits (-F) and leaves it on the screen (-X),
+        # unless the user's LESS says otherwise.
+        environ = {**os.environ, **self.env.environ, "LESS": self.env.environ.get("LESS", "FRX")}
+        try:
+            subprocess.run(command, shell=True, input=text + "\n", text=True, env=environ, check=False)
+        except OSError:  # no such pager: the output still reaches the user
+            click.echo(text, file=self.env.stdout, color=self.color)
+
     def note(self, text: str) -> None:
         """Narration and hints go to stderr, so stdout stays clean for pipes."""
         click.echo(terminal(text), file=self.env.stderr, color=False)
@@ -94,13 +113,14 @@ def pass_app(command):
 @click.option("--db", metavar="URL", help="Ledger: a file path or SQLAlchemy URL [env CLAIMS_DB; default: the per-user SQLite file].")
 @click.option("--config", "config_path", metavar="PATH", type=PathType(dir_okay=False), help="Config file [default: $XDG_CONFIG_HOME/claims/config.toml].")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.option("--no-pager", "no_pager", is_flag=True, help="Never page long output (it is paged only on a terminal, through $PAGER).")
 @click.version_option(__version__, "--version", prog_name="claims")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, config_path: str | None, debug: bool) -> None:
+def cli(ctx: click.Context, db: str | None, config_path: str | None, debug: bool, no_pager: bool) -> None:
     """Track dated predictions by public figures, flag lapsed deadlines, record outcomes, and
     report who gets it right."""
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()  # given by run()
-    ctx.obj = App(db, config_path, debug, env)
+    ctx.obj = App(db, config_path, debug, env, pager=not no_pager)
     ctx.call_on_close(ctx.obj.close)
 
 

@@ -84,7 +84,7 @@ def list_(app: App, speaker, tag, status, outcome, said_since, said_until, deadl
          v["outcome"] or "", ",".join(v["tags"]))
         for v in views
     ]
-    app.echo(table(["ID", "SAID", "SPEAKER", "CLAIM", "DEADLINE", "STATUS", "OUTCOME", "TAGS"], rows, color=app.color, max_width=50))
+    app.page(table(["ID", "SAID", "SPEAKER", "CLAIM", "DEADLINE", "STATUS", "OUTCOME", "TAGS"], rows, color=app.color, max_width=50))
 
 
 @cli.command()
@@ -237,7 +237,7 @@ def search(app: App, query: str, speaker, status, tag, limit, everything, as_jso
         return app.json(view)
     if not view["claims"]:
         return app.note("No claims match.")
-    app.emit(results(view, color=app.color) + "\n")
+    app.page(results(view, color=app.color))
 
 
 @cli.command()

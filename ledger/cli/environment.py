@@ -1,5 +1,5 @@
-"""What a command takes from the world besides its arguments: streams, whether they are terminals,
-environment variables and today's date. The CLI reads them only from here, so a test can run a
+"""What a command takes from the world besides its arguments: streams, whether they are terminals
+(and how tall), environment variables (PAGER among them) and today's date. The CLI reads them only from here, so a test can run a
 command in-process on a fake terminal, with NO_COLOR set, or on a fixed day."""
 
 from __future__ import annotations
@@ -32,6 +32,15 @@ class Environment:
     stdin_isatty: bool | None = None  # None: ask the stream
     stdout_isatty: bool | None = None
     stderr_isatty: bool | None = None
+    lines: int | None = None  # the terminal's height; None: ask the OS
+
+    @property
+    def height(self) -> int:
+        if self.lines is not None:
+            return self.lines
+        import shutil
+
+        return shutil.get_terminal_size().lines
 
     def __post_init__(self) -> None:
         for name in ("stdin", "stdout", "stderr"):
