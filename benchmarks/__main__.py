@@ -29,10 +29,11 @@ from pathlib import Path
 
 from benchmarks import baselines, extract, synthetic
 
-TARGETS = {"import": 5.0, "due": 2.0, "due growth": 1.5, "report": 3.0, "start-up": 1.5}
+TARGETS = {"import": 5.0, "due": 2.0, "due growth": 1.5, "report": 3.0, "start-up": 1.5, "search": 3.0, "change": 2.0}
 MEMORY_MB = 300
-RUNS = {"import": 3, "due": 7, "report": 5, "start-up": 10}
-QUICK = {"import": 1, "due": 3, "report": 2, "start-up": 3}
+RUNS = {"import": 3, "due": 7, "report": 5, "start-up": 10, "change": 7}
+QUICK = {"import": 1, "due": 3, "report": 2, "start-up": 3, "change": 1}
+SEARCHED = "fusion"  # one subject of eighteen in the synthetic claims (benchmarks/synthetic.py)
 
 
 @dataclass
@@ -242,7 +243,42 @@ def bench(backend: str, count: int, csv_file: Path, ledgers: Ledgers, runs: dict
     _, peak = timed_process([*claims, "--db", main_url, "report", "--format", "json"])
     rows.append(Row(backend, count, "peak memory of claims report --format json", peak, None, MEMORY_MB, unit="MB"))
     log(f"  report peak memory: {peak:.0f} MB")
+    rows += _changes(backend, count, main_url, runs, log)
     return rows, main_url
+
+
+def _changes(backend: str, count: int, url: str, runs: dict, log) -> list[Row]:
+    """claims search against the same full-text query by hand (checked to rank the same claims),
+    and claims edit and withdraw against claims add, each run on a claim of its own."""
+    rows = []
+    m, b, m_out, b_ids = paired(
+        runs["due"], lambda: in_process(["--db", url, "search", SEARCHED, "--limit", "20", "--all", "--json"]),
+        lambda: baselines.search(url, SEARCHED),
+    )
+    ids = [c["id"] for c in json.loads(m_out)["claims"]]
+    check = "" if set(ids) == set(b_ids) else f"finds other claims than the SQL ({len(ids)}, the SQL {len(b_ids)})"
+    rows.append(Row(backend, count, f"claims search {SEARCHED} --limit 20", m, b, TARGETS["search"], check=check))
+    log(f"  search: {m * 1000:.1f} ms, SQL {b * 1000:.1f} ms {check}")
+
+    first = json.loads(in_process(["--db", url, "list", "--limit", str(2 * runs["change"]), "--json"])[1])
+    speaker, targets = first[0]["speaker"], iter(c["id"] for c in first)
+    added = iter(range(10**6))
+
+    def add():
+        n = next(added)
+        return in_process(["--db", url, "add", f"Benchmark claim {n}", "--speaker", speaker, "--said", "2020-01-01",
+                           "--deadline", "2030-12-31", "--logged-by", "benchmark"])
+
+    for what, change in (
+        ("claims edit", lambda: in_process(["--db", url, "edit", str(next(targets)), "--text", f"Edited {next(added)}",
+                                           "--reason", "benchmark", "--by", "benchmark"])),
+        ("claims withdraw", lambda: in_process(["--db", url, "withdraw", str(next(targets)), "--reason", "benchmark",
+                                               "--by", "benchmark"])),
+    ):
+        m, b, _, _ = paired(runs["change"], change, add)
+        rows.append(Row(backend, count, f"{what} (against claims add)", m, b, TARGETS["change"]))
+        log(f"  {what}: {m * 1000:.1f} ms, add {b * 1000:.1f} ms")
+    return rows
 
 
 def machine(postgres: str) -> list[tuple[str, str]]:

@@ -125,3 +125,27 @@ def hit_rates(url: str, today: date) -> dict[int, float]:
     rates = {speaker: hits / scored for speaker, hits, scored in rows}
     json.dumps(rates)  # a hand-written report prints its figures too
     return rates
+
+
+def search(url: str, word: str, limit: int = 20) -> tuple[float, list[int]]:
+    """The full-text query `claims search WORD --limit N` makes, written by hand against the index
+    (FTS5 with BM25; PostgreSQL's GIN-indexed English tsvector with ts_rank): (seconds, claim ids)."""
+    sqlite = make_url(url).get_backend_name() == "sqlite"
+    conn = connect(url)
+    try:
+        start = time.perf_counter()
+        if sqlite:
+            rows = conn.execute(
+                "SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY bm25(search_fts), rowid LIMIT ?",
+                (f'"{word}"', limit),
+            ).fetchall()
+        else:
+            rows = conn.execute(
+                "SELECT claim_id FROM search_documents, to_tsquery('english', %s) q "
+                "WHERE to_tsvector('english', document) @@ q "
+                "ORDER BY ts_rank(to_tsvector('english', document), q) DESC, claim_id LIMIT %s",
+                (word, limit),
+            ).fetchall()
+        return time.perf_counter() - start, [r[0] for r in rows]
+    finally:
+        conn.close()
