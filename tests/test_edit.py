@@ -228,3 +228,42 @@ def test_a_change_made_behind_the_tools_back_is_named_by_verify(claims, db_url, 
     ledger.dispose()
     result = claims("verify")
     assert result.status == 5 and names in result.err, result.err
+
+
+def _journal_as_before_withdrawals(db_url) -> None:
+    """Rewrite the chain as the release between events and withdrawals wrote it: claim snapshots
+    with an event but no withdrawn_at."""
+    import json
+    from datetime import datetime, timezone
+
+    from ledger.domain.chain import canonical_json, entry_hash
+
+    ledger = open_ledger(db_url)
+    with ledger.engine.begin() as conn:
+        entries = conn.execute(text("SELECT seq, at, actor, action, entity, entity_id, payload FROM journal ORDER BY seq")).all()
+        prev = "0" * 64
+        for e in entries:
+            payload = json.loads(e.payload)
+            if e.entity == "claim":
+                assert payload.pop("withdrawn_at") is None and "event" in payload
+            payload = canonical_json(payload)
+            at = e.at if isinstance(e.at, str) else e.at.isoformat()
+            at = datetime.fromisoformat(at).replace(tzinfo=timezone.utc).isoformat()
+            digest = entry_hash(prev_hash=prev, seq=e.seq, at=at, actor=e.actor, action=e.action,
+                                entity=e.entity, entity_id=e.entity_id, payload=payload)
+            conn.execute(text("UPDATE journal SET payload = :p, prev_hash = :prev, hash = :h WHERE seq = :s"),
+                         {"p": payload, "prev": prev, "h": digest, "s": e.seq})
+            prev = digest
+    ledger.dispose()
+
+
+def test_a_claim_journaled_before_withdrawals_verifies_until_withdrawn_behind_its_back(claims, db_url):
+    cid = add(claims, "Kemp wins", "2022-11-08", "2022-09-18", "--event", "2022 Georgia governor")
+    _journal_as_before_withdrawals(db_url)
+    assert claims("verify").status == 0  # an event then and now, no withdrawal then or now: intact
+    ledger = open_ledger(db_url)
+    with ledger.write() as s:
+        s.execute(text("UPDATE claims SET withdrawn_at = '2024-01-01 00:00:00' WHERE id = :id"), {"id": cid})
+    ledger.dispose()
+    result = claims("verify")
+    assert result.status == 5 and f"claim #{cid} differs" in result.err and "withdrawn_at" in result.err, result.err
