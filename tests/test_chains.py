@@ -137,3 +137,62 @@ def test_verify_sees_a_link_change_or_a_slug_edited_behind_the_tools_back(cli, l
     assert result.status == 5 and result.err.count("\n") == 1
     for words in mentions:
         assert words in result.err, result.err
+
+
+# --- import and export ---------------------------------------------------------------------------
+
+
+def test_restatements_survive_an_export_into_an_empty_ledger_and_back(cli, fsd, tmp_path, request):
+    first = tmp_path / "first.csv"
+    assert cli("export", "--out", first).status == 0
+    header = first.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header[-2:] == ["restates_said", "restates_text"]
+    other = request.getfixturevalue("empty_ledger_cli")
+    imported = other("import", first, "--json")
+    assert imported.status == 0, imported.err
+    assert imported.json["restatements_linked"] == 2
+    again = tmp_path / "again.csv"
+    assert other("export", "--out", again).status == 0
+    assert again.read_bytes() == first.read_bytes()
+    assert [c["said"] for c in other("chain", 3, "--json").json["claims"]] == ["2016-10-19", "2019-04-22", "2020-07-09"]
+    assert other("verify").status == 0
+
+
+@pytest.fixture
+def empty_ledger_cli(backend, tmp_path, request, capsys):
+    """A second, empty ledger on the same backend, to import into."""
+    from conftest import _database, _invoker
+
+    (tmp_path / "other").mkdir()
+    urls = _database(backend, tmp_path / "other", request, migrated=True)
+    url = next(urls)
+    yield _invoker(url, capsys)
+    next(urls, None)
+
+
+HEADER = "speaker,text,said,deadline,restates_said,restates_text\n"
+
+
+@pytest.mark.parametrize("rows, words", [
+    ("Ann,B,2020-01-01,2021-01-01,2019-01-01,Nothing like it\n", "has no claim said 2019-01-01"),
+    ("Ann,B,2020-01-01,2021-01-01,2020-01-02,A\nAnn,A,2020-01-02,2021-01-01,,\n", "after this one"),
+    ("Ann,B,2020-01-01,2021-01-01,2020-01-01,A\nAnn,A,2020-01-01,2021-01-01,,\n", "comes later in the file"),
+    ("Ann,B,2020-01-01,2021-01-01,2019-01-01,\n", "give both or neither"),
+    ("Ann,A,2019-01-01,2020-01-01,,\nBob,B,2020-01-01,2021-01-01,2019-01-01,A\n", "Bob has no claim said 2019-01-01"),
+])
+def test_an_import_naming_a_restated_claim_that_is_not_there_is_refused_whole(cli, tmp_path, rows, words):
+    path = tmp_path / "in.csv"
+    path.write_text(HEADER + rows, encoding="utf-8")
+    result = cli("import", path)
+    assert result.status == 2 and words in result.err, result.err
+    assert cli("list", "--json").json == []
+
+
+def test_an_import_links_to_a_claim_already_in_the_ledger(cli, fsd, tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text(HEADER + "Elon Musk,Level 5 next year,2021-01-01,2022-12-31,2020-07-09,Level 5 this year\n", encoding="utf-8")
+    result = cli("import", path, "--json")
+    assert result.status == 0, result.err
+    assert result.json["restatements_linked"] == 1
+    view = cli("chain", fsd["a"], "--json").json
+    assert [c["said"] for c in view["claims"]][-1] == "2021-01-01" and view["restatements"] == 3

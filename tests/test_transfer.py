@@ -77,7 +77,7 @@ def test_import_a_spreadsheet_then_again_adds_nothing(cli, db_url, tmp_path):
     assert first.status == 0, first.err
     assert first.json == {
         "rows": 3, "claims_added": 3, "claims_present": 0, "speakers_created": 2, "sources_created": 0,
-        "resolutions": 2, "skipped": [], "dry_run": False,
+        "resolutions": 2, "skipped": [], "dry_run": False, "restatements_linked": 0,
     }
     claims = cli("list", "--json").json
     assert [(c["speaker"], c["deadline"], c["status"], c["tags"]) for c in claims] == [
@@ -265,7 +265,9 @@ def test_a_wrong_csv_header_is_one_error_on_line_1(cli, db_url, tmp_path, header
     file = write(tmp_path / "h.csv", f"{header}\nElon Musk,x,2023-01-01,2024-01-01\n")
     result = cli("import", file)
     assert result.status == ExitStatus.USAGE
-    assert _reported(result.err, file) == [(1, f"wrong header: {problem}; the columns are {HEADER.replace(',', ', ')} (see docs/import-export.md)")]
+    from ledger.services.transfer.rows import COLUMNS
+
+    assert _reported(result.err, file) == [(1, f"wrong header: {problem}; the columns are {', '.join(COLUMNS)} (see docs/import-export.md)")]
     assert count_claims(db_url) == 0
 
 

@@ -77,6 +77,13 @@ def check_new_restatement(speaker_id: int, said: date, earlier: Linkable) -> Non
                            "a claim restates an earlier one")
 
 
+def check_restated_said(said: date, restated_said: date) -> None:
+    """An imported row's restated claim (named by its date said and text) was said no later."""
+    if restated_said > said:
+        raise InvalidInput(f"restates_said: the restated claim was said {restated_said}, after this one ({said}); "
+                           "a claim restates an earlier one")
+
+
 # --- chains ------------------------------------------------------------------------------------
 
 

@@ -52,6 +52,7 @@ class ImportReport:
     speakers: int = 0
     sources: int = 0
     resolutions: int = 0
+    links: int = 0  # restatements linked
     errors: list[RowError] = field(default_factory=list)  # skipped rows, with skip_invalid
     dry_run: bool = False
 
@@ -60,7 +61,7 @@ class ImportReport:
             "rows": self.rows, "claims_added": self.added, "claims_present": self.present,
             "speakers_created": self.speakers, "sources_created": self.sources,
             "resolutions": self.resolutions, "skipped": [e._asdict() for e in self.errors],
-            "dry_run": self.dry_run,
+            "dry_run": self.dry_run, "restatements_linked": self.links,
         }
 
 
@@ -120,6 +121,8 @@ def import_claims(
     report = ImportReport(dry_run=dry_run)
     with tempfile.TemporaryFile(prefix="claims-import-") as spool:
         errors = _check_file(path, fmt, horizon, spool, report, progress, actor, speakers, today)
+        links, unlinked = _restatements(ledger, spool)
+        errors = sorted(errors + unlinked)
         if errors and not skip_invalid:
             name = Path(path).name
             raise BadRows(
@@ -141,7 +144,73 @@ def import_claims(
             written += len(batch)
             if progress:
                 progress("importing", written, report.rows - len(errors))
+        if links:
+            with ledger.write() as session:
+                report.links = _link(session, links, actor)
     return report
+
+
+def _restatements(ledger: Ledger, spool) -> tuple[list[tuple], list[RowError]]:
+    """The links the checked rows ask for, as (row's key, restated key), each key (speaker key,
+    said, text fingerprint); and a RowError for each naming a claim that is neither earlier in the
+    file nor in the ledger (a claim restated the same day must come first, so links never loop)."""
+    spool.seek(0)
+    seen: dict[tuple, int] = {}
+    asked: list[tuple[Checked, tuple]] = []
+    while True:
+        try:
+            batch = pickle.load(spool)
+        except EOFError:
+            break
+        for row in batch:
+            seen.setdefault((row.speaker_key, row.said, row.text_sha256), row.line)
+            if row.restates is not None:
+                asked.append((row, (row.speaker_key, *row.restates)))
+    spool.seek(0)
+    links, errors, missing = [], [], []
+    for row, restated in asked:
+        line = seen.get(restated)
+        if line is not None and (restated[1] < row.said or line < row.line):
+            links.append(((row.speaker_key, row.said, row.text_sha256), restated))
+        elif line is not None:
+            errors.append(RowError(row.line, f"restates_said: the claim it restates (line {line}) is said the same day "
+                                             "and comes later in the file; put it first"))
+        else:
+            missing.append((row, restated))
+    if missing:
+        with ledger.read() as session:
+            for row, restated in missing:
+                if _claim_id(session, restated) is None:
+                    errors.append(RowError(row.line, f"restates_text: {row.speaker} has no claim said {restated[1]} with "
+                                                     "that text, in the file or the ledger"))
+                else:
+                    links.append(((row.speaker_key, row.said, row.text_sha256), restated))
+    return links, errors
+
+
+def _claim_id(session: Session, key: tuple) -> int | None:
+    speaker_key, said, sha = key
+    speaker = session.scalar(select(Speaker.id).where(Speaker.name_key == speaker_key))
+    if speaker is None:
+        speaker = session.scalar(select(SpeakerAlias.speaker_id).where(SpeakerAlias.alias_key == speaker_key))
+    if speaker is None:
+        return None
+    return session.scalar(select(Claim.id).where(Claim.speaker_id == speaker, Claim.said == said, Claim.text_sha256 == sha))
+
+
+def _link(session: Session, links: list[tuple], actor: str) -> int:
+    """Set each imported claim's restated claim, journaled as `claims link` journals the claim; a
+    claim that already restates one keeps it. Returns how many were linked."""
+    changed = []
+    for key, restated in links:
+        claim = session.get(Claim, _claim_id(session, key))
+        earlier = _claim_id(session, restated)
+        if claim is None or earlier is None or claim.restates_id is not None:
+            continue
+        claim.restates_id = earlier
+        changed.append(("claim.linked", "claim", claim))
+    journal.record_many(session, actor=actor, changes=changed)
+    return len(changed)
 
 
 def _write_batch(ledger: Ledger, batch: list[Checked], actor: str, today: date, report: ImportReport) -> None:

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, NamedTuple
 
-from ledger.domain.claims import check_claim, check_source
+from ledger.domain.claims import check_claim, check_source, text_fingerprint
+from ledger.domain.restatements import check_restated_said
 from ledger.domain.dates import parse_date
 from ledger.domain.names import Lookalikes
 from ledger.domain.review import check_resolution
@@ -34,6 +35,7 @@ class Checked(NamedTuple):
     tags: tuple[str, ...]
     source: tuple | None  # (url, title, publisher, published)
     resolution: tuple | None  # (outcome, occurred, reviewer, evidence, note)
+    restates: tuple | None = None  # the restated claim of the same speaker: (said, text_sha256)
 
 
 def _text(record: dict, key: str) -> str | None:
@@ -121,7 +123,20 @@ def check_row(
         tags=claim.tags,
         source=(source.url, source.title, source.publisher, source.published) if source else None,
         resolution=_check_resolution(record, claim.said, actor, today, field_),
+        restates=_check_restates(record, claim.said, field_),
     )
+
+
+def _check_restates(record: dict, said: date, field_) -> tuple | None:
+    """``restates_said`` and ``restates_text`` name the claim this one restates by its natural key
+    (with the row's speaker): the key an export into an empty ledger and a re-import keep."""
+    restated_said, text = _date(record, "restates_said"), _text(record, "restates_text")
+    if restated_said is None and text is None:
+        return None
+    if restated_said is None or text is None:
+        raise InvalidInput("restates_said and restates_text name the restated claim together; give both or neither")
+    field_("restates_said", lambda: check_restated_said(said, restated_said))
+    return (restated_said, text_fingerprint(" ".join(text.split())))
 
 
 def _check_resolution(record: dict, said: date, actor: str, today: date, field_) -> tuple | None:

@@ -26,14 +26,16 @@ def _iso(value: date | None) -> str | None:
 
 def _export_rows(session: Session, speaker: str | None, withdrawn: bool = False) -> Iterator[dict[str, Any]]:
     c = Claim.__table__.c
+    restated = Claim.__table__.alias("restated")
     query = (
         select(
             c.id, Speaker.name, c.text, c.quote, c.said, c.deadline, c.deadline_text, c.deadline_assumed,
             c.probability, c.confidence, c.event, Source.url, Source.title, Source.publisher, Source.published,
-            c.outcome, c.occurred,
+            c.outcome, c.occurred, restated.c.said.label("restates_said"), restated.c.text.label("restates_text"),
         )
         .join(Speaker, c.speaker_id == Speaker.id)
         .outerjoin(Source, c.source_id == Source.id)
+        .outerjoin(restated, c.restates_id == restated.c.id)
         .order_by(c.id)
     )
     if speaker:
@@ -70,6 +72,10 @@ def _export_rows(session: Session, speaker: str | None, withdrawn: bool = False)
                 "evidence": json.loads(evidence) if evidence else [],
                 "note": note,
                 "event": row.event,
+                # The restated claim by its natural key with the speaker's: ids do not survive a
+                # move to another ledger, the date said and the words do.
+                "restates_said": _iso(row.restates_said),
+                "restates_text": row.restates_text,
             }
 
 

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 COLUMNS = (
     "speaker", "text", "quote", "said", "deadline", "probability", "confidence", "tags",
     "source_url", "source_title", "source_publisher", "source_published",
-    "outcome", "occurred", "reviewer", "evidence", "note", "event",
+    "outcome", "occurred", "reviewer", "evidence", "note", "event", "restates_said", "restates_text",
 )
 REQUIRED = ("speaker", "text", "deadline")
 BATCH = 1000  # rows per transaction on import, and per read on export
