@@ -196,6 +196,9 @@ def test_a_withdrawn_claim_is_kept_but_left_out_until_restored(claims, db_url):
     assert _reminders(db_url, cid) == (["cancelled"], False)
     report = claims("report", "--json").json
     assert report["withdrawn"] == {"count": 1, "included": False}
+    track = claims("report", "--claims", "--json").json
+    assert track["withdrawn"] == {"count": 1, "included": False}
+    assert cid not in [row["id"] for row in track["track_record"]]
     assert "1 withdrawn claim are left out" in claims("report").out or "1 withdrawn claim" in claims("report").out
 
     shown = claims("show", cid, "--json").json

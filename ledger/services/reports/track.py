@@ -35,7 +35,7 @@ def open_track_record(ledger: Ledger, options: ReportOptions = ReportOptions()) 
         conn = session.connection()
         scope = scope_of(session, options)
         prior = fit_prior(tallies_of(conn, scope), scope.credit)
-        yield TrackRecord(header(options, prior), track_rows(conn, scope))
+        yield TrackRecord(header(options, prior, scope.withdrawn), track_rows(conn, scope))
 
 
 def track_record(ledger: Ledger, options: ReportOptions = ReportOptions()) -> dict:
