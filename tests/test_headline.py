@@ -168,7 +168,7 @@ def test_each_kind_of_speaker_gets_its_headline_with_its_reason_in_every_format(
     for fmt in ("table", "markdown", "html"):
         out = two_kinds("report", "--as-of", AS_OF, "--format", fmt, "--wide").out if fmt == "table" else \
             two_kinds("report", "--as-of", AS_OF, "--format", fmt).out
-        assert "Brier 0.175 over 4 stated probabilities" in out, fmt
+        assert "Brier score 0.175 over 4 stated probabilities, because" in out, fmt
         assert "states no probabilities" in out and "Headline" in out, fmt
         assert "Murphy" in out and "reliability 0.1750" in out and "resolution 0.1875" in out, fmt
 

@@ -400,11 +400,10 @@ def rate_figures(k: float, n: int, worth: scoring.Units) -> RateFigures:
 
 
 HEADLINES: Final = {
-    "brier": "Brier score: the speaker states probabilities (on at least half of the scored claims), so the "
-             "headline is how good they were (Brier and log score over the stated probabilities, against the "
-             "base rate and 50 %), not how often the claim came true",
-    "hit_rate": "hit rate: the speaker states no probabilities on most scored claims (hedge words at most), so the "
-                "headline is how often the claim came true, shrunk toward what is typical",
+    "brier": "the speaker states probabilities on at least half of the scored claims: how good those "
+             "probabilities are is the record, not how often the claims came true",
+    "hit_rate": "the speaker states no probabilities on most scored claims (hedge words at most): the record is "
+                "how often the claims came true, shrunk toward what is typical",
 }
 
 

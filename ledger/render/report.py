@@ -40,8 +40,9 @@ def interval(ci: list[float]) -> str:
 def rate_text(s: dict) -> str:
     if not s["scored"]:
         return "no scored claims yet"
+    units = f"{s['units']} unit{'s' if s['units'] != 1 else ''}"
     worth = "" if s["units"] == s["scored"] else (
-        f", {s['units']} units once claims on one event are counted together, worth {num(s['effective_scored'], 1)} "
+        f"; {units} once claims on one event are counted together, worth {num(s['effective_scored'], 1)} "
         "independent claims")
     return f"{pct(s['hit_rate'], 1)} ({count(s['hits'])} of {s['scored']}; 95% CI {interval(s['hit_rate_ci'])}{worth})"
 
@@ -53,8 +54,8 @@ def headline_text(s: dict) -> str:
     """The figure a speaker is judged by, and why."""
     k = s["skill"]
     if s["headline"] == "brier":
-        return f"Brier {num(k['brier'])} over {k['n']} stated probabilities ({s['headline_reason']})"
-    return f"shrunk hit rate {pct(s['shrunk_hit_rate'], 1)} ({s['headline_reason']})"
+        return f"Brier score {num(k['brier'])} over {k['n']} stated probabilities, because {s['headline_reason']}"
+    return f"hit rate {pct(s['hit_rate'], 1)}, shrunk {pct(s['shrunk_hit_rate'], 1)}, because {s['headline_reason']}"
 
 
 def skill_text(k: dict | None) -> str:
@@ -136,7 +137,7 @@ NOTES = (
     "Headline: a speaker who states probabilities (on at least half of the scored claims) is judged by the Brier score "
     "of those probabilities (with the log score, Brier skill against the base rate and against 50 %, and Murphy's "
     "decomposition); the hit rate is shown but is not skill. Any other speaker is judged by the hit rate, shrunk.",
-    "A speaker's claims that name one event are one unit for the hit rate's interval (docs/report.md, Events).",
+    "A speaker's claims that name one event are one unit for the intervals and the shrunk rate (docs/report.md, Events).",
     "Brier and log scores use the probability the speaker stated, or else the probability their hedge words "
     "stand for (ICD 203 midpoints, docs/hedges.md); the outcome scored is 'true by the deadline'.",
 )
