@@ -112,6 +112,7 @@ def test_the_site_has_an_index_a_page_per_speaker_and_claim_and_an_about_page(cl
     assert [m for m in re.findall(r'aria-label="([^"]+)"', page)] == [
         "Calibration: Elon Musk", "Hit rate over time: Elon Musk", "Lateness: Elon Musk"]
     assert "Track record" in speaker.words and "Full self-driving next year" in speaker.words
+    assert "Showing Elon Musk; tag any;" in speaker.words  # the page states what it shows
     assert f"Claim #{ids['first']} and its 1 restatement" in speaker.words
     claim = read(out / "claims" / f"{ids['first']}.html")
     assert "later this year" in claim.words and "https://example.org/waic" in claim.links

@@ -76,7 +76,8 @@ def pages(site: Site, *, title: str, publisher: str, base_url: str | None) -> It
     for s in site.speakers:
         path = speaker_path(s["slug"])
         root = root_of(path)
-        yield render("speaker.html", path, page_title=s["speaker"], name=s["speaker"], filters=text.filters_text(site.header),
+        mine = {**site.header, "filters": {**site.header["filters"], "speakers": [s["speaker"]]}}
+        yield render("speaker.html", path, page_title=s["speaker"], name=s["speaker"], filters=text.filters_text(mine),
                      facts=text.facts(s), charts=[_markup(c) for c in _charts(s)],
                      track_record=_markup(track.html_table(s["track_record"], link=lambda r, root=root: f"{root}{claim_path(r['id'])}")),
                      chains=[_chain(c) for c in s["chains"]])
