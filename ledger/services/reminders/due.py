@@ -46,7 +46,7 @@ def _names(session: Session, id_column, value_column, ids: set[int]) -> dict[int
     wanted = sorted(i for i in ids if i is not None)
     for start in range(0, len(wanted), BY_ID_CHUNK):
         chunk = wanted[start:start + BY_ID_CHUNK]
-        found.update(session.execute(select(id_column, value_column).where(id_column.in_(chunk))).tuples().all())
+        found.update(session.execute(select(id_column, value_column).where(id_column.in_(chunk))).all())
     return found
 
 
