@@ -39,13 +39,13 @@ def _tour(app: App, ledger, path: Path, report_path: Path, step, site_path: Path
     report = load_seeds(ledger, None, actor, today=today, outcomes=False)
     step(f"Logged the other seeds: {len(report.claims_added)} more dated predictions by {SPEAKER}, with their "
          "sources. Each vague deadline became a date:")
-    claims = list_claims(ledger)
+    claims = list_claims(ledger, today=today)
     app.echo(table(["ID", "SAID", "CLAIM", "DEADLINE (AS SAID)"],
                    [(c["id"], c["said"], c["text"], f"{c['deadline']} ({c['deadline_text']})") for c in claims],
                    color=app.color, max_width=56))
 
     waic = next(c for c in claims if c["said"] == WAIC_SAID)
-    v = show_claim(ledger, waic["id"])
+    v = show_claim(ledger, waic["id"], today=today)
     step("The claim from the 2023 World AI Conference:")
     app.echo(fields([
         ("Claim", f"#{v['id']} {v['text']}"),

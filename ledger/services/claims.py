@@ -25,7 +25,7 @@ from ledger.store.models import Claim, ClaimChange, ClaimTag, Resolution
 __all__ = ["add_claim", "claim_view", "get_claim", "list_claims", "new_claim", "resolve_deadline", "show_claim"]
 
 
-def claim_view(row: Claim, today: date | None = None) -> dict:
+def claim_view(row: Claim, today: date) -> dict:
     """The JSON shape of a claim (documented in the README); its status as the dates say it on
     ``today`` (see ledger.domain.edits.status_on)."""
     return {
@@ -45,7 +45,7 @@ def claim_view(row: Claim, today: date | None = None) -> dict:
         "probability": row.probability,
         "confidence": row.confidence,
         "event": row.event,
-        "status": status_on(row.status, row.deadline, today or date.today()),
+        "status": status_on(row.status, row.deadline, today),
         "outcome": row.outcome,
         "occurred": row.occurred.isoformat() if row.occurred else None,
         "withdrawn": row.withdrawn_at is not None,
@@ -119,7 +119,7 @@ def new_claim(
 def add_claim(ledger: Ledger, draft: ClaimDraft, actor: str, *, today: date, notes: list[str] | None = None) -> dict:
     try:
         with ledger.write() as session:
-            return claim_view(new_claim(session, draft, actor, today, notes=notes))
+            return claim_view(new_claim(session, draft, actor, today, notes=notes), today)
     except IntegrityError as exc:
         # Two writers raced past the duplicate check; the unique key settled it.
         raise Conflict(f"the same claim was logged by someone else just now ({exc.orig})".splitlines()[0]) from None
@@ -175,7 +175,7 @@ def _changes_of(session: Session, row: Claim) -> dict:
     }
 
 
-def show_claim(ledger: Ledger, claim_id: int, today: date | None = None) -> dict:
+def show_claim(ledger: Ledger, claim_id: int, today: date) -> dict:
     with ledger.read() as session:
         row = get_claim(session, claim_id)
         view = claim_view(row, today)
@@ -216,11 +216,10 @@ def list_claims(
     source: str | None = None,
     sort: str = "id",
     withdrawn: bool = False,
-    today: date | None = None,
+    today: date,
 ) -> list[dict]:
     """Claims matching every filter given, withdrawn ones only if ``withdrawn``. A claim said on
     ``said_since`` or ``said_until`` is in; a deadline on ``deadline_after`` or ``deadline_before`` is not."""
-    today = today or date.today()
     if sort not in SORTS:
         raise InvalidInput(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
     with ledger.read() as session:

@@ -141,7 +141,7 @@ def accept(ledger: Ledger, article: Article, chosen: list[tuple[Proposal, Edit]]
                 continue
             row = new_claim(session, draft, actor, today=today, notes=notes)
             session.flush()
-            views.append({"number": proposal.number, "claim": row.id, "added": True, "view": claim_view(row)})
+            views.append({"number": proposal.number, "claim": row.id, "added": True, "view": claim_view(row, today)})
     return views
 
 

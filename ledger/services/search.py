@@ -66,12 +66,11 @@ def refresh(session: Session, changes: Iterable[tuple[str, str, object]]) -> Non
 
 def search_claims(
     ledger: Ledger, raw: str, *, speaker: str | None = None, status: str | None = None, tag: str | None = None,
-    limit: int = 20, withdrawn: bool = False, today: date | None = None,
+    limit: int = 20, withdrawn: bool = False, today: date,
 ) -> dict:
     """Claims matching ``raw`` (see ledger.domain.search.parse_query), most relevant first, each
     with its ``score`` (higher is more relevant); ``words`` are the words looked for."""
     query = parse_query(raw)
-    today = today or date.today()
     with ledger.read() as session:
         hits = dialect.search_match(session, query)
         found = (
