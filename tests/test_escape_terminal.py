@@ -39,7 +39,7 @@ def on_a_terminal(program: list[str]) -> str:
     """Run a program under a pseudo-terminal, as a user at a shell would, and return what reached
     the screen, decoded (stdout and stderr both; the pty's CRLF line ends as LF)."""
     leader, follower = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CLAIMS_DEBUG")} | {"TERM": "xterm", "COLUMNS": "200"}
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CLAIMS_DEBUG")} | {"TERM": "xterm", "COLUMNS": "200", "PAGER": "cat"}  # long output is paged: through cat, to the screen
     process = subprocess.Popen(program, stdin=follower, stdout=follower, stderr=follower, env=env)
     os.close(follower)
     chunks = []
