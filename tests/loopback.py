@@ -70,7 +70,25 @@ class Mailbox:
         self.controller.stop()
 
 
-class Webhook:
+class _HTTPServer:
+    """A threaded HTTP server on 127.0.0.1 for ``handler``, served from entering to leaving the
+    ``with`` block; ``closing`` is set on leaving, so a handler that waits on it lets go."""
+
+    def _serve(self, handler) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+
+    def __enter__(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.closing.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Webhook(_HTTPServer):
     """An incoming-webhook endpoint. ``accepted`` holds the JSON bodies answered 200, in order.
 
     ``delay`` slows each answer; with ``hang`` set, requests are recorded in ``hung`` and never
@@ -123,21 +141,11 @@ class Webhook:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self._serve(Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/claims"
 
-    def __enter__(self) -> Webhook:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
 
-    def __exit__(self, *exc) -> None:
-        self.closing.set()
-        self.server.shutdown()
-        self.server.server_close()
-
-
-class Site:
+class Site(_HTTPServer):
     """A web site on 127.0.0.1 for `claims extract URL`: ``pages`` maps a path to (status,
     headers, body); a path in ``hang`` is never answered until the server stops (a stalled
     server). ``requests`` records every path asked for."""
@@ -166,15 +174,5 @@ class Site:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self._serve(Handler)
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> Site:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.closing.set()
-        self.server.shutdown()
-        self.server.server_close()

@@ -15,6 +15,7 @@ from ledger.cli.environment import Environment
 from ledger.config import ReminderSettings
 from ledger.services.reminders import scan
 from ledger.store.engine import open_ledger
+from old_journal import rewrite_claim_snapshots
 from ledger.store.models.reminders import Reminder, ReminderSchedule
 from conftest import Result
 
@@ -236,28 +237,11 @@ def test_a_change_made_behind_the_tools_back_is_named_by_verify(claims, db_url, 
 def _journal_as_before_withdrawals(db_url) -> None:
     """Rewrite the chain as the release between events and withdrawals wrote it: claim snapshots
     with an event but no withdrawn_at."""
-    import json
-    from datetime import datetime, timezone
 
-    from ledger.domain.chain import canonical_json, entry_hash
+    def older(payload: dict) -> None:
+        assert payload.pop("withdrawn_at") is None and "event" in payload
 
-    ledger = open_ledger(db_url)
-    with ledger.engine.begin() as conn:
-        entries = conn.execute(text("SELECT seq, at, actor, action, entity, entity_id, payload FROM journal ORDER BY seq")).all()
-        prev = "0" * 64
-        for e in entries:
-            payload = json.loads(e.payload)
-            if e.entity == "claim":
-                assert payload.pop("withdrawn_at") is None and "event" in payload
-            payload = canonical_json(payload)
-            at = e.at if isinstance(e.at, str) else e.at.isoformat()
-            at = datetime.fromisoformat(at).replace(tzinfo=timezone.utc).isoformat()
-            digest = entry_hash(prev_hash=prev, seq=e.seq, at=at, actor=e.actor, action=e.action,
-                                entity=e.entity, entity_id=e.entity_id, payload=payload)
-            conn.execute(text("UPDATE journal SET payload = :p, prev_hash = :prev, hash = :h WHERE seq = :s"),
-                         {"p": payload, "prev": prev, "h": digest, "s": e.seq})
-            prev = digest
-    ledger.dispose()
+    rewrite_claim_snapshots(db_url, older)
 
 
 def test_a_claim_journaled_before_withdrawals_verifies_until_withdrawn_behind_its_back(claims, db_url):

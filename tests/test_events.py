@@ -4,14 +4,11 @@ journaled before events existed."""
 
 from __future__ import annotations
 
-import json
-from datetime import datetime, timezone
-
 from sqlalchemy import text
 
-from ledger.domain.chain import canonical_json, entry_hash
 from ledger.errors import ExitStatus
 from ledger.store.snapshots import ADDED_LATER
+from old_journal import rewrite_claim_snapshots
 
 GEORGIA = "2022 Georgia governor"
 
@@ -68,26 +65,13 @@ def test_an_event_changed_behind_the_tools_back_is_named(cli, db_url):
 
 
 def _journal_as_before_events(db_url) -> None:
-    """Rewrite the whole chain as a release before events wrote it: claim snapshots without the field."""
-    from ledger.store.engine import open_ledger
+    """Rewrite the whole chain as a release before events wrote it: claim snapshots without the
+    field, and without every field added since."""
 
-    ledger = open_ledger(db_url)
-    with ledger.engine.begin() as conn:
-        entries = conn.execute(text("SELECT seq, at, actor, action, entity, entity_id, payload FROM journal ORDER BY seq")).all()
-        prev = "0" * 64
-        for e in entries:
-            payload = json.loads(e.payload)
-            if e.entity == "claim":  # and without every field added since
-                assert all(payload.pop(field) is None for field in ADDED_LATER["claim"])
-            payload = canonical_json(payload)
-            at = e.at if isinstance(e.at, str) else e.at.isoformat()
-            at = datetime.fromisoformat(at).replace(tzinfo=timezone.utc).isoformat()
-            digest = entry_hash(prev_hash=prev, seq=e.seq, at=at, actor=e.actor, action=e.action,
-                                entity=e.entity, entity_id=e.entity_id, payload=payload)
-            conn.execute(text("UPDATE journal SET payload = :p, prev_hash = :prev, hash = :h WHERE seq = :s"),
-                         {"p": payload, "prev": prev, "h": digest, "s": e.seq})
-            prev = digest
-    ledger.dispose()
+    def older(payload: dict) -> None:
+        assert all(payload.pop(field) is None for field in ADDED_LATER["claim"])
+
+    rewrite_claim_snapshots(db_url, older)
 
 
 def test_a_claim_journaled_before_events_verifies_until_an_event_is_written_behind_its_back(cli, db_url):
