@@ -28,3 +28,18 @@ def test_a_missing_pipeline_means_the_rules_and_says_why():
     assert nlp is None
     assert mode == ("rules mode (the spaCy pipeline 'no_such_pipeline' is not installed: "
                     "python -m spacy download no_such_pipeline)")
+
+
+def test_the_components_left_out_change_nothing_the_rules_read():
+    """The parser mode loads only what it reads (the tagger, attribute ruler and lemmatizer cost
+    half the parse); on an article of the annotated set its sentences, names and subjects are
+    those of the pipeline loaded whole."""
+    import spacy
+    from extract_set.score import HERE
+
+    from ledger.parser import parse
+
+    nlp, _ = available(MODEL)
+    assert {"tagger", "lemmatizer", "attribute_ruler"}.isdisjoint(nlp.pipe_names)
+    text = (HERE / "06-tech-split-quotes.txt").read_text(encoding="utf-8")
+    assert parse(nlp, text) == parse(spacy.load(MODEL), text)
