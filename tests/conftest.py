@@ -64,6 +64,10 @@ class PostgresServer:
         self.templates: list[str] = []  # the migrated template first, then built ledgers (ledger_state)
         self.dropper = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dropdb")
         self.dropping: list[Future] = []
+        # PostgreSQL 15 copies a template page by page through the write-ahead log by default; for
+        # a small template, copying its files is about three times faster (fewer CPU-seconds too).
+        with self.admin.connect() as conn:
+            self.strategy = " STRATEGY FILE_COPY" if conn.dialect.server_version_info >= (15,) else ""
 
     def url(self, name: str) -> str:
         return self.base.set(database=name).render_as_string(hide_password=False)
@@ -77,7 +81,8 @@ class PostgresServer:
     def create(self, template: str | None = None) -> str:
         """A new database: empty, or a copy of ``template``."""
         name = f"claims_test_{uuid.uuid4().hex[:12]}"
-        self._execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        copy = f' TEMPLATE "{template}"{self.strategy}' if template else ""
+        self._execute(f'CREATE DATABASE "{name}"{copy}')
         return name
 
     def migrated(self) -> str:

