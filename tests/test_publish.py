@@ -101,8 +101,8 @@ def test_the_site_has_an_index_a_page_per_speaker_and_claim_and_an_about_page(cl
     ids = ledger_to_publish
     assert "Published 8 pages" in result.out and f"Open {out / 'index.html'}" in result.out
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == sorted(
-        ["index.html", "about.html", "speakers/elon-musk.html", "speakers/ada-forecaster.html",
-         *(f"claims/{i}.html" for i in ids.values())])
+        [".claims-site.json", "index.html", "about.html", "speakers/elon-musk.html", "speakers/ada-forecaster.html",
+         *(f"claims/{i}.html" for i in ids.values())])  # the manifest: what the tool wrote, for republishing
     index = read(out / "index.html")
     assert "speakers/elon-musk.html" in index.links and "speakers/ada-forecaster.html" in index.links
     assert "autonomy (2)" in index.words and "Leaderboard" in index.words and "shrunk hit rate" in index.words
@@ -141,20 +141,67 @@ def test_a_claim_page_lists_its_journal_history_with_hashes_and_the_about_page_t
     assert "How the prior is fitted" in about and "strict (only a true outcome by the deadline is a hit)" in about
 
 
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
 def test_republishing_an_unchanged_ledger_rewrites_no_file_and_a_changed_claim_its_page(cli, ledger_to_publish, tmp_path):
     out = tmp_path / "site"
     publish(cli, out)
-    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*.html")}
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    inodes = {p: p.stat().st_ino for p in stamps}
     contents = {p: p.read_bytes() for p in stamps}
     again = publish(cli, out)
     assert "(0 written, 8 unchanged)" in again.out
-    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps and {p: p.stat().st_ino for p in stamps} == inodes
     assert cli("resolve", ledger_to_publish["again"], "--outcome", "true", "--occurred", "2025-06-01", "--reviewer", "Rita").status == 0
     publish(cli, out)
     changed = {p.relative_to(out).as_posix() for p in stamps if p.read_bytes() != contents[p]}
     assert f"claims/{ledger_to_publish['again']}.html" in changed
     assert f"claims/{ledger_to_publish['ada']}.html" not in changed and f"claims/{ledger_to_publish['open']}.html" not in changed
+    assert "speakers/elon-musk.html" in changed and "speakers/ada-forecaster.html" not in changed
     assert {p.relative_to(out).as_posix() for p in stamps if p.stat().st_mtime_ns != stamps[p]} == changed
+    fresh = tmp_path / "fresh"  # pages skipped or rendered again, the bytes a first publish writes
+    publish(cli, fresh)
+    assert _files(out) == _files(fresh)
+
+
+def test_a_withdrawn_claim_leaves_the_site_and_nothing_the_tool_did_not_write_is_touched(cli, ledger_to_publish, tmp_path):
+    out = tmp_path / "site"
+    ids = ledger_to_publish
+    publish(cli, out, "--base-url", "https://example.org/t")
+    mine = {"notes.txt": b"the newsroom's own file", "claims/999999.html": b"<p>a page written by hand</p>",
+            "speakers/by-hand.html": b"kept"}
+    for path, data in mine.items():
+        (out / path).write_bytes(data)
+    assert cli("withdraw", ids["open"], "--reason", "logged by mistake", "--by", "Rita").status == 0
+    result = publish(cli, out)  # and without --base-url now: the sitemap the tool wrote goes too
+    assert "2 removed" in result.out
+    assert not (out / "claims" / f"{ids['open']}.html").exists() and not (out / "sitemap.xml").exists()
+    for path, data in mine.items():
+        assert (out / path).read_bytes() == data
+    for page in out.rglob("*.html"):
+        assert f"claims/{ids['open']}.html" not in read(page).links, page
+    assert "Mars in 2031" not in read(out / "speakers" / "elon-musk.html").words
+    # The site left is the one a first publish into an empty folder writes.
+    fresh = tmp_path / "fresh"
+    publish(cli, fresh)
+    assert {p: d for p, d in _files(out).items() if p not in mine} == _files(fresh)
+
+
+def test_a_page_changed_or_deleted_behind_the_tools_back_is_written_again(cli, ledger_to_publish, tmp_path):
+    out = tmp_path / "site"
+    ids = ledger_to_publish
+    publish(cli, out)
+    original = _files(out)
+    tampered, deleted = out / "claims" / f"{ids['first']}.html", out / "speakers" / "ada-forecaster.html"
+    tampered.write_text(tampered.read_text(encoding="utf-8").replace("Full self-driving", "Nothing"), encoding="utf-8")
+    deleted.unlink()
+    others = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*.html") if p != tampered}
+    result = publish(cli, out)
+    assert "(2 written, 6 unchanged)" in result.out
+    assert _files(out) == original
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in others} == others
 
 
 def test_a_renamed_speaker_keeps_the_address_of_their_page(cli, ledger_to_publish, tmp_path):

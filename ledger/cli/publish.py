@@ -22,7 +22,7 @@ def publish(app: App, out: Path, speakers, tag, base_url, title, publisher) -> N
     """Write a static site: a leaderboard, a page per speaker and per claim, ClaimReview markup.
 
     Open DIR/index.html from disk or put DIR on any static host; republishing an unchanged
-    ledger rewrites no file. See docs/publish.md.
+    ledger rewrites no file, and a withdrawn claim's page is removed. See docs/publish.md.
     """
     from ledger.config import publish_settings
     from ledger.services.site_files import publish_site
@@ -34,5 +34,6 @@ def publish(app: App, out: Path, speakers, tag, base_url, title, publisher) -> N
         title=title or settings["title"] or "Prediction track records",
         publisher=publisher or settings["publisher"] or app.actor(),
     )
-    app.echo(f"Published {done['pages']} pages to {done['out']} ({done['written']} written, {done['unchanged']} unchanged).")
+    removed = f", {done['removed']} removed" if done["removed"] else ""
+    app.echo(f"Published {done['pages']} pages to {done['out']} ({done['written']} written, {done['unchanged']} unchanged{removed}).")
     app.echo(f"Open {done['index']}")

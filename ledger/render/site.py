@@ -9,7 +9,10 @@ script, style sheet, font or image from anywhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import cache
 
 from ledger import __version__
@@ -41,11 +44,24 @@ def _environment():
 
     # Every value a template prints goes through ledger.escape.html (which also drops the control
     # characters HTML cannot hold); a fragment already escaped is Markup and is left as it is.
+    # The templates are the package's own and do not change while a site is written: no reload check.
     return Environment(
         loader=PackageLoader("ledger.render", "templates"), autoescape=select_autoescape(["html", "xml"]),
-        undefined=StrictUndefined, keep_trailing_newline=True,
+        undefined=StrictUndefined, keep_trailing_newline=True, auto_reload=False,
         finalize=lambda value: value if isinstance(value, Markup) else Markup(html(value)),
     )
+
+
+@cache
+def _build() -> str:
+    """What every page depends on besides its data: the release, the style and the templates' text."""
+    env = _environment()
+    return _digest([__version__, SITE_STYLE, *(env.loader.get_source(env, t)[0] for t in sorted(env.list_templates()))])
+
+
+def _digest(data) -> str:
+    encoded = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.blake2b(encoded.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _markup(value: str):
@@ -55,47 +71,73 @@ def _markup(value: str):
     return Markup(value)
 
 
-def pages(site: Site, *, title: str, publisher: str, base_url: str | None) -> Iterator[tuple[str, str]]:
-    """Every page of the site as (path, text), in a stable order."""
+@dataclass(frozen=True)
+class SitePage:
+    """A page of the site before it is rendered: its path, the key of what it shows (a digest of
+    exactly the data the page is made from, the site's options and the templates: the same key
+    always renders the same bytes) and how to render it, so a page whose key is unchanged need not
+    be rendered at all."""
+
+    path: str
+    key: str
+    render: Callable[[], str]
+
+
+def pages(site: Site, *, title: str, publisher: str, base_url: str | None) -> Iterator[SitePage]:
+    """Every page of the site, in a stable order."""
     head = f"{site.head[0]}:{site.head[1]}" if site.head else "0:" + "0" * 64
-    common = {"site_title": title, "publisher": publisher, "version": __version__, "head": head,
-              "verify": f"claims verify --head {head}", "style": _markup(SITE_STYLE)}
+    common = {"site_title": title, "publisher": publisher, "version": __version__, "style": _markup(SITE_STYLE)}
     env = _environment()
     shown = {s["speaker_id"] for s in site.speakers}
+    build = _build()
 
-    def render(template: str, path: str, **values) -> tuple[str, str]:
-        canonical = absolute(base_url, path)
-        return path, env.get_template(template).render(
-            **common, root=root_of(path), canonical=canonical, claim_review=values.pop("claim_review", None), **values)
+    def page(template: str, path: str, shows, values: Callable[[], dict]) -> SitePage:
+        """``shows``: everything ``values`` is made from, besides the options in ``common``."""
+        def render() -> str:
+            given = values()
+            return env.get_template(template).render(
+                **common, root=root_of(path), canonical=absolute(base_url, path),
+                claim_review=given.pop("claim_review", None), **given)
 
-    yield render("index.html", INDEX, page_title="Track records", filters=text.filters_text(site.header),
-                 groups=_groups(site), min_resolved=site.leaderboard["filters"]["min_resolved"],
-                 leaderboard_notes=text.leaderboard_notes(site.leaderboard), tags=site.tags,
-                 speakers=[{"name": s["speaker"], "href": speaker_path(s["slug"]), "claims": s["claims"],
-                            "rate": text.rate_text(s)} for s in site.speakers])
+        return SitePage(path, _digest([build, template, path, common, base_url, shows]), render)
+
+    def shown_as_is(template: str, path: str, **values) -> SitePage:
+        return page(template, path, values, lambda: dict(values))
+
+    yield shown_as_is("index.html", INDEX, page_title="Track records", filters=text.filters_text(site.header),
+                      groups=_groups(site), min_resolved=site.leaderboard["filters"]["min_resolved"],
+                      leaderboard_notes=text.leaderboard_notes(site.leaderboard), tags=site.tags,
+                      speakers=[{"name": s["speaker"], "href": speaker_path(s["slug"]), "claims": s["claims"],
+                                 "rate": text.rate_text(s)} for s in site.speakers])
     for s in site.speakers:
         path = speaker_path(s["slug"])
-        root = root_of(path)
         mine = {**site.header, "filters": {**site.header["filters"], "speakers": [s["speaker"]]}}
-        yield render("speaker.html", path, page_title=s["speaker"], name=s["speaker"], filters=text.filters_text(mine),
-                     facts=text.facts(s), charts=[_markup(c) for c in _charts(s)],
-                     track_record=_markup(track.html_table(s["track_record"], link=lambda r, root=root: f"{root}{claim_path(r['id'])}")),
-                     chains=[_chain(c) for c in s["chains"]])
+        # The charts and the track record are drawn only if the page is rendered: they are made from s.
+        yield page("speaker.html", path, [mine, s], lambda s=s, mine=mine, root=root_of(path): dict(
+            page_title=s["speaker"], name=s["speaker"], filters=text.filters_text(mine), facts=text.facts(s),
+            charts=[_markup(c) for c in _charts(s)],
+            track_record=_markup(track.html_table(s["track_record"], link=lambda r: f"{root}{claim_path(r['id'])}")),
+            chains=[_chain(c) for c in s["chains"]]))
     slugs = {s["speaker_id"]: s["slug"] for s in site.speakers}
-    for claim_id, page in sorted(site.claims.items()):
-        if page.row["speaker_id"] not in shown:
+    for claim_id, claim in sorted(site.claims.items()):
+        if claim.row["speaker_id"] not in shown:
             continue
         path = claim_path(claim_id)
-        yield render("claim.html", path, page_title=f"Claim #{claim_id}: {page.row['speaker']}", **_claim(
-            page, root_of(path), slugs, site, publisher=publisher, url=absolute(base_url, path) or path))
-    yield render("about.html", ABOUT, page_title="About and method", policy=text.policy_text(site.header),
-                 policies=[text.policy_text({**site.header, "policy": p, "half_life_days": 365}) for p in POLICIES],
-                 notes=text.notes(site.header), prior=text.prior_text(site.header),
-                 fitted_on=f"The prior is fitted on {site.header['prior']['fitted_on']}.")
+        shows = [claim.row, claim.text, claim.quote, claim.source, claim.resolved_on, claim.history,
+                 slugs[claim.row["speaker_id"]], claim.row["restates"] in site.claims]
+        yield page("claim.html", path, shows, lambda claim=claim, path=path, claim_id=claim_id: dict(
+            page_title=f"Claim #{claim_id}: {claim.row['speaker']}",
+            **_claim(claim, root_of(path), slugs, site, publisher=publisher, url=absolute(base_url, path) or path)))
+    yield shown_as_is("about.html", ABOUT, page_title="About and method", policy=text.policy_text(site.header),
+                      policies=[text.policy_text({**site.header, "policy": p, "half_life_days": 365}) for p in POLICIES],
+                      notes=text.notes(site.header), prior=text.prior_text(site.header),
+                      fitted_on=f"The prior is fitted on {site.header['prior']['fitted_on']}.",
+                      head=head, verify=f"claims verify --head {head}")
     if base_url:
         paths = [INDEX, ABOUT, *(speaker_path(s["slug"]) for s in site.speakers),
                  *(claim_path(i) for i, p in sorted(site.claims.items()) if p.row["speaker_id"] in shown)]
-        yield SITEMAP, env.get_template("sitemap.xml").render(urls=[absolute(base_url, p) for p in paths])
+        urls = [absolute(base_url, p) for p in paths]
+        yield SitePage(SITEMAP, _digest([build, SITEMAP, urls]), lambda: env.get_template("sitemap.xml").render(urls=urls))
 
 
 def _groups(site: Site) -> list[dict]:
@@ -153,4 +195,4 @@ def _claim(page: ClaimPage, root: str, slugs: dict, site: Site, *, publisher: st
     }
 
 
-__all__ = ["pages", "review_of"]
+__all__ = ["SitePage", "pages", "review_of"]

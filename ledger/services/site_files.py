@@ -1,9 +1,20 @@
-"""Writing the published site into a folder: each page compared with the file already there and
-written (whole, atomically) only if it differs, so republishing an unchanged ledger rewrites
-nothing and a changed claim rewrites its own page and the pages that show it."""
+"""Writing the published site into a folder, rendering only what changed.
+
+The folder keeps a manifest (``MANIFEST``) of the pages the tool wrote there: for each, the key of
+what it shows (ledger.render.site) and the SHA-256 of the file written. A page is rendered only if
+its key changed, or its file is missing or no longer holds what was written; a rendered page is
+written (whole, atomically) only if it differs from the file, so republishing an unchanged ledger
+renders almost nothing and rewrites no file. A page listed in the manifest that the site no longer
+has (a withdrawn claim's, the sitemap once ``--base-url`` is dropped) is removed; no other file in
+the folder is ever touched.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +23,11 @@ from ledger.domain.text import about, one_line
 from ledger.errors import InvalidInput
 from ledger.files import write_if_changed
 from ledger.store.engine import Ledger
+
+MANIFEST = ".claims-site.json"
+FORMAT = 1
+# The only paths the tool writes; a manifest naming anything else (edited by hand) is not obeyed.
+_PAGE_PATH = re.compile(r"(index\.html|about\.html|sitemap\.xml|claims/[0-9]+\.html|speakers/[a-z0-9-]+\.html)")
 
 
 def publish_site(ledger: Ledger, out: Path, *, speakers: tuple[str, ...] = (), tag: str | None = None,
@@ -31,6 +47,58 @@ def publish_site(ledger: Ledger, out: Path, *, speakers: tuple[str, ...] = (), t
         raise InvalidInput(f"{folder} is not a folder; give the folder to write the site to")
     content = list(pages(site(ledger, speakers, tag, as_of), title=title, publisher=publisher, base_url=base))
     folder.mkdir(parents=True, exist_ok=True)
-    written = sum(write_if_changed(folder / path, text) for path, text in content)
+    before = _read_manifest(folder)
+    if any(page.path not in before for page in content):
+        # Listed before they are written, so a run cut short still leaves them the tool's to remove.
+        _write_manifest(folder, {**before, **{page.path: before.get(page.path, ["", ""]) for page in content}})
+    after, written = {}, 0
+    for page in content:
+        target = folder / page.path
+        listed = before.get(page.path)
+        if listed and listed[0] == page.key and _sha256_of(target) == listed[1]:
+            after[page.path] = listed
+            continue
+        text = page.render()
+        written += write_if_changed(target, text)
+        after[page.path] = [page.key, hashlib.sha256(text.encode("utf-8")).hexdigest()]
+    removed = sum(_remove(folder / path) for path in before.keys() - after.keys())
+    _write_manifest(folder, after)
     return {"out": str(folder), "pages": len(content), "written": written, "unchanged": len(content) - written,
-            "index": str(folder / INDEX)}
+            "removed": removed, "index": str(folder / INDEX)}
+
+
+def _read_manifest(folder: Path) -> dict[str, list[str]]:
+    """{path: [key, sha256]} of the pages written last time; empty if there is no usable manifest
+    (every page is then rendered and compared with its file)."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        listed = data["pages"] if data.get("format") == FORMAT else {}
+        return {path: [str(key), str(sha)] for path, (key, sha) in listed.items() if _PAGE_PATH.fullmatch(path)}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def _write_manifest(folder: Path, listed: dict[str, list[str]]) -> None:
+    text = json.dumps({"format": FORMAT, "pages": dict(sorted(listed.items()))}, separators=(",", ":"))
+    write_if_changed(folder / MANIFEST, text.replace('],"', '],\n"') + "\n")
+
+
+def _sha256_of(path: Path) -> str | None:
+    """The SHA-256 of the regular file at ``path``, or None (missing, or a link: never followed)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
+def _remove(path: Path) -> bool:
+    """Remove a page the site no longer has, if it is still a regular file."""
+    try:
+        if path.is_symlink() or not path.is_file():
+            return False
+        path.unlink()
+        return True
+    except OSError as exc:
+        raise InvalidInput(f"cannot remove {path}: {exc.strerror or exc}") from None
