@@ -136,3 +136,18 @@ def test_downgrading_and_upgrading_the_search_revision_keeps_the_ledger_and_rein
     assert musk("list", "--json").json == before
     assert found(musk, "robotaxi") == [ledger_with_claims["robotaxi"], ledger_with_claims["fsd"]]
     assert musk("verify").status == 0
+
+
+def test_withdrawn_claims_are_skipped_however_many_rank_first(cli, tmp_path):
+    """Withdrawn claims are left out of the best hits even when more of them rank first than
+    search reads beyond --limit (it then joins every hit to the claims)."""
+    rows = "".join(f"Ada Analyst,Fusion power arrives {'fusion ' * (40 - i)}({i}),2024-01-{1 + i % 28:02d},by 2040\n" for i in range(40))
+    (tmp_path / "many.csv").write_text("speaker,text,said,deadline\n" + rows, encoding="utf-8")
+    assert cli("import", str(tmp_path / "many.csv")).status == 0
+    everything = found(cli, "fusion", "--all", "--limit", "40")
+    assert len(everything) == 40
+    for claim_id in everything[:30]:  # the thirty best, more than --limit and the slack together
+        assert cli("withdraw", claim_id, "--reason", "logged twice").status == 0
+    assert found(cli, "fusion", "--limit", "5") == everything[30:35]
+    assert found(cli, "fusion", "--limit", "5", "--all") == everything[:5]
+    assert found(cli, "fusion", "--limit", "20") == everything[30:]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from datetime import date
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -28,14 +29,17 @@ def speaker_view(row: Speaker, claims: int | None = None) -> SpeakerView:
     return view
 
 
-def source_view(row: Source) -> SourceView:
+def source_view(row: Source | Any, prefix: str = "") -> SourceView:
+    """The JSON shape of a source: of its ORM row, or of a Core row whose columns are named
+    ``prefix`` + the source's (a claim's view reads its source's as ``source_url``...)."""
+    published = getattr(row, prefix + "published")
     return {
-        "id": row.id,
-        "url": row.url,
-        "title": row.title,
-        "publisher": row.publisher,
-        "published": row.published.isoformat() if row.published else None,
-        "text_sha256": row.text_sha256,
+        "id": getattr(row, prefix + "id"),
+        "url": getattr(row, prefix + "url"),
+        "title": getattr(row, prefix + "title"),
+        "publisher": getattr(row, prefix + "publisher"),
+        "published": published.isoformat() if published else None,
+        "text_sha256": getattr(row, prefix + "text_sha256"),
     }
 
 

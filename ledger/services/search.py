@@ -11,19 +11,20 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from ledger.domain.claims import clean_tag
 from ledger.domain.search import document, parse_query
-from ledger.services.claims import claim_view, status_is
+from ledger.services.claims import CLAIMS, TAGS, VIEWED, claim_views, status_is
 from ledger.services.people import require_speaker
 from ledger.store import dialect
 from ledger.store.engine import Ledger
-from ledger.store.models import Claim, ClaimTag, SearchDocument, Source, Speaker, SpeakerAlias
+from ledger.store.models import Claim, SearchDocument, Source, Speaker, SpeakerAlias
 
 __all__ = ["documents", "refresh", "search_claims"]
 
 CHUNK = 500  # ids per IN list: well inside SQLite's bound-parameter limit
+WITHDRAWN_SLACK = 20  # hits read beyond --limit, so that a few withdrawn ones among them can be skipped
 # Journal actions about a claim that leave what it is found by as it was (its verdict, its status).
 UNCHANGED_TEXT = frozenset({
     "claim.flagged", "claim.reviewed", "claim.resolved", "claim.disputed", "claim.withdrawn", "claim.restored",
@@ -69,29 +70,46 @@ def search_claims(
     limit: int = 20, withdrawn: bool = False, today: date,
 ) -> dict:
     """Claims matching ``raw`` (see ledger.domain.search.parse_query), most relevant first, each
-    with its ``score`` (higher is more relevant); ``words`` are the words looked for."""
+    with its ``score`` (higher is more relevant); ``words`` are the words looked for.
+
+    The ranked ids come first, from the index alone when nothing narrows them (claims are joined
+    only to filter), then the views of those ``limit`` claims only."""
     query = parse_query(raw)
     with ledger.read() as session:
         hits = dialect.search_match(session, query)
-        found = (
-            select(Claim, hits.c.score)
-            .join(hits, hits.c.claim_id == Claim.id)
-            .options(joinedload(Claim.speaker), joinedload(Claim.source))
-            .order_by(hits.c.score.desc(), Claim.id)
-        )
-        if not withdrawn:
-            found = found.where(Claim.withdrawn_at.is_(None))
+        ranked = select(hits.c.claim_id, hits.c.score).order_by(hits.c.score.desc(), hits.c.claim_id)
+        narrowed = []
         if speaker:
-            found = found.where(Claim.speaker_id == require_speaker(session, speaker).id)
+            narrowed.append(CLAIMS.c.speaker_id == require_speaker(session, speaker).id)
         if status:
-            found = found.where(status_is(status, today))
+            narrowed.append(status_is(status, today))
         if tag:
-            found = found.where(Claim.id.in_(select(ClaimTag.claim_id).where(ClaimTag.tag == clean_tag(tag))))
-        rows = session.execute(found.limit(limit)).unique().all()
+            narrowed.append(CLAIMS.c.id.in_(select(TAGS.c.claim_id).where(TAGS.c.tag == clean_tag(tag))))
+        scores = None
+        if not narrowed and not withdrawn and limit + WITHDRAWN_SLACK <= CHUNK:
+            scores = _few_withdrawn(session, ranked, limit)
+        if scores is None:
+            if not withdrawn:
+                narrowed.append(CLAIMS.c.withdrawn_at.is_(None))
+            found = ranked.join(CLAIMS, CLAIMS.c.id == hits.c.claim_id).where(*narrowed) if narrowed else ranked
+            scores = dict(session.execute(found.limit(limit)).all())
+        views = {v["id"]: v for v in claim_views(session, VIEWED.where(CLAIMS.c.id.in_(list(scores))), today)} if scores else {}
         return {
             "query": raw, "words": query.words(),
-            "claims": [{**claim_view(row, today), "score": float(score)} for row, score in rows],
+            "claims": [{**views[i], "score": float(score)} for i, score in scores.items()],
         }
+
+
+def _few_withdrawn(session: Session, ranked, limit: int) -> dict[int, float] | None:
+    """The ``limit`` best hits that are not withdrawn, found among the best few more than
+    ``limit`` by the index alone (withdrawn claims are rare); None if too many of those were
+    withdrawn to be sure, and the hits must be joined to the claims to skip them."""
+    probe = dict(session.execute(ranked.limit(limit + WITHDRAWN_SLACK)).all())
+    gone = set(session.scalars(select(CLAIMS.c.id).where(CLAIMS.c.id.in_(list(probe)), CLAIMS.c.withdrawn_at.is_not(None)))) if probe else set()
+    kept = {i: score for i, score in probe.items() if i not in gone}
+    if len(kept) >= limit or len(probe) < limit + WITHDRAWN_SLACK:  # enough, or every hit was read
+        return dict(list(kept.items())[:limit])
+    return None
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:
