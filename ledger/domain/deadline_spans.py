@@ -59,6 +59,8 @@ _UNITS = frozenset("year years month months week weeks quarter quarters half dec
 _ARTICLES = frozenset("the a an of".split())
 # A month or season on its own, in lower case, is more often a word than a date ("prices may fall").
 _AMBIGUOUS_ALONE = frozenset("may march fall spring summer winter autumn second".split())
+_HEDGES = frozenset("probably definitely certainly surely maybe perhaps possibly likely about around approximately "
+                    "roughly sometime".split())
 # Words that make a count of time a deadline: "within two years", "two years from now".
 # ("the next day" alone is a story's past: "The next day she spoke.")
 _DURATION_LEADS = frozenset("in within over during by until till before under up less no".split())
@@ -126,6 +128,8 @@ def _plausible(words: list[re.Match[str]]) -> bool:
         return False  # a phrase ends in its period or a word after it ("at the latest", "for sure")
     if len(words) == 1 and (words[0][0] in _AMBIGUOUS_ALONE or words[0][0].lower() == "today"):
         return False  # "today" alone is when it was said, not when it is due
+    if all(w[0] in _AMBIGUOUS_ALONE or w[0].lower() in _HEDGES for w in words):
+        return False  # "will probably fall below 6 percent": a hedge does not make the verb a season
     if words[-1][0].lower().endswith(("'s", "’s")) and words[-1][0].lower() not in ("year's", "year’s"):
         return False  # "tomorrow's cars"
     if [w[0].lower() for w in words][-1] in _UNITS and all(w[0].lower() in _UNITS | _ARTICLES for w in words):

@@ -10,6 +10,18 @@ from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).parent
+# Each set by name, its folder, and the precision and recall below which the test fails. The second
+# development set was written to study the families real news shows and the first four sets no
+# longer did (roles, "the company said", op-eds, a Q&A's named answerer); its undated forecasts and
+# one fiscal-year phrase the grammar cannot read keep its precision under the others'.
+SETS = {
+    "tuning set": (HERE, 0.85, 0.85),
+    "held-out set": (HERE / "held_out", 0.85, 0.85),
+    "second held-out set": (HERE / "held_out_2", 0.85, 0.85),
+    "third held-out set": (HERE / "held_out_3", 0.85, 0.85),
+    "fourth held-out set": (HERE / "held_out_4", 0.85, 0.85),
+    "second development set": (HERE / "dev_2", 0.75, 0.85),
+}
 
 
 @dataclass
@@ -95,8 +107,9 @@ if __name__ == "__main__":
     import sys
 
     for model in [None, *sys.argv[1:]]:
-        for folder in (HERE, HERE / "held_out", HERE / "held_out_2", HERE / "held_out_3", HERE / "held_out_4"):
-            s = score(runner(model), folder)
-            print(s.line(f"{model or 'rules'}, {folder.name}"))
+        run = runner(model)
+        for name, (folder, _, _) in SETS.items():
+            s = score(run, folder)
+            print(s.line(f"{model or 'rules'}, {name}"))
             print("missed:", *s.misses, sep="\n  ")
             print("wrong:", *s.wrong, sep="\n  ")

