@@ -212,6 +212,8 @@ def test_only_the_default_location_is_created(sqlite_ledger, tmp_path):
 @pytest.mark.parametrize("form", ["sqlite:///{}?mode=ro", "file:{}?mode=ro"])
 def test_a_read_only_ledger_answers_reads_and_refuses_writes(sqlite_ledger, form):
     writable, read_only = str(sqlite_ledger.path), form.format(sqlite_ledger.path)
+    # A report stores the prior it fits (derived from the claims, services/reports/priors.py): once.
+    assert sqlite_ledger("--db", writable, "report", "--format", "json").status == 0
     before = dump(f"sqlite:///{writable}")
     for args in (["list"], ["show", "1"], ["report", "--format", "json"], ["verify"], ["due", "--json"], ["history", "1"],
                  ["export"], ["speaker", "list"], ["db", "current"]):

@@ -21,6 +21,7 @@ from ledger.domain.chain import GENESIS, canonical_json, entry_hash
 from ledger.domain.claims import name_key, text_fingerprint
 from ledger.domain.derived import text_sha256
 from ledger.domain.search import document
+from ledger.services.reports.priors import PriorKey
 from ledger.store import schema
 from ledger.store.engine import open_ledger
 from ledger.store.models import Base
@@ -241,9 +242,20 @@ def populate_0009(conn):
     journal(conn, "claim.added", "claim", 7)
 
 
+def populate_0010(conn):
+    # A prior stored at an earlier head: no report reads it again, and verify leaves it (docs/review.md).
+    seq, head = conn.execute(text("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1 OFFSET 1")).one()
+    scope = canonical_json({"as_of": "2025-01-01", "since": None, "until": None, "tag": None, "policy": "strict",
+                            "half_life": None, "withdrawn": False, "rules": "0" * 64})
+    put(conn, "report_priors", {"key": PriorKey(seq, head, scope).digest, "journal_seq": seq, "journal_hash": head,
+                                "scope": scope, "alpha": 4.5, "beta": 6.25, "method": "mle",
+                                "reason": "beta-binomial maximum likelihood over 3 speakers", "speakers": 3})
+
+
 POPULATE = {
     "0001": populate_0001, "0002": populate_0002, "0003": populate_0003, "0004": populate_0004, "0005": populate_0005,
     "0006": populate_0006, "0007": populate_0007, "0008": populate_0008, "0009": populate_0009,
+    "0010": populate_0010,
 }
 
 

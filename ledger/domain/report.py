@@ -11,6 +11,7 @@ once; the renderers and ``--json`` read them.
 from __future__ import annotations
 
 import itertools
+import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -21,6 +22,7 @@ from typing import Final, NotRequired, TypedDict
 
 from ledger.domain import prior as eb
 from ledger.domain import scoring
+from ledger.domain.chain import canonical_json
 from ledger.domain.claims import clean_tag
 from ledger.domain.text import name_key
 from ledger.domain.hedges import SOURCE as HEDGE_SOURCE
@@ -428,6 +430,42 @@ def fit_prior(tallies: Tallies, credit: Credit) -> Prior:
     records = [(credit.hits(c), c.scored) for _, c in sorted(tallies.totals.items()) if c.scored]
     fitted = eb.fit_beta_prior([k for k, _ in records], [n for _, n in records])
     return Prior(fitted, len(records))
+
+
+def prior_scope(options: ReportOptions, rules: str) -> str:
+    """The report options the fitted prior depends on, as canonical JSON, with ``rules`` (a digest
+    of the code that fits it): every speaker in scope is fitted, so neither --speaker nor
+    --min-resolved is part of it. Two reports whose scopes are equal, on the same journal head,
+    fit the same prior."""
+    return canonical_json({
+        "as_of": options.report_date.isoformat(),
+        "since": options.since.isoformat() if options.since else None,
+        "until": options.until.isoformat() if options.until else None,
+        "tag": options.tag,
+        "policy": options.policy,
+        "half_life": options.decay_half_life if options.policy == "decay" else None,
+        "withdrawn": options.withdrawn,
+        "rules": rules,
+    })
+
+
+def scope_options(scope: str) -> tuple[ReportOptions, str]:
+    """The options and the rules digest a ``prior_scope`` was made from (for `claims verify`)."""
+    fields = json.loads(scope)
+    policy = fields["policy"]
+    options = ReportOptions(
+        as_of=_day(fields["as_of"]), since=_day(fields["since"]), until=_day(fields["until"]), tag=fields["tag"],
+        policy=policy, half_life=fields["half_life"] if policy == "decay" else None, withdrawn=fields["withdrawn"],
+    )
+    return options, fields["rules"]
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def stored_prior(alpha: float, beta: float, method: str, reason: str, speakers: int) -> Prior:
+    return Prior(eb.BetaPrior(alpha, beta, method, reason), speakers)
 
 
 class Shrunk(TypedDict):

@@ -278,6 +278,16 @@ def _check_search(session: Session, problems: _Problems) -> int:
     return n
 
 
+def _check_priors(session: Session, problems: _Problems) -> int:
+    """Each stored prior a report could read is what fitting it again gives (services.reports.priors)."""
+    from ledger.services.reports.priors import check
+
+    n, found = check(session)
+    for key, message in found:
+        problems.add("row", message, entity="report_prior", id=key)
+    return n
+
+
 def verify(ledger: Ledger, head: str | None = None) -> dict:
     """Check the chain (and that it still holds a published ``head``) and every journaled row.
 
@@ -290,6 +300,7 @@ def verify(ledger: Ledger, head: str | None = None) -> dict:
         last, entries, latest, (appended_count, appended) = _check_chain(session, published, problems)
         tables = _check_rows(session, latest, problems)
         tables["search_document"] = _check_search(session, problems)
+        tables["report_prior"] = _check_priors(session, problems)
     return {
         "intact": problems.count == 0,
         "head": {"seq": last[0], "hash": last[1]} if last else None,

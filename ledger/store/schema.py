@@ -22,9 +22,9 @@ from alembic.util import CommandError
 from ledger.errors import InvalidInput, SchemaOutOfDate, StorageError
 
 Loss = dict[tuple[str, str | None], int]  # (table, None): rows; (table, column): values
-# Tables rebuilt from the claims, speakers and sources (the search index, migration 0009): dropping
-# them loses nothing, so a downgrade does not count them.
-REBUILT = ("search_documents", "search_fts")
+# Tables rebuilt from the claims, speakers and sources (the search index, migration 0009; the
+# report's stored prior, 0010): dropping them loses nothing, so a downgrade does not count them.
+REBUILT = ("search_documents", "search_fts", "report_priors")
 
 
 def _config(ledger=None) -> Config:

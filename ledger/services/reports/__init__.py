@@ -43,6 +43,7 @@ from ledger.services.reports.queries import (
     tallies_of,
 )
 from ledger.domain.restatements import ChainClaim
+from ledger.services.reports import priors
 from ledger.services.reports.track import chain_query
 from ledger.store.dialect import snapshot
 from ledger.store.engine import Ledger
@@ -70,16 +71,44 @@ def open_report(ledger: Ledger, options: ReportOptions, *, curves: bool = False)
     # Several queries make one report: they must read one snapshot.
     with snapshot(ledger, analytic=True) as session:
         conn = session.connection()
-        scope, tallies, prior, ids = _prepare(session, conn, options)
+        prepared = _prepare(session, conn, options)
+        scope, tallies, prior, ids = prepared.scope, prepared.tallies, prepared.prior, prepared.ids
         yield Report(header(options, prior, scope.withdrawn), len(ids), _speakers(conn, scope, tallies, prior, ids, curves))
+    prepared.keep(ledger)
 
 
-def _prepare(session: Session, conn: Connection, options: ReportOptions):
+@dataclass
+class _Prepared:
     """What both the report and the leaderboard start from: the scope, the tallies, the fitted
-    prior and the speakers to show."""
+    prior and the speakers to show, and whether the prior was fitted here (to be stored)."""
+
+    scope: Scope
+    tallies: Tallies
+    prior: Prior
+    ids: list[int]
+    key: priors.PriorKey
+    fitted: bool
+
+    def keep(self, ledger: Ledger) -> None:
+        """Store a prior fitted here, once the report's snapshot is closed (a write beside an open
+        read would wait on it where the database is not in WAL mode)."""
+        if self.fitted:
+            priors.store(ledger, self.key, self.prior)
+
+
+def _prepare(session: Session, conn: Connection, options: ReportOptions) -> _Prepared:
     scope = scope_of(session, options)
-    tallies = tallies_of(conn, scope)
-    return scope, tallies, fit_prior(tallies, scope.credit), shown(tallies, scope.speaker_ids, options.min_resolved)
+    key = priors.key_of(conn, options)
+    prior = priors.stored(conn, key)
+    if prior is not None and scope.speaker_ids is not None:
+        # The prior is all that needs every speaker: with it stored, only those asked for are read.
+        tallies = tallies_of(conn, scope, scope.details())
+    else:
+        tallies = tallies_of(conn, scope)
+    fitted = prior is None
+    if prior is None:
+        prior = fit_prior(tallies, scope.credit)
+    return _Prepared(scope, tallies, prior, shown(tallies, scope.speaker_ids, options.min_resolved), key, fitted)
 
 
 def accuracy_report(ledger: Ledger, options: ReportOptions, *, curves: bool = False) -> AccuracyReport:
@@ -102,11 +131,13 @@ def leaderboard(ledger: Ledger, options: ReportOptions) -> Leaderboard:
     options = options.checked()
     with snapshot(ledger, analytic=True) as session:
         conn = session.connection()
-        scope, tallies, prior, ids = _prepare(session, conn, options)
+        prepared = _prepare(session, conn, options)
+        scope, tallies, prior, ids = prepared.scope, prepared.tallies, prepared.prior, prepared.ids
         names = speaker_names(conn, ids)
         forecasts = BySpeaker(streamed(conn, forecast_query(scope)))
         events = BySpeaker(streamed(conn, event_query(scope)))
         rows = [leaderboard_row(names[i], i, tallies, scope.credit, prior, forecasts.take(i), events.take(i)) for i in ids]
+    prepared.keep(ledger)
     return {**header(options, prior, scope.withdrawn), "ranked_by": RANKED_BY, "speakers": rank(rows)}
 
 

@@ -176,17 +176,20 @@ def streamed(conn: Connection, query) -> Iterator:
     return itertools.chain.from_iterable(conn.execute(query).partitions(_BATCH))
 
 
-def tallies_of(conn: Connection, scope: Scope) -> Tallies:
+def tallies_of(conn: Connection, scope: Scope, where: list | None = None) -> Tallies:
+    """Claims per speaker, deadline year and state, of every speaker in scope (what the prior is
+    fitted on) or of the claims ``where`` says."""
+    where = scope.where if where is None else where
     inner = select(
         Claim.speaker_id, cast(extract("year", Claim.deadline), Integer).label("year"), scope.state.label("state")
-    ).where(*scope.where).subquery()
+    ).where(*where).subquery()
     # Not grouped speaker first: SQLite would then walk the speaker index (see _speaker_key).
     query = select(inner.c.speaker_id, inner.c.year, inner.c.state, func.count()).group_by(
         inner.c.state, inner.c.year, inner.c.speaker_id
     )
     tallies = count_states(streamed(conn, query))
     if scope.options.policy == "decay":
-        late = select(Claim.speaker_id, Claim.deadline, scope.occurred).where(*scope.where, scope.state == TRUE_LATE)
+        late = select(Claim.speaker_id, Claim.deadline, scope.occurred).where(*where, scope.state == TRUE_LATE)
         add_late_days(tallies, streamed(conn, late))
     return tallies
 

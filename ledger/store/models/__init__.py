@@ -6,9 +6,10 @@ from ledger.store.models.core import (
 )
 from ledger.store.models.review import Resolution
 from ledger.store.models import extract, reminders  # noqa: F401  (registers their tables)
+from ledger.store.models.report import ReportPrior
 from ledger.store.models.search import SearchDocument
 
 __all__ = [
-    "Base", "Claim", "ClaimChange", "ClaimTag", "JournalEntry", "RestatementChange", "Resolution", "Reviewer", "SearchDocument", "Source",
+    "Base", "Claim", "ClaimChange", "ClaimTag", "JournalEntry", "ReportPrior", "RestatementChange", "Resolution", "Reviewer", "SearchDocument", "Source",
     "Speaker", "SpeakerAlias",
 ]

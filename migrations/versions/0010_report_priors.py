@@ -1,0 +1,38 @@
+"""The report's stored prior: the empirical-Bayes prior fitted across every speaker, keyed by the
+journal head and the report's scope (ledger.store.models.report), so a report on one speaker need
+not read every speaker's claims to fit it again.
+
+Derived from the claims: downgrading drops it and loses nothing (ledger.store.schema does not count
+it), and the next report fits it again.
+
+Revision ID: 0010
+Revises: 0009
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "report_priors",
+        sa.Column("key", sa.String(64), nullable=False),
+        sa.Column("journal_seq", sa.Integer(), nullable=False),
+        sa.Column("journal_hash", sa.String(64), nullable=False),
+        sa.Column("scope", sa.Text(), nullable=False),
+        sa.Column("alpha", sa.Float(), nullable=False),
+        sa.Column("beta", sa.Float(), nullable=False),
+        sa.Column("method", sa.String(20), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("speakers", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_report_priors")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("report_priors")
