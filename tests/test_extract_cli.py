@@ -211,7 +211,7 @@ def test_only_http_and_https(claims):
         (b"", "is empty"),
         (b"   \n\n ", "is empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data"),
-        ("Musk a déclaré que Tesla".encode("latin-1"), "is not UTF-8 text (byte 0xE9"),
+        ("Musk a déclaré que Tesla \x81".encode("latin-1"), "is neither UTF-8 nor Windows-1252 text"),
     ],
 )
 def test_bad_files_are_one_line_errors(claims, tmp_path, content, message):

@@ -38,6 +38,8 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--url", help="The article's address, for its source [default: the URL read].")
 @click.option("--title", help="The article's title [default: the page's title, else the first line].")
 @click.option("--publisher", help="Who published it [default: the page's site name].")
+@click.option("--encoding", metavar="NAME",
+              help="How the file's bytes are written, e.g. cp1252 or latin-1 [default: UTF-8, else Windows-1252; a page's charset].")
 @click.option("--accept", metavar="N,N", help="Log these candidates (numbers from the list) with their source.")
 @click.option("--speaker", "speakers", multiple=True, metavar="AS_WRITTEN=NAME",
               help='The speaker a name in the text means, e.g. "Musk=Elon Musk" (repeatable).')
@@ -45,7 +47,8 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--logged-by", metavar="NAME", help="Who logs them [default: user.name from the config, else the OS user].")
 @json_option
 @pass_app
-def extract(app: App, source, published, url, title, publisher, accept, speakers, horizon, logged_by, as_json) -> None:
+def extract(app: App, source, published, url, title, publisher, encoding, accept, speakers, horizon, logged_by,
+            as_json) -> None:
     """Propose the predictions in an article as claims: speaker, words, deadline and hedge.
 
     Nothing is written unless candidates are accepted: with --accept, or one at a time when
@@ -60,7 +63,10 @@ def extract(app: App, source, published, url, title, publisher, accept, speakers
 
     overrides = _overrides(speakers)
     chosen = _numbers(accept) if accept is not None else None
-    article = read_article(app, source)
+    article = read_article(app, source, encoding)
+    if article.guessed:
+        app.note(f"extract: {'standard input' if source == '-' else source} is not UTF-8; read as Windows-1252 "
+                 "(give --encoding if it is another)")
     article = replace(article, url=url or article.url, title=title or article.title,
                       publisher=publisher or article.publisher, published=published or article.published)
     if article.published is None:

@@ -12,9 +12,10 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _HTML = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|article|div|p)\b", re.I | re.S)
 
 
-def read_article(app, source: str) -> Article:
+def read_article(app, source: str, encoding: str | None = None) -> Article:
     """The article named by ``source``: ``-`` is standard input, a URL is fetched (http and
-    https only), anything else is a file; a page in HTML is read for its article."""
+    https only), anything else is a file; a page in HTML is read for its article. ``encoding``
+    (--encoding) is the user's word for how its bytes are written, and wins over any other."""
     content_type = None
     url = None
     if _URL.match(source):
@@ -31,8 +32,9 @@ def read_article(app, source: str) -> Article:
     if (content_type or "").startswith(("text/html", "application/xhtml")) or (content_type is None and _HTML.match(data[:4096])):
         from ledger.pages import read_page
 
-        return check_article(read_page(data, name, url=url, charset=_charset(content_type)), name)
-    return check_article(Article(text=decode(data, name, _charset(content_type)), url=url), name)
+        return check_article(read_page(data, name, url=url, charset=_charset(content_type), encoding=encoding), name)
+    text, read_as, guessed = decode(data, name, encoding or _charset(content_type), given=encoding is not None)
+    return check_article(Article(text=text, url=url, encoding=read_as, guessed=guessed), name)
 
 
 def _charset(content_type: str | None) -> str | None:
