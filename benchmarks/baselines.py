@@ -8,6 +8,7 @@ import json
 import sqlite3
 import time
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
@@ -149,3 +150,16 @@ def search(url: str, word: str, limit: int = 20) -> tuple[float, list[int]]:
         return time.perf_counter() - start, [r[0] for r in rows]
     finally:
         conn.close()
+
+
+def write_files(files: dict[str, bytes], folder: Path) -> float:
+    """Write ``files`` ({relative path: bytes}, a published site read back) into the empty
+    ``folder`` with plain ``open``/``write``, making their folders first: what writing that many
+    files of those sizes costs on this file system. Returns the seconds taken."""
+    start = time.perf_counter()
+    for sub in sorted({Path(path).parent for path in files}):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    for path, data in files.items():
+        with open(folder / path, "wb") as handle:
+            handle.write(data)
+    return time.perf_counter() - start

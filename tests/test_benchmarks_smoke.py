@@ -19,6 +19,8 @@ WHAT = [
     "claims report --format json",
     "start-up: claims list --limit 1",
     "peak memory of claims report --format json",
+    "claims publish",
+    "claims publish again, ledger unchanged",
     "claims search fusion --limit 20",
     "claims edit (against claims add)",
     "claims withdraw (against claims add)",
