@@ -206,6 +206,40 @@ def _built_state(backend: str, request):
     return _BUILT[key][0]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _statements_compiled_once_per_process():
+    """In-process commands share one SQL statement cache per backend, as one long-lived process would.
+
+    A `claims` process opens one engine; the tests open thousands in each process (every command
+    run in-process opens its own), and SQLAlchemy keys compiled statements by the engine's dialect
+    object, so each new engine compiled every statement again: a third of the suite's time. Here
+    each new engine takes the first connected engine's dialect and statement cache for its
+    backend and driver. The SQL sent is the same; the first test to run a statement in a process
+    still compiles it, and commands run as subprocesses are untouched.
+    """
+    from sqlalchemy import event
+
+    from ledger.store import engine as module
+
+    create_engine = module.create_engine
+    connected: dict[tuple[str, str], object] = {}
+
+    def create_sharing_engine(url, **kwargs):
+        engine = create_engine(url, **kwargs)
+        key = (engine.dialect.name, engine.dialect.driver)
+        first = connected.get(key)
+        if first is not None:
+            engine.dialect, engine._compiled_cache = first.dialect, first._compiled_cache
+        elif engine._compiled_cache is not None:
+            # Shared once it has connected: a dialect learns its server's version on first connect.
+            event.listen(engine, "first_connect", lambda *_: connected.setdefault(key, engine))
+        return engine
+
+    module.create_engine = create_sharing_engine
+    yield
+    module.create_engine = create_engine
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory, monkeypatch):
     """No test reads the developer's config or writes their default ledger."""
