@@ -83,3 +83,37 @@ def test_a_noun_is_no_saying_and_no_future(found, text):
 def test_a_hedged_verb_is_not_a_season():
     assert [s.text for s in find_deadlines("Rates will probably fall below 6 percent by 2026.", DAY)] == ["by 2026"]
     assert [s.text for s in find_deadlines("Sales will rise this fall, probably.", DAY)] == ["this fall, probably"]
+
+
+def test_a_press_release_speaks_for_the_company_that_issues_it(found):
+    text = ("HOUSTON, Feb. 12, 2025 /PRNewswire/ -- Northwind Energy Inc. (NYSE: NWE) today reported record "
+            "revenue and said it expects to open its hydrogen plant in the third quarter of 2026.\n\n"
+            "The company expects full-year 2025 earnings of $3.40 per share.")
+    assert found(text, date(2025, 2, 12)) == [("Northwind Energy Inc.", "in the third quarter of 2026"),
+                                              ("Northwind Energy Inc.", "2025")]
+
+
+def test_he_and_she_are_not_the_same_person(found):
+    text = ("Keir Starmer spoke in Liverpool. He said waiting lists would fall this year.\n\n"
+            "The Chancellor, Rachel Reeves, said the budget would not raise income tax. "
+            "She added that growth would pick up in 2025.")
+    assert found(text, date(2024, 10, 9)) == [("Keir Starmer", "this year"), ("Rachel Reeves", "in 2025")]
+
+
+def test_a_team_speaks_through_the_one_who_leads_it(found):
+    text = ('"We expect earnings per share to grow 10 percent this year," the strategists, led by David Kostin, '
+            "wrote in a note.")
+    assert found(text, date(2025, 3, 3)) == [("David Kostin", "this year")]
+
+
+def test_the_present_tense_of_a_plan_with_a_deadline_to_come(found):
+    text = '"Starship departs for Mars at the end of next year," Elon Musk wrote. "It flew well," he said in 2024.'
+    assert found(text, date(2025, 3, 1)) == [("Elon Musk", "at the end of next year")]
+
+
+@pytest.mark.parametrize("sentence, deadlines", [
+    ("Mahomes will be recovered in time for the opener in September.", ["in September"]),
+    ("Crewed landings could follow as early as 2029.", []),  # a start, as "2029 at the earliest" is
+])
+def test_words_that_bound_a_time_without_being_a_deadline(sentence, deadlines):
+    assert [s.text for s in find_deadlines(sentence, DAY)] == deadlines

@@ -55,6 +55,7 @@ _ENDINGS = frozenset("latest sooner earlier sure certain hopefully probably defi
 _AGO = re.compile(r"[\s,]*(?:ago|earlier|before|previously)\b", re.IGNORECASE)
 _VERB_BEFORE = re.compile(r"\b(?:to|will|would|could|should|may|might|can)\s+$", re.IGNORECASE)
 _AT_THE_EARLIEST = re.compile(r"[\s,]*at\s+the\s+earliest\b", re.IGNORECASE)
+_AS_EARLY_AS = re.compile(r"\b(?:as\s+(?:early|soon)\s+as|no\s+sooner\s+than)\s+$", re.IGNORECASE)
 _UNITS = frozenset("year years month months week weeks quarter quarters half decade decades day days".split())
 _ARTICLES = frozenset("the a an of".split())
 # A month or season on its own, in lower case, is more often a word than a date ("prices may fall").
@@ -162,10 +163,10 @@ def find_deadlines(sentence: str, said: date) -> list[DeadlineSpan]:
             text = sentence[start:end]
             if _ADJECTIVE.fullmatch(text):
                 continue
-            if run[i][0].lower() == "end" and _VERB_BEFORE.search(sentence, 0, start):
-                continue  # "expected to end next year at 6,500": the verb, not the end of the year
-            if _AT_THE_EARLIEST.match(sentence, end):
-                continue  # "2027 at the earliest": a start, not a deadline
+            if (run[i][0].lower() == "end" or run[i][0] in _AMBIGUOUS_ALONE) and _VERB_BEFORE.search(sentence, 0, start):
+                continue  # "expected to end next year", "would fall this year": the verb, not the time
+            if _AT_THE_EARLIEST.match(sentence, end) or _AS_EARLY_AS.search(sentence, 0, start):
+                continue  # "2027 at the earliest", "as early as 2029": a start, not a deadline
             if run[j - 1][0].lower() in _OPINION and re.match(r"\s*\w", sentence[end:]):
                 continue
             if not _plausible(run[i:j]):
@@ -176,6 +177,8 @@ def find_deadlines(sentence: str, said: date) -> list[DeadlineSpan]:
                 continue
             if not _meant(run[i:j], deadline):
                 continue
+            if deadline.vague and text.lower().endswith("in time") and re.match(r"\s+(?:for|to)\b", sentence[end:]):
+                continue  # "in time for the opener": when something is ready, not a deadline of its own
             if deadline.timex.startswith("P") and _AGO.match(sentence, end):
                 continue  # "two years ago", "three months earlier": counted back, not ahead
             taken.append((start, end))

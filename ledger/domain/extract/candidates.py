@@ -56,6 +56,8 @@ _FORECASTING = re.compile(r"\b(?:predict(?:s|ed|ing)?|forecasts?|expects?|expect
                           r"(?:promised|pledged|vowed|vows|pledges|promises)\s+(?:to|that)|projects?\s+that)\b", re.IGNORECASE)
 # "Wu used her address on Tuesday to promise": the saying verb a few words after the name.
 _USED_TO = r"(?:used|took|seized\s+on|went\s+on)\b[^.,;:\"“”]{0,60}?\bto\s+"
+_SUBJECT_AND_SAID = re.compile(rf"(?P<who>{NAME})(?:\s+\([^)]{{1,40}}\))?\s+[^\"“”;]*?\band\s+"
+                               r"(?P<said>said|says|added|predicted|forecast|warned)\b")
 _PLAIN_FORMS = frozenset("say expect predict promise pledge vow warn announce estimate project anticipate".split())
 _FIRST_PERSON = re.compile(r"(?<![\"“‘'])\b(?:I|I['’]m|I['’]ve|my)\b(?![^\"“”]*[”\"])")
 MIN_QUOTE_WORDS = 4  # shorter quotes are mostly a term in scare quotes ("full self-driving")
@@ -134,8 +136,14 @@ def _attribution_after(text: str, end: int, limit: int, people: People) -> _Attr
     if not m:
         return None
     who = m["who"] or m["who2"]
-    speaker = people.speaker(who.strip(), m.start())
+    speaker = _led_by(m, people) or people.speaker(who.strip(), m.start())
     return _Attribution(speaker, m.start(), m.end(), m["verb"] or m["verb2"]) if speaker else None
+
+
+def _led_by(m: re.Match[str], people: People) -> Speaker | None:
+    """'the strategists, led by David Kostin, wrote': the team speaks through the one leading it."""
+    led = re.fullmatch(rf"led\s+by\s+(?P<name>{NAME})", (m.groupdict().get("appositive") or "").strip())
+    return people.speaker(led["name"], m.start("appositive")) if led else None
 
 
 def _agrees(m: re.Match[str]) -> bool:
@@ -162,7 +170,8 @@ def _attribution_before(text: str, start: int, end: int, people: People) -> _Att
         who = (m["who"] or m["who2"]).strip()
         if not _agrees(m):
             continue
-        speaker = None if m["appositive"] and re.fullmatch(ROLE, who) else people.speaker(who, m.start())
+        speaker = _led_by(m, people) or (
+            None if m["appositive"] and re.fullmatch(ROLE, who) else people.speaker(who, m.start()))
         if speaker is None and m["appositive"] and re.fullmatch(NAME, m["appositive"].strip()):
             speaker = people.speaker(m["appositive"].strip(), m.start("appositive"))  # "The President, Stephen Hoge, said"
         if speaker:
@@ -171,6 +180,9 @@ def _attribution_before(text: str, start: int, end: int, people: People) -> _Att
                 reporting = found
     if found and reporting and found.verb in FORECAST_VERBS and len(found.speaker.name.split()) == 1:
         return reporting  # "he said, adding that Shell expected...": the firm's forecast, in his words
+    if found and reporting and found is not reporting and found.speaker.how == "pronoun" and re.fullmatch(
+            r"\s*(?:that\s*)?", text[reporting.end: found.start]):
+        return reporting  # "The chief executive said he expected...": "he" is the one saying it
     return found
 
 
@@ -189,7 +201,20 @@ def _reported(text: str, start: int, end: int, deadline_at: int, people: People)
             return _Attribution(speaker, m.start(), m.end(), m["verb"] or m["verb2"])
     if said_before:
         return said_before
-    return _attribution_before(text, deadline_at, end, people) if re.search(r"according\s+to", text[deadline_at:end]) else None
+    if re.search(r"according\s+to", text[deadline_at:end]):
+        return _attribution_before(text, deadline_at, end, people)
+    return _subject_said(text, start, deadline_at, people)
+
+
+def _subject_said(text: str, start: int, deadline_at: int, people: People) -> _Attribution | None:
+    """"Northwind Energy Inc. (NYSE: NWE) today reported results and said it expects...": the
+    sentence's subject, joined to the saying verb by "and"."""
+    dateline = DATELINE.match(text[start:deadline_at])
+    m = _SUBJECT_AND_SAID.match(text, start + (dateline.end() if dateline else 0), deadline_at)
+    if m is None:
+        return None
+    speaker = people.speaker(m["who"].strip(), m.start())
+    return _Attribution(speaker, m.start("said"), m.end("said"), m["said"]) if speaker else None
 
 
 def _parsed(text: str, subjects: Sequence[tuple[int, int, int, int]], at: int | None,
@@ -393,7 +418,8 @@ def _candidate(text: str, sentence_span: tuple[int, int], span: DeadlineSpan | N
         return None  # a question predicts nothing
     future = _FUTURE.search(clause) or (_FUTURE.search(spoken) if quote_text else None)
     verb = attribution.verb if attribution else ""
-    if future is None and verb not in FORECAST_VERBS:
+    ahead = span is not None and not span.deadline.vague and span.deadline.earliest > said
+    if future is None and verb not in FORECAST_VERBS and not ahead:
         return None  # a report of the past or present
     if span is None and not (verb in FORECAST_VERBS or _FORECASTING.search(clause)):
         return None  # future wording alone, with no time frame, is rarely a prediction worth logging
@@ -409,6 +435,9 @@ def _candidate(text: str, sentence_span: tuple[int, int], span: DeadlineSpan | N
     if future is not None:
         score += 2.0
         reasons.append(f"future wording {future[0]!r}")
+    elif ahead:  # "Starship departs for Mars at the end of next year": the present tense of a plan
+        score += 1.0
+        reasons.append("a deadline wholly to come")
     if verb in FORECAST_VERBS:
         score += 1.0
         reasons.append(f"forecasting verb {verb!r}")

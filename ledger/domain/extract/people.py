@@ -21,6 +21,8 @@ _CAP = r"(?<![\w'’])(?:(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Prof|[A-Z])\.(
 _PARTICLE = r"(?:de|da|van|von|der|den|bin|al|le|la|du|di|del|dos|ter)"
 NAME = rf"{_CAP}(?:[ \t]+(?:{_PARTICLE}[ \t]+|{_PARTICLE}-)?{_CAP}){{0,5}}"  # never across a line: a headline is not a name
 _NAME = re.compile(NAME)
+_PRONOUN_SAYS = re.compile(r"\b([Hh]e|[Ss]he)\s+(?:also\s+)?(?:said|says|told|added|adds|wrote|predicted|expects|expected|"
+                           r"warned|promised|noted|argued)\b")
 _PRONOUN = r"(?:[Hh]e|[Ss]he)"
 # Roles a person is named by once and then called by ("the chief executive said"): each phrase
 # and the role it is, longer phrases first so "chief executive officer" is not read as "chief".
@@ -41,14 +43,15 @@ _ROLE_IN = re.compile(rf"(?i:\b{_ROLE_WORDS}\b)")
 # "the company said", "the bank said": the organisation the story is about
 _ORG_NOUNS = ("company firm group bank miner carrier airline automaker carmaker chipmaker retailer insurer lender "
               "agency ministry regulator cartel government").split()
+_TEAM = r"(?:[Tt]he\s+(?:strategists|analysts|economists|researchers))"  # named by who leads them
 ORG_NOUN = rf"(?:[Tt]he\s+(?:central\s+bank|{'|'.join(_ORG_NOUNS)}))"
 _ORG_NOUN = re.compile(ORG_NOUN)
 # A story's lead names its subject first: "Rio Tinto will ship...", "The Bank of Japan raised..."
 _LEAD_SUBJECT = re.compile(r"(?:The\s+)?(?P<org>[A-Z][\w&.'’-]*(?:\s+(?:of\s+|for\s+|and\s+|&\s+)?[A-Z][\w&.'’-]*){0,5})"
-                           r"(?=\s+(?:on\s+\w+\s+)?[a-z])")
+                           r"(?=\s+(?:\([^)]{1,40}\)\s+)?(?:on\s+\w+\s+)?[a-z])")  # "Northwind Inc. (NYSE: NWE) today"
 # "By Anna Whitfield": a byline names who wrote the story, not who spoke in it
 _BYLINE = re.compile(r"^[ \t]*By[ \t]+(?P<who>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){1,3})[ \t]*$", re.MULTILINE)
-WHO = rf"(?P<who>{ROLE}|{ORG_NOUN}|{NAME}|{_PRONOUN})(?:\s+(?:strategists|analysts|economists|officials|executives|researchers|forecasters))?"
+WHO = rf"(?P<who>{ROLE}|{ORG_NOUN}|{_TEAM}|{NAME}|{_PRONOUN})(?:\s+(?:strategists|analysts|economists|officials|executives|researchers|forecasters))?"
 # ", the chief executive of General Motors," / ", who runs Tesla and SpaceX," / ", 52,"
 APPOSITIVE = r"(?:,\s+(?!and\b|but\b|said\b|says\b)(?P<appositive>[^,\"“”.;:]{1,90}?),)?"
 SAY_VERBS = (
@@ -104,7 +107,7 @@ _STARTERS = frozenset((
     "tomorrow notably"
 ).split())
 _AFTER_PREPOSITION = re.compile(r"\b(?:at|of|for|from|with|by|to|in|on)\s+$")
-_LABEL = re.compile(rf"^(?P<who>{NAME})\s*(?:\([^)\n]{{1,80}}\)|(?:--?|,)\s*[^:\n]{{1,60}})?\s*:\s", re.MULTILINE)
+_LABEL = re.compile(rf"^(?P<who>{NAME})\s*(?:\([^)\n]{{1,80}}\)|(?:(?<=\s)--?|,)\s*[^:\n]{{1,60}})?\s*:\s", re.MULTILINE)
 _NOT_LABELS = frozenset({"q", "a", "question", "answer", "operator", "moderator", "interviewer", "note", "analyst",
                          "editor's note", "update", "correction", "source", "photo", "video", "related",
                          # a headline's kicker ("Opinion: The grid is not ready"), not a speaker's turn
@@ -162,6 +165,8 @@ class People:
         self._bylines = [(a, b) for a, b, _ in bylines]
         self.mentions = self._mentions(persons)
         self.speaking = self._speaking()
+        self.genders: dict[str, str] = {}
+        self.genders = self._genders()
         self.roles = self._roles()
         self.lead = self._lead_subject(sentences)
 
@@ -193,7 +198,7 @@ class People:
         """Full names that the text shows speaking ("X said", "said X", "according to X"): a pronoun
         stands for one of them before any other name ("at Standard Chartered, said... he wrote")."""
         found = set()
-        pattern = rf"(?P<a>{NAME}){APPOSITIVE}\s+{SAY}|(?:said|says|according\s+to)\s+(?P<b>{NAME})"
+        pattern = rf"(?P<a>{NAME}){APPOSITIVE},?\s+{SAY}|(?:said|says|according\s+to)\s+(?P<b>{NAME})"
         for m in re.finditer(pattern, self.text):
             if m["verb"] in ("project", "estimate") and not m["appositive"]:
                 continue  # "the Simandou project": a noun, not a saying
@@ -209,10 +214,12 @@ class People:
         found = []
         for mention in self.mentions:
             start = mention.start
+            at = self.text.find(mention.name.split()[0], start, start + 80)  # after the titles of its run
+            at = start if at < 0 else at
             line_start = self.text.rfind("\n", 0, start) + 1
-            before = self.text[max(line_start, start - 60): start]
+            before = self.text[max(line_start, at - 60): at]
             before = re.split(r"[.;:!?\"“”]", before)[-1]
-            after = re.match(r"[\w .'’-]*?,\s+(?P<a>[^,.;:\"“”]{1,80})[,.]", self.text[start: start + 160])
+            after = re.match(r"[\w .'’-]*?,\s+(?P<a>[^,.;:\"“”]{1,80})[,.]", self.text[at: at + 160])
             for words in (before, after["a"] if after else ""):
                 if role := _ROLE_IN.search(words):
                     found.append((start, _ROLE_NAMES[" ".join(role[0].lower().split())], mention.name))
@@ -240,7 +247,7 @@ class People:
                 return None
             org = m["org"]
             words = org.split()
-            if strip_titles(org) != org or words[0].lower() in _STARTERS or any(
+            if strip_titles(org) != org or words[0].lower() in _STARTERS or re.fullmatch(_PRONOUN, org) or any(
                     mention.name == org or mention.name.endswith(org) for mention in self.mentions
                     if mention.name in self.speaking):
                 return None
@@ -269,21 +276,39 @@ class People:
                 return full
         return name
 
-    def last_person(self, position: int) -> str | None:
-        before = [m for m in self.mentions if m.start < position and not m.aside]
+    def last_person(self, position: int, pronoun: str = "") -> str | None:
+        """The person last shown speaking before ``position`` (else the last named); for "he" or
+        "she", not one the text has already called by the other pronoun."""
+        other = {"he": "she", "she": "he"}.get(pronoun.lower())
+        before = [m for m in self.mentions if m.start < position and not m.aside
+                  and (other is None or self.genders.get(m.name) != other)]
         speaking = [m for m in before if m.name in self.speaking]
         if speaking:
             return speaking[-1].name
         return before[-1].name if before else None
 
+    def _genders(self) -> dict[str, str]:
+        """Who the text calls "he" and who "she": each "he said" or "she added", in order, binds
+        its pronoun to the person it stands for, so that "The Chancellor, Rachel Reeves, said...
+        She added" after "He said" is not read as the man who spoke before her."""
+        self.genders = {}
+        for m in _PRONOUN_SAYS.finditer(self.text):
+            pronoun = m[1].lower()
+            person = self.last_person(m.start(), pronoun)
+            if person and person not in self.genders:
+                self.genders[person] = pronoun
+        return self.genders
+
     def speaker(self, who: str, position: int) -> Speaker | None:
         """The speaker ``who`` (as written at ``position``) names, or None if it names nobody."""
         if _ORG_NOUN.fullmatch(who):
             return self._known(who, self.lead, "role") if self.lead else None  # "the miner said"
+        if self.lead and len(who) > 2 and re.match(rf"{re.escape(who.removeprefix('The ').rstrip('.'))}\b", self.lead):
+            return self._known(who, self.lead, "named")  # "Northwind Energy Inc." as the lead names it
         if _ROLE.fullmatch(who) and (named := self.by_role(who, position)):
             return self._known(who, named, "role")  # "the chief executive": the one named so
         if re.fullmatch(_PRONOUN, who) or _ROLE.fullmatch(who):
-            person = self.last_person(position)  # "he", "the Chancellor": the person last shown speaking
+            person = self.last_person(position, who)  # "he", "the Chancellor": the person last shown speaking
             return self._known(who, person, "pronoun" if len(who) <= 3 else "role") if person else None
         if who.lower() in _NOT_PEOPLE:
             return None  # "Siemens on Thursday forecast": a day does not speak
@@ -325,6 +350,8 @@ class People:
         found = []
         for m in _LABEL.finditer(self.text):
             who = m["who"]
+            if DATELINE.match(self.text[m.start(): m.start() + 120]):
+                continue  # "HOUSTON, Feb. 12, 2025 /PRNewswire/ -- Northwind (NYSE: NWE)": a dateline
             if who.lower() in ("a", "answer") and (answerer := self._interviewee(m.start())):
                 found.append((m.start(), m.end(), self._known(who, answerer, "label")))
                 continue

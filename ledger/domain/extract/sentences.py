@@ -14,8 +14,9 @@ _ABBREVIATIONS = frozenset(
 )
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|[.!?]+[\"'”’)\]]*\s*$")
 # A dateline opens wire copy: "DETROIT, Jan 31 (Reuters) -", "WASHINGTON —".
+# A press release's: "HOUSTON, Feb. 12, 2025 /PRNewswire/ --".
 DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w.]*\.?(?:\s+[A-Z][\w.]*)*)?(?:,?\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
-                       r"(?:\s*\([^)]{1,40}\))?\s*[-—–]+\s*")
+                      r"(?:,\s*\d{4})?(?:\s*\([^)]{1,40}\)|\s*/[^/\n]{1,40}/)?\s*[-—–]+\s*")
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _LINE = re.compile(r"\n")
 
