@@ -69,11 +69,17 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return trimmed
 
 
+def _whole_name(text: str, start: int) -> int:
+    """Where a name begins that the parser took in part: "Ming-Chi Kuo" read as "Chi Kuo"."""
+    found = re.search(r"[A-Z][\w'’]*-$", text[max(0, start - 30): start])
+    return start - len(found[0]) if found else start
+
+
 def _subject(subject: Any, ents: Any) -> tuple[int, int]:
     """The words of a subject that name someone: a PERSON inside it, else the head with its
     compound and flat parts ("Tesla CEO Elon Musk" is the head Musk with its compounds)."""
-    for ent in ents:
-        if ent.label_ in ("PERSON", "ORG") and subject.left_edge.i <= ent.start and ent.end - 1 <= subject.right_edge.i:
+    for ent in ents:  # the subject's own head, not a word before it ("a senior Federal Reserve official")
+        if ent.label_ in ("PERSON", "ORG") and ent.start <= subject.i < ent.end:
             return ent.start_char, ent.end_char
     parts = [t for t in subject.subtree if t is subject or (t.dep_ in ("compound", "flat") and t.head is subject)]
     return parts[0].idx, parts[-1].idx + len(parts[-1].text)
@@ -86,7 +92,7 @@ def parse(nlp: Any, text: str) -> Analysis:
     doc = nlp(text)  # once: sentences, names and subjects all come from this one parse
     ents = doc.ents  # built anew on each access, so read once
     sentences = [piece for sent in doc.sents for piece in _lines(text, sent.start_char, sent.end_char)]
-    persons = [(ent.start_char, ent.end_char) for ent in ents if ent.label_ == "PERSON"]
+    persons = [(_whole_name(text, ent.start_char), ent.end_char) for ent in ents if ent.label_ == "PERSON"]
     subjects = []
     for token in doc:
         if token.lower_ in verbs:  # a reporting verb is one that has a subject: no tagger needed

@@ -117,3 +117,15 @@ def test_the_present_tense_of_a_plan_with_a_deadline_to_come(found):
 ])
 def test_words_that_bound_a_time_without_being_a_deadline(sentence, deadlines):
     assert [s.text for s in find_deadlines(sentence, DAY)] == deadlines
+
+
+def test_a_lead_that_holds_back_the_name_is_the_one_named_next(found):
+    text = ("WASHINGTON — A senior Federal Reserve official said on Thursday that the central bank could cut "
+            "rates in the summer.\n\n"
+            'Christopher J. Waller, a Fed governor, spoke in New York. "We are close," Mr. Waller said.')
+    assert found(text, date(2025, 4, 17)) == [("Christopher J. Waller", "in the summer")]
+
+
+def test_a_forecast_already_settled_is_no_candidate(found):
+    text = "Christopher Waller spoke on Thursday. Last year he correctly predicted that inflation would slow."
+    assert found(text, date(2025, 4, 17)) == []

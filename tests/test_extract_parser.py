@@ -43,3 +43,11 @@ def test_the_components_left_out_change_nothing_the_rules_read():
     assert {"tagger", "lemmatizer", "attribute_ruler"}.isdisjoint(nlp.pipe_names)
     text = (HERE / "06-tech-split-quotes.txt").read_text(encoding="utf-8")
     assert parse(nlp, text) == parse(spacy.load(MODEL), text)
+
+
+def test_a_name_before_the_subjects_head_does_not_speak_and_a_hyphenated_name_is_whole():
+    text = ("A senior Federal Reserve official said the bank would act by July.\n\n"
+            "Ming-Chi Kuo, an analyst at TF International Securities, said shipments would double in 2026.")
+    analysis, _ = analyse(text, MODEL)
+    assert "Federal Reserve" not in [text[s:e] for _, _, s, e in analysis.subjects]
+    assert "Ming-Chi Kuo" in [text[s:e] for s, e in analysis.persons]

@@ -22,6 +22,7 @@ SETS = {
     "fourth held-out set": (HERE / "held_out_4", 0.85, 0.85),
     "second development set": (HERE / "dev_2", 0.75, 0.85),
     "third development set": (HERE / "dev_3", 0.85, 0.8),
+    "fourth development set": (HERE / "dev_4", 0.8, 0.8),
 }
 
 

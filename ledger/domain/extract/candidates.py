@@ -58,6 +58,14 @@ _FORECASTING = re.compile(r"\b(?:predict(?:s|ed|ing)?|forecasts?|expects?|expect
 _USED_TO = r"(?:used|took|seized\s+on|went\s+on)\b[^.,;:\"“”]{0,60}?\bto\s+"
 _SUBJECT_AND_SAID = re.compile(rf"(?P<who>{NAME})(?:\s+\([^)]{{1,40}}\))?\s+[^\"“”;]*?\band\s+"
                                r"(?P<said>said|says|added|predicted|forecast|warned)\b")
+_SETTLED = re.compile(r"\b(?:last\s+(?:year|month|week)|(?:correctly|wrongly|rightly|incorrectly)\s+(?:predicted|forecast)|"
+                      r"had\s+(?:predicted|forecast|promised|expected))\b", re.IGNORECASE)
+# Wire copy's lead often holds back the name to the next paragraph: "A senior Federal Reserve
+# official said...", "The Army's top officer told lawmakers..."; the one then named speaking.
+_UNNAMED_LEDE = re.compile(
+    r"^(?:[A-Z][A-Z .'’,-]{2,40}[-—–]+\s*)?(?:A|An|The)\s+(?:[\w'’.-]+\s+){0,4}?(?:official|officer|executive|minister|"
+    r"economist|lawmaker|adviser|advisor|regulator|scientist|leader|diplomat|commander|policymaker)\b"
+    r"(?:,[^,]{1,60},)?\s+(?:on\s+\w+\s+)?(?P<verb>said|says|told|warned|predicted)\b")
 _PLAIN_FORMS = frozenset("say expect predict promise pledge vow warn announce estimate project anticipate".split())
 _FIRST_PERSON = re.compile(r"(?<![\"“‘'])\b(?:I|I['’]m|I['’]ve|my)\b(?![^\"“”]*[”\"])")
 MIN_QUOTE_WORDS = 4  # shorter quotes are mostly a term in scare quotes ("full self-driving")
@@ -389,6 +397,9 @@ def _candidate(text: str, sentence_span: tuple[int, int], span: DeadlineSpan | N
             people.voice or _FIRST_PERSON.search(sentence)):
         author = people.speaker(people.byline, s_start)  # an op-ed's "I expect...": its author's words
         attribution = _Attribution(author, s_start, s_start, "") if author else None
+    if attribution is None and quote is None and turn is None and (lede := _UNNAMED_LEDE.match(sentence)):
+        named = people.first_speaking_after(s_end)  # "A senior Fed official said...", named below
+        attribution = _Attribution(named, s_start, s_start + lede.end(), lede["verb"]) if named else None
     speaker = attribution.speaker if attribution else label
     if speaker is None:
         return None  # a forecast nobody in the text is said to make
@@ -425,6 +436,8 @@ def _candidate(text: str, sentence_span: tuple[int, int], span: DeadlineSpan | N
         return None  # future wording alone, with no time frame, is rarely a prediction worth logging
     if span is None and any(int(y) < said.year for y in re.findall(r"\b(1[89]\d\d|2\d\d\d)\b", sentence)):
         return None  # "In 2019, Musk promised robotaxis by 2020" said in 2024: a deadline gone by
+    if span is None and _SETTLED.search(sentence):
+        return None  # "Last year he correctly predicted that...": a forecast already settled
     hedge, probability, category = _hedge(clause if not quote_text else clause + " " + spoken)
     score = 0.0
     if span is not None:

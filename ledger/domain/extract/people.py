@@ -287,6 +287,11 @@ class People:
             return speaking[-1].name
         return before[-1].name if before else None
 
+    def first_speaking_after(self, position: int) -> Speaker | None:
+        """The first person named after ``position`` whom the text shows speaking."""
+        after = [m for m in self.mentions if m.start >= position and not m.aside and m.name in self.speaking]
+        return self._known(after[0].name, after[0].name, "named") if after else None
+
     def _genders(self) -> dict[str, str]:
         """Who the text calls "he" and who "she": each "he said" or "she added", in order, binds
         its pronoun to the person it stands for, so that "The Chancellor, Rachel Reeves, said...
