@@ -53,13 +53,14 @@ def _environment():
 
 
 @cache
-def _build() -> str:
+def build_key() -> str:
     """What every page depends on besides its data: the release, the style and the templates' text."""
     env = _environment()
-    return _digest([__version__, SITE_STYLE, *(env.loader.get_source(env, t)[0] for t in sorted(env.list_templates()))])
+    return digest([__version__, SITE_STYLE, *(env.loader.get_source(env, t)[0] for t in sorted(env.list_templates()))])
 
 
-def _digest(data) -> str:
+def digest(data) -> str:
+    """A key of JSON-able ``data``: equal data, equal keys."""
     encoded = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"), ensure_ascii=False)
     return hashlib.blake2b(encoded.encode("utf-8"), digest_size=16).hexdigest()
 
@@ -89,7 +90,7 @@ def pages(site: Site, *, title: str, publisher: str, base_url: str | None) -> It
     common = {"site_title": title, "publisher": publisher, "version": __version__, "style": _markup(SITE_STYLE)}
     env = _environment()
     shown = {s["speaker_id"] for s in site.speakers}
-    build = _build()
+    build = build_key()
 
     def page(template: str, path: str, shows, values: Callable[[], dict]) -> SitePage:
         """``shows``: everything ``values`` is made from, besides the options in ``common``."""
@@ -99,7 +100,7 @@ def pages(site: Site, *, title: str, publisher: str, base_url: str | None) -> It
                 **common, root=root_of(path), canonical=absolute(base_url, path),
                 claim_review=given.pop("claim_review", None), **given)
 
-        return SitePage(path, _digest([build, template, path, common, base_url, shows]), render)
+        return SitePage(path, digest([build, template, path, common, base_url, shows]), render)
 
     def shown_as_is(template: str, path: str, **values) -> SitePage:
         return page(template, path, values, lambda: dict(values))
@@ -137,7 +138,7 @@ def pages(site: Site, *, title: str, publisher: str, base_url: str | None) -> It
         paths = [INDEX, ABOUT, *(speaker_path(s["slug"]) for s in site.speakers),
                  *(claim_path(i) for i, p in sorted(site.claims.items()) if p.row["speaker_id"] in shown)]
         urls = [absolute(base_url, p) for p in paths]
-        yield SitePage(SITEMAP, _digest([build, SITEMAP, urls]), lambda: env.get_template("sitemap.xml").render(urls=urls))
+        yield SitePage(SITEMAP, digest([build, SITEMAP, urls]), lambda: env.get_template("sitemap.xml").render(urls=urls))
 
 
 def _groups(site: Site) -> list[dict]:
@@ -195,4 +196,4 @@ def _claim(page: ClaimPage, root: str, slugs: dict, site: Site, *, publisher: st
     }
 
 
-__all__ = ["SitePage", "pages", "review_of"]
+__all__ = ["SitePage", "build_key", "digest", "pages", "review_of"]

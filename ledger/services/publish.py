@@ -59,7 +59,7 @@ def site(ledger: Ledger, speakers: tuple[str, ...] = (), tag: str | None = None,
     with ledger.read() as session:
         slugs = dict(session.execute(select(Speaker.id, Speaker.slug)).all())
         pages = _claim_pages(session, rows)
-        last = session.execute(select(JournalEntry.seq, JournalEntry.hash).order_by(JournalEntry.seq.desc()).limit(1)).first()
+        last = _head(session)
     for figures in reports:
         mine = by_speaker.get(figures["speaker_id"], [])
         figures.update({"slug": slugs[figures["speaker_id"]], "track_record": mine,
@@ -69,7 +69,18 @@ def site(ledger: Ledger, speakers: tuple[str, ...] = (), tag: str | None = None,
         for t in row["tags"]:
             counted[t] += 1
     return Site(header=head, leaderboard=board, speakers=sorted(reports, key=lambda s: s["speaker"].casefold()),
-                claims=pages, tags=sorted(counted.items()), head=(last[0], last[1]) if last else None)
+                claims=pages, tags=sorted(counted.items()), head=last)
+
+
+def journal_head(ledger: Ledger) -> tuple[int, str] | None:
+    """The journal's last entry (seq, hash): every change to what the site shows moves it."""
+    with ledger.read() as session:
+        return _head(session)
+
+
+def _head(session) -> tuple[int, str] | None:
+    last = session.execute(select(JournalEntry.seq, JournalEntry.hash).order_by(JournalEntry.seq.desc()).limit(1)).first()
+    return (last[0], last[1]) if last else None
 
 
 def claim_pages(ledger: Ledger, speakers: tuple[str, ...] = (), as_of: date | None = None) -> dict[int, ClaimPage]:

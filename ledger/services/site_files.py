@@ -1,10 +1,12 @@
 """Writing the published site into a folder, rendering only what changed.
 
 The folder keeps a manifest (``MANIFEST``) of the pages the tool wrote there: for each, the key of
-what it shows (ledger.render.site) and the SHA-256 of the file written. A page is rendered only if
-its key changed, or its file is missing or no longer holds what was written; a rendered page is
-written (whole, atomically) only if it differs from the file, so republishing an unchanged ledger
-renders almost nothing and rewrites no file. A page listed in the manifest that the site no longer
+what it shows (ledger.render.site) and the SHA-256 of the file written; and the key of the whole
+site (the journal head, the day, the options, the release), so that when that is unchanged and
+every file is as written nothing but the head is read from the ledger. Otherwise the ledger is
+read and a page is rendered only if its key changed, or its file is missing or no longer holds
+what was written; a rendered page is written (whole, atomically) only if it differs from the
+file, so republishing an unchanged ledger rewrites no file. A page listed in the manifest that the site no longer
 has (a withdrawn claim's, the sitemap once ``--base-url`` is dropped) is removed; no other file in
 the folder is ever touched.
 """
@@ -32,8 +34,8 @@ _PAGE_PATH = re.compile(r"(index\.html|about\.html|sitemap\.xml|claims/[0-9]+\.h
 
 def publish_site(ledger: Ledger, out: Path, *, speakers: tuple[str, ...] = (), tag: str | None = None,
                  as_of: date | None = None, base_url: str | None = None, title: str, publisher: str) -> dict:
-    from ledger.render.site import pages
-    from ledger.services.publish import site
+    from ledger.render.site import build_key, digest, pages
+    from ledger.services.publish import journal_head, site
 
     base = check_base_url(base_url)
     with about("title"):
@@ -45,12 +47,16 @@ def publish_site(ledger: Ledger, out: Path, *, speakers: tuple[str, ...] = (), t
     folder = Path(out).expanduser()
     if folder.exists() and not folder.is_dir():
         raise InvalidInput(f"{folder} is not a folder; give the folder to write the site to")
+    # The whole site's key: the ledger (its journal head moves with every change), the day and the options.
+    whole = digest([build_key(), journal_head(ledger), as_of, sorted(speakers), tag, base, title, publisher])
+    last, before = _read_manifest(folder)
+    if last == whole and all(_sha256_of(folder / path) == sha for path, (_, sha) in before.items()):
+        return _done(folder, len(before), 0, 0)  # nothing to read beyond the head: every page is as written
     content = list(pages(site(ledger, speakers, tag, as_of), title=title, publisher=publisher, base_url=base))
     folder.mkdir(parents=True, exist_ok=True)
-    before = _read_manifest(folder)
     if any(page.path not in before for page in content):
         # Listed before they are written, so a run cut short still leaves them the tool's to remove.
-        _write_manifest(folder, {**before, **{page.path: before.get(page.path, ["", ""]) for page in content}})
+        _write_manifest(folder, "", {**before, **{page.path: before.get(page.path, ["", ""]) for page in content}})
     after, written = {}, 0
     for page in content:
         target = folder / page.path
@@ -62,24 +68,30 @@ def publish_site(ledger: Ledger, out: Path, *, speakers: tuple[str, ...] = (), t
         written += write_if_changed(target, text)
         after[page.path] = [page.key, hashlib.sha256(text.encode("utf-8")).hexdigest()]
     removed = sum(_remove(folder / path) for path in before.keys() - after.keys())
-    _write_manifest(folder, after)
-    return {"out": str(folder), "pages": len(content), "written": written, "unchanged": len(content) - written,
-            "removed": removed, "index": str(folder / INDEX)}
+    _write_manifest(folder, whole, after)
+    return _done(folder, len(content), written, removed)
 
 
-def _read_manifest(folder: Path) -> dict[str, list[str]]:
-    """{path: [key, sha256]} of the pages written last time; empty if there is no usable manifest
-    (every page is then rendered and compared with its file)."""
+def _done(folder: Path, pages: int, written: int, removed: int) -> dict:
+    return {"out": str(folder), "pages": pages, "written": written, "unchanged": pages - written, "removed": removed,
+            "index": str(folder / INDEX)}
+
+
+def _read_manifest(folder: Path) -> tuple[str, dict[str, list[str]]]:
+    """The whole site's key and {path: [key, sha256]} of the pages written last time; empty if
+    there is no usable manifest (every page is then rendered and compared with its file)."""
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        listed = data["pages"] if data.get("format") == FORMAT else {}
-        return {path: [str(key), str(sha)] for path, (key, sha) in listed.items() if _PAGE_PATH.fullmatch(path)}
+        if data.get("format") != FORMAT:
+            return "", {}
+        listed = {path: [str(key), str(sha)] for path, (key, sha) in data["pages"].items() if _PAGE_PATH.fullmatch(path)}
+        return str(data.get("site", "")), listed
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return {}
+        return "", {}
 
 
-def _write_manifest(folder: Path, listed: dict[str, list[str]]) -> None:
-    text = json.dumps({"format": FORMAT, "pages": dict(sorted(listed.items()))}, separators=(",", ":"))
+def _write_manifest(folder: Path, whole: str, listed: dict[str, list[str]]) -> None:
+    text = json.dumps({"format": FORMAT, "site": whole, "pages": dict(sorted(listed.items()))}, separators=(",", ":"))
     write_if_changed(folder / MANIFEST, text.replace('],"', '],\n"') + "\n")
 
 
