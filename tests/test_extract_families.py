@@ -129,3 +129,34 @@ def test_a_lead_that_holds_back_the_name_is_the_one_named_next(found):
 def test_a_forecast_already_settled_is_no_candidate(found):
     text = "Christopher Waller spoke on Thursday. Last year he correctly predicted that inflation would slow."
     assert found(text, date(2025, 4, 17)) == []
+
+
+def test_a_month_named_alone_in_a_past_tense_is_no_plan(found):
+    text = ("Priya Raman runs Acme. She said Acme shipped its 10,000th robot in September. "
+            '"Our next robot ships in 2027," she said.')
+    assert found(text, date(2025, 10, 30)) == [("Priya Raman", "in 2027")]
+
+
+def test_an_answer_ends_with_its_paragraph(found):
+    text = ("Nicola Fox leads NASA's science directorate. She spoke to us in Washington.\n\n"
+            "Q: What about the budget cuts?\n\n"
+            "A: If the cuts go through, some missions will probably end next year.\n\n"
+            "The agency's administrator, who is expected to be confirmed this week, has not commented.")
+    assert found(text, date(2025, 5, 6)) == [("Nicola Fox", "next year")]
+
+
+def test_guidance_is_a_forecast_and_not_wanting_to_predict_is_none(found):
+    text = ("Tom Becker -- Chief Financial Officer: For the fourth quarter, we are guiding revenue of $420 million.\n\n"
+            "Asked whether federal money would return, Gavin Newsom said he did not want to predict what "
+            "Washington would do.")
+    assert found(text, date(2025, 10, 30)) == [("Tom Becker", "the fourth quarter")]
+
+
+@pytest.mark.parametrize("sentence, deadlines", [
+    ("Some missions will probably end next year.", ["next year"]),  # "end" the verb
+    ("Delta rose after it reported first-quarter results.", []),  # the period a report covers
+    ("Blackouts in summer heat waves will be routine by 2030.", ["by 2030"]),  # the season as a word
+    ("Sales will rise by next summer.", ["by next summer"]),
+])
+def test_verbs_reports_and_seasons_that_are_no_deadline(sentence, deadlines):
+    assert [s.text for s in find_deadlines(sentence, DAY)] == deadlines

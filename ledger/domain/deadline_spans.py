@@ -53,13 +53,16 @@ _ADJECTIVE = re.compile(r"(?:short|long|medium|near|longer)-term", re.IGNORECASE
 _ENDINGS = frozenset("latest sooner earlier sure certain hopefully probably definitely certainly surely maybe perhaps "
                      "possibly think hope believe expect guess say most tops max maximum outside next following".split())
 _AGO = re.compile(r"[\s,]*(?:ago|earlier|before|previously)\b", re.IGNORECASE)
-_VERB_BEFORE = re.compile(r"\b(?:to|will|would|could|should|may|might|can)\s+$", re.IGNORECASE)
+_VERB_BEFORE = re.compile(r"\b(?:to|will|would|could|should|may|might|can)\s+(?:(?:probably|likely|certainly|surely|"
+                          r"definitely|possibly|perhaps|maybe|eventually|soon)\s+)?$", re.IGNORECASE)
 _AT_THE_EARLIEST = re.compile(r"[\s,]*at\s+the\s+earliest\b", re.IGNORECASE)
 _AS_EARLY_AS = re.compile(r"\b(?:as\s+(?:early|soon)\s+as|no\s+sooner\s+than)\s+$", re.IGNORECASE)
 _UNITS = frozenset("year years month months week weeks quarter quarters half decade decades day days".split())
 _ARTICLES = frozenset("the a an of".split())
 # A month or season on its own, in lower case, is more often a word than a date ("prices may fall").
 _AMBIGUOUS_ALONE = frozenset("may march fall spring summer winter autumn second".split())
+_REPORTED = re.compile(r"\s+(?:results|earnings|revenue|revenues|profits?|sales|loss|losses|figures|report|numbers)\b",
+                       re.IGNORECASE)
 _HEDGES = frozenset("probably definitely certainly surely maybe perhaps possibly likely about around approximately "
                     "roughly sometime".split())
 # Words that make a count of time a deadline: "within two years", "two years from now".
@@ -163,8 +166,15 @@ def find_deadlines(sentence: str, said: date) -> list[DeadlineSpan]:
             text = sentence[start:end]
             if _ADJECTIVE.fullmatch(text):
                 continue
-            if (run[i][0].lower() == "end" or run[i][0] in _AMBIGUOUS_ALONE) and _VERB_BEFORE.search(sentence, 0, start):
-                continue  # "expected to end next year", "would fall this year": the verb, not the time
+            k = next((k for k in range(i, j) if run[k][0].lower() not in _HEDGES), i)  # past "probably"
+            if (run[k][0].lower() == "end" or run[k][0] in _AMBIGUOUS_ALONE) and _VERB_BEFORE.search(
+                    sentence, 0, run[k].start()):
+                continue  # "expected to end next year", "will probably end next year": the verb, not the time
+            if _REPORTED.match(sentence, end) and re.search(r"-(?:quarter|half|year)$", text, re.IGNORECASE):
+                continue  # "reported first-quarter results": the period a report covers
+            if (run[j - 1][0] in _AMBIGUOUS_ALONE and all(w[0].lower() in ("in", "during", "by") for w in run[i:j - 1])
+                    and re.match(r"\s+(?!and\b|or\b|to\b|of\b|in\b|on\b|at\b)[a-z]", sentence[end:])):
+                continue  # "in summer heat waves": the season as a word before a noun
             if _AT_THE_EARLIEST.match(sentence, end) or _AS_EARLY_AS.search(sentence, 0, start):
                 continue  # "2027 at the earliest", "as early as 2029": a start, not a deadline
             if run[j - 1][0].lower() in _OPINION and re.match(r"\s*\w", sentence[end:]):

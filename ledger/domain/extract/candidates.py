@@ -26,7 +26,7 @@ _FUTURE = re.compile(
     r"forecasts?|plans?\s+to|planned|planning\s+to|aims?\s+to|aiming\s+to|intends?\s+to|on\s+track\s+to|"
     r"on\s+course\s+to|set\s+to|poised\s+to|due\s+to|likely\s+to|promised?|promises|pledged?|vows?|vowed|"
     r"targets?|targeting|hopes?\s+to|anticipates?|(?<!the\s)(?<!this\s)(?<!a\s)(?<!our\s)(?<!its\s)projects?(?!\s+(?:in|at|of|on|for|is|was|has)\b)|should|could|might|may|is\s+to|are\s+to|"
-    r"guarantee[sd]?|commit(?:ted|s)?\s+to|can|predicting|wants?|(?:we|i|they)\s+see|sees|expecting|anticipating|possibility|chances?|odds|"
+    r"guarantee[sd]?|commit(?:ted|s)?\s+to|can|predicting|guiding|guidance|wants?|(?:we|i|they)\s+see|sees|expecting|anticipating|possibility|chances?|odds|"
     r"probably|confident|goal|target|aim|plan|proposal|ambition|objective|intention|expected)\b",
     re.IGNORECASE,
 )
@@ -43,7 +43,8 @@ _TAIL = re.compile(r",\s*(?:implying|adding|noting|saying|citing|according|which
 _INTRO = re.compile(r"^(?:(?:regarding|on|as\s+for|asked\s+about|speaking\s+(?:about|of|on)|in|at|during)\s+[^,\"“]{1,60},\s*)",
                     re.IGNORECASE)
 _NEGATED_SAY = re.compile(r"\b(?:did\s+not|didn[’']t|declined\s+to|refused\s+to|would\s+not|wouldn[’']t|"
-                          r"(?:not|never)\s+(?:ready|prepared|willing|able)\s+to)\s+(?:say|predict|specify|give|commit)",
+                          r"(?:not|never)\s+(?:ready|prepared|willing|able)\s+to)\s+(?:(?:want|wish|care)\s+to\s+)?"
+                          r"(?:say|predict|specify|give|commit)",
                           re.IGNORECASE)
 # "In 2019, Musk said...", "he said in 2023", "in a 2019 interview": the year the words were said.
 _SAID_IN = re.compile(r"^(?:in|back\s+in)\s+(?P<a>\d{4})\b|\bin\s+(?:a|an|his|her|its|their)\s+(?P<b>\d{4})\s+"
@@ -429,7 +430,9 @@ def _candidate(text: str, sentence_span: tuple[int, int], span: DeadlineSpan | N
         return None  # a question predicts nothing
     future = _FUTURE.search(clause) or (_FUTURE.search(spoken) if quote_text else None)
     verb = attribution.verb if attribution else ""
-    ahead = span is not None and not span.deadline.vague and span.deadline.earliest > said
+    ahead = span is not None and not span.deadline.vague and span.deadline.earliest > said and bool(
+        re.search(r"\bnext\b", span.text, re.IGNORECASE) or any(int(y) > said.year for y in re.findall(r"\d{4}", span.text)))
+    # (a month named alone, "in September", is read as the next one, though a past tense means the last)
     if future is None and verb not in FORECAST_VERBS and not ahead:
         return None  # a report of the past or present
     if span is None and not (verb in FORECAST_VERBS or _FORECASTING.search(clause)):

@@ -359,6 +359,9 @@ class People:
                 continue  # "HOUSTON, Feb. 12, 2025 /PRNewswire/ -- Northwind (NYSE: NWE)": a dateline
             if who.lower() in ("a", "answer") and (answerer := self._interviewee(m.start())):
                 found.append((m.start(), m.end(), self._known(who, answerer, "label")))
+                paragraph_end = re.compile(r"\n\s*\n").search(self.text, m.end())
+                if paragraph_end:  # an answer is its paragraph: what follows an interview is the reporter's
+                    found.append((paragraph_end.end(), paragraph_end.end(), Speaker("", "", None, "label-none")))
                 continue
             if who.lower() in _NOT_LABELS or len(who) < 2:
                 found.append((m.start(), m.end(), Speaker(who, who, None, "label-none")))
