@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from ledger.errors import ExitStatus
 
 WAIC = [
@@ -105,3 +107,25 @@ def test_same_claim_in_other_case_and_spacing_is_a_duplicate(musk):
     musk(*WAIC)
     result = musk("add", "tesla reaches  LEVEL 4 or 5 full self-driving", "--speaker", "Musk", "--said", "2023-07-06", "--deadline", "2023-12-31")
     assert result.status == ExitStatus.CONFLICT
+
+
+def test_a_long_list_reads_as_one_table_and_one_json_array(musk, monkeypatch):
+    """`claims list` writes a claim at a time (cells spooled to a file while the columns are
+    measured): the table is still aligned on its widest cell, and the JSON is the one array
+    a single json.dumps would write."""
+    from ledger.render import table as tables
+
+    monkeypatch.setattr(tables, "SPOOL_IN_MEMORY", 64)  # past the first rows, the cells are on disk
+    texts = [f"Claim {n} " + "x" * (1 + n * 7 % 35) for n in range(30)]  # at most 44 characters: none is cut
+    for n, text in enumerate(texts):
+        assert musk("add", text, "--speaker", "Musk", "--said", "2023-01-01", "--deadline", "2030-12-31", "--tag", f"t{n % 3}").status == 0
+    lines = musk("list").out.splitlines()
+    assert len(lines) == 31 and lines[0].startswith("ID") and [line.split("  ")[0].strip() for line in lines[1:]] == [str(i) for i in range(1, 31)]
+    at = lines[0].index("DEADLINE")
+    assert all(line[at:at + 10] == "2030-12-31" for line in lines[1:])  # every row aligned under its header
+    assert max(len(line[lines[0].index("CLAIM"):at].rstrip()) for line in lines[1:]) == max(len(t) for t in texts)
+    out = musk("list", "--json").out
+    views = json.loads(out)
+    assert [v["text"] for v in views] == texts
+    assert out == json.dumps(views, indent=2, ensure_ascii=False) + "\n"
+    assert musk("list", "--tag", "nothing", "--json").out == "[]\n"

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import logging
 import sys
 import traceback
 from functools import cached_property
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import click
@@ -17,7 +19,9 @@ from ledger import __version__
 from ledger.cli.environment import Environment
 from ledger.cli.options import PathType
 from ledger.errors import ExitStatus, LedgerError
-from ledger.escape import json_text, styled, terminal
+from ledger.escape import Terminal, json_text, styled, terminal
+
+_NOTHING = object()
 
 
 class App:
@@ -73,13 +77,30 @@ class App:
         report), written as it is: escaping it again for the terminal would corrupt it."""
         click.echo(document, nl=False, file=self.env.stdout, color=self.color)
 
-    def page(self, text: str) -> None:
+    def json_array(self, items: Iterable[Any]) -> None:
+        """``json`` of a list, written an item at a time (the same bytes), so a long list is never
+        held whole; nothing is written until the first item is read, so an error stays the only output."""
+        items = iter(items)
+        first = next(items, _NOTHING)
+        if first is _NOTHING:
+            return self.json([])
+        out = self.env.stdout
+        out.write("[\n")
+        for n, item in enumerate(itertools.chain([first], items)):
+            out.write((",\n  " if n else "  ") + json_text(item, indent=2).replace("\n", "\n  "))
+        click.echo("\n]", file=out)
+
+    def page(self, text: str | Iterable[str]) -> None:
         """Output longer than the terminal goes through $PAGER (default ``less``), as git does; not
-        when stdout is not a terminal, with --no-pager, or with PAGER set empty."""
-        text = terminal(text)
+        when stdout is not a terminal, with --no-pager, or with PAGER set empty. ``text`` may be
+        lines, read one at a time: only as many as the terminal is tall are held to decide."""
+        lines = iter([Terminal(line) for line in terminal(text).split("\n")] if isinstance(text, str) else text)
         command = self.env.environ.get("PAGER", "less")
-        if not (self.pager and self.env.stdout_isatty and command.strip()) or text.count("\n") + 1 < self.env.height:
-            return click.echo(text, file=self.env.stdout, color=self.color)
+        if not (self.pager and self.env.stdout_isatty and command.strip()):
+            return self._echo_lines(lines)
+        first = list(itertools.islice(lines, self.env.height))
+        if len(first) < self.env.height:
+            return self._echo_lines(iter(first))
         import os
         import subprocess
 
@@ -87,9 +108,18 @@ class App:
         # unless the user's LESS says otherwise.
         environ = {**os.environ, **self.env.environ, "LESS": self.env.environ.get("LESS", "FRX")}
         try:
-            subprocess.run(command, shell=True, input=text + "\n", text=True, env=environ, check=False)
+            pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, text=True, env=environ)
         except OSError:  # no such pager: the output still reaches the user
-            click.echo(text, file=self.env.stdout, color=self.color)
+            return self._echo_lines(itertools.chain(first, lines))
+        with contextlib.suppress(BrokenPipeError):  # the user quit the pager early
+            with pager.stdin:
+                for line in itertools.chain(first, lines):
+                    pager.stdin.write(terminal(line) + "\n")
+        pager.wait()
+
+    def _echo_lines(self, lines: Iterator[str], chunk: int = 1000) -> None:
+        while block := list(itertools.islice(lines, chunk)):
+            click.echo("\n".join(terminal(line) for line in block), file=self.env.stdout, color=self.color)
 
     def note(self, text: str) -> None:
         """Narration and hints go to stderr, so stdout stays clean for pipes."""

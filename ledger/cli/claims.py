@@ -67,24 +67,27 @@ def add(app: App, text, speaker, said, deadline, quote, source, probability, con
 @pass_app
 def list_(app: App, speaker, tag, status, outcome, said_since, said_until, deadline_after, deadline_before, source, sort, everything, limit, as_json) -> None:
     """List claims, oldest first (or by --sort); withdrawn claims only with --all."""
-    from ledger.render.table import table
-    from ledger.services.claims import list_claims
+    import itertools
 
-    views = list_claims(
+    from ledger.render.table import table_lines
+    from ledger.services.claims import stream_claims
+
+    views = stream_claims(
         app.ledger, speaker=speaker, tag=tag, status=status, limit=limit, outcome=outcome, said_since=said_since,
         said_until=said_until, deadline_after=deadline_after, deadline_before=deadline_before, source=source,
         sort=sort, withdrawn=everything, today=app.today,
     )
     if as_json:
-        return app.json(views)
-    if not views:
+        return app.json_array(views)
+    first = next(views, None)
+    if first is None:
         return app.note("No claims match.")
-    rows = [
+    rows = (
         (v["id"], v["said"], v["speaker"], v["text"], v["deadline"], v["status"] + (" (withdrawn)" if v["withdrawn"] else ""),
          v["outcome"] or "", ",".join(v["tags"]))
-        for v in views
-    ]
-    app.page(table(["ID", "SAID", "SPEAKER", "CLAIM", "DEADLINE", "STATUS", "OUTCOME", "TAGS"], rows, color=app.color, max_width=50))
+        for v in itertools.chain([first], views)
+    )
+    app.page(table_lines(["ID", "SAID", "SPEAKER", "CLAIM", "DEADLINE", "STATUS", "OUTCOME", "TAGS"], rows, color=app.color, max_width=50))
 
 
 @cli.command()

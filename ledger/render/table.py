@@ -6,19 +6,35 @@ neither command the terminal nor break the alignment; the result is marked ``Ter
 
 from __future__ import annotations
 
+import tempfile
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from ledger.escape import Terminal, styled, terminal
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, color: bool = False, max_width: int = 60) -> Terminal:
-    cells = [[_cell(v, max_width) for v in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    head = "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()
-    lines = [styled(head, bold=color)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
-    return Terminal("\n".join(lines))
+def table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, color: bool = False, max_width: int = 60) -> Terminal:
+    return Terminal("\n".join(table_lines(headers, rows, color=color, max_width=max_width)))
+
+
+SPOOL_IN_MEMORY = 1 << 20  # characters of cells kept in memory before they go to a temporary file
+
+
+def table_lines(headers: Sequence[str], rows: Iterable[Sequence[object]], *, color: bool = False, max_width: int = 60) -> Iterator[Terminal]:
+    """``table``'s lines, one at a time, in memory that stays flat however many rows there are:
+    the columns' widths need every row, so the cells are spooled (to a temporary file past
+    ``SPOOL_IN_MEMORY``) while they are measured, then read back and aligned. A cell holds no
+    tab or newline (``_cell`` folds whitespace), so a tab-separated line holds one row."""
+    widths = [len(h) for h in headers]
+    with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY, mode="w+", encoding="utf-8", newline="\n") as spool:
+        for row in rows:
+            cells = [_cell(v, max_width) for v in row]
+            widths = [max(w, len(c)) for w, c in zip(widths, cells)]
+            spool.write("\t".join(cells) + "\n")
+        yield Terminal(styled("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip(), bold=color))
+        spool.seek(0)
+        for line in spool:
+            yield Terminal("  ".join(c.ljust(w) for c, w in zip(line[:-1].split("\t"), widths)).rstrip())
 
 
 def fields(pairs: Sequence[tuple[str, object]], *, color: bool = False, width: int | None = None) -> Terminal:

@@ -23,7 +23,7 @@ from ledger.services.people import (
 from ledger.store.engine import Ledger
 from ledger.store.models import Claim, ClaimChange, ClaimTag, Resolution, Source, Speaker
 
-__all__ = ["add_claim", "claim_view", "get_claim", "list_claims", "new_claim", "resolve_deadline", "show_claim"]
+__all__ = ["add_claim", "claim_view", "get_claim", "list_claims", "new_claim", "resolve_deadline", "show_claim", "stream_claims"]
 
 
 def claim_view(row: Claim, today: date) -> dict:
@@ -232,10 +232,15 @@ def status_is(status: str, today: date):
     return CLAIMS.c.status == status
 
 
-SORTS = {"id": (Claim.id,), "said": (Claim.said, Claim.id), "deadline": (Claim.deadline, Claim.id)}
+SORTS = {"id": (CLAIMS.c.id,), "said": (CLAIMS.c.said, CLAIMS.c.id), "deadline": (CLAIMS.c.deadline, CLAIMS.c.id)}
 
 
-def list_claims(
+def list_claims(ledger: Ledger, **filters) -> list[dict]:
+    """``stream_claims``, as a list."""
+    return list(stream_claims(ledger, **filters))
+
+
+def stream_claims(
     ledger: Ledger,
     *,
     speaker: str | None = None,
@@ -251,33 +256,34 @@ def list_claims(
     sort: str = "id",
     withdrawn: bool = False,
     today: date,
-) -> list[dict]:
-    """Claims matching every filter given, withdrawn ones only if ``withdrawn``. A claim said on
-    ``said_since`` or ``said_until`` is in; a deadline on ``deadline_after`` or ``deadline_before`` is not."""
+) -> Iterator[dict]:
+    """Claims matching every filter given, withdrawn ones only if ``withdrawn``, read a chunk at a
+    time (the filters are checked when the first is asked for). A claim said on ``said_since`` or
+    ``said_until`` is in; a deadline on ``deadline_after`` or ``deadline_before`` is not."""
     if sort not in SORTS:
         raise InvalidInput(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
     with ledger.read() as session:
-        query = select(Claim).options(joinedload(Claim.speaker), joinedload(Claim.source)).order_by(*SORTS[sort])
+        query = VIEWED.order_by(*SORTS[sort])
         if not withdrawn:
-            query = query.where(Claim.withdrawn_at.is_(None))
+            query = query.where(CLAIMS.c.withdrawn_at.is_(None))
         if speaker:
-            query = query.where(Claim.speaker_id == require_speaker(session, speaker).id)
+            query = query.where(CLAIMS.c.speaker_id == require_speaker(session, speaker).id)
         if tag:
-            query = query.where(Claim.id.in_(select(ClaimTag.claim_id).where(ClaimTag.tag == clean_tag(tag))))
+            query = query.where(CLAIMS.c.id.in_(select(TAGS.c.claim_id).where(TAGS.c.tag == clean_tag(tag))))
         if status:
             query = query.where(status_is(status, today))
         if outcome:
             if outcome not in values(Outcome):
                 raise InvalidInput(f"unknown outcome {outcome!r}; use one of {one_of(Outcome)}")
-            query = query.where(Claim.outcome == outcome)
+            query = query.where(CLAIMS.c.outcome == outcome)
         if source:
-            query = query.where(Claim.source_id == require_source(session, source).id)
+            query = query.where(CLAIMS.c.source_id == require_source(session, source).id)
         for bound, condition in (
-            (said_since, lambda d: Claim.said >= d), (said_until, lambda d: Claim.said <= d),
-            (deadline_after, lambda d: Claim.deadline > d), (deadline_before, lambda d: Claim.deadline < d),
+            (said_since, lambda d: CLAIMS.c.said >= d), (said_until, lambda d: CLAIMS.c.said <= d),
+            (deadline_after, lambda d: CLAIMS.c.deadline > d), (deadline_before, lambda d: CLAIMS.c.deadline < d),
         ):
             if bound is not None:
                 query = query.where(condition(bound))
         if limit is not None:
             query = query.limit(limit)
-        return [claim_view(r, today) for r in session.scalars(query).unique()]
+        yield from claim_views(session, query, today)
