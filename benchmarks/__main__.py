@@ -29,7 +29,8 @@ from pathlib import Path
 
 from benchmarks import baselines, extract, synthetic
 
-TARGETS = {"import": 5.0, "due": 2.0, "due growth": 1.5, "report": 3.0, "start-up": 1.5, "search": 3.0, "change": 2.0,
+TARGETS = {"import": 5.0, "due": 2.0, "due growth": 1.5, "report": 3.0, "leaderboard": 2.0, "speaker": 2.0, "speaker growth": 1.5,
+           "start-up": 1.5, "search": 3.0, "change": 2.0,
            "publish": 60.0, "republish": 12.0}  # publish and republish: seconds (the issue's 60 s, a fifth of it)
 MEMORY_MB = 300
 RUNS = {"import": 3, "due": 7, "report": 5, "start-up": 10, "change": 7, "publish": 1, "republish": 3}
@@ -233,6 +234,19 @@ def bench(backend: str, count: int, csv_file: Path, ledgers: Ledgers, runs: dict
     rows.append(Row(backend, count, "claims report --format json", m, b, TARGETS["report"], check=check))
     log(f"  report: {m:.2f} s, SQL {b:.2f} s {check}")
 
+    # claims report --leaderboard against the same GROUP BY, checked to give the same hit rates.
+    m, b, m_out, rates = paired(
+        runs["report"], lambda: in_process(["--db", main_url, "report", "--leaderboard", "--format", "json"]),
+        lambda: clock(baselines.hit_rates, main_url, today),
+    )
+    ranked = json.loads(m_out)["speakers"]
+    differ = [s["speaker_id"] for s in ranked if abs((s["hit_rate"] or 0) - rates.get(s["speaker_id"], -1)) > 1e-9]
+    check = f"hit rates differ for {len(differ)} speakers" if differ else ""
+    rows.append(Row(backend, count, "claims report --leaderboard", m, b, TARGETS["leaderboard"], check=check))
+    log(f"  leaderboard: {m:.2f} s, SQL {b:.2f} s {check}")
+
+    rows += _one_speaker(backend, count, main_url, today, runs, log)
+
     # Start-up of a command that reads the ledger.
     m, b, _, _ = paired(
         runs["start-up"], lambda: timed_process([*claims, "--db", main_url, "list", "--limit", "1"]),
@@ -278,6 +292,34 @@ def _publish(backend: str, count: int, url: str, runs: dict, log, workdir: Path)
     log(f"  publish again: {rows[1].measured:.1f} s {check}")
     for folder in workdir.glob("site-*"):
         shutil.rmtree(folder, ignore_errors=True)
+    return rows
+
+
+SPEAKER_SIZES = (5000, 5)  # claims of the speakers reported on alone: a prolific pundit and an occasional one
+SPEAKER_ROW = "claims report --speaker S --format json"
+
+
+def _one_speaker(backend: str, count: int, url: str, today: date, runs: dict, log) -> list[Row]:
+    """claims report --speaker S --format json for the speakers nearest SPEAKER_SIZES claims,
+    against a program reading that speaker's rows and the stored prior (the report before the
+    measured runs stores it), checked to give the same hit rate."""
+    conn = baselines.connect(url)
+    try:
+        cur = conn.cursor()
+        cur.execute("SELECT s.id, s.name, COUNT(*) FROM claims c JOIN speakers s ON s.id = c.speaker_id GROUP BY s.id, s.name")
+        sizes = cur.fetchall()
+    finally:
+        conn.close()
+    rows = []
+    for wanted in SPEAKER_SIZES:
+        speaker_id, name, n = min(sizes, key=lambda r: (abs(r[2] - wanted), r[0]))
+        args = ["--db", url, "report", "--speaker", name, "--format", "json"]
+        in_process(args)  # fits and stores the prior if no report has yet at this head
+        m, b, m_out, rate = paired(runs["report"], lambda: in_process(args), lambda: clock(baselines.speaker_report, url, today, speaker_id))
+        (reported,) = json.loads(m_out)["speakers"]
+        check = "" if abs((reported["hit_rate"] or -1) - (rate if rate is not None else -1)) <= 1e-9 else "hit rate differs"
+        rows.append(Row(backend, count, f"{SPEAKER_ROW} (#{len(rows) + 1}: {n:,} claims)", m, b, TARGETS["speaker"], check=check))
+        log(f"  report --speaker ({n:,} claims): {m * 1000:.1f} ms, by hand {b * 1000:.1f} ms {check}")
     return rows
 
 
@@ -487,17 +529,22 @@ def main(argv: list[str] | None = None) -> int:
             ledgers = Ledgers(backend, workdir, args.postgres_url)
             postgres = postgres or ledgers.server_version()
             try:
-                due_by_size = {}
+                due_by_size, speaker_by_size = {}, {}
                 for count in sizes:
                     log(f"{backend}, {count:,} claims")
                     measured, main_url = bench(backend, count, files[count], ledgers, runs, log)
                     rows += measured
                     due_by_size[count] = next(r for r in measured if r.what.startswith("claims due"))
+                    speaker_by_size[count] = [r for r in measured if r.what.startswith(SPEAKER_ROW)]
                     ledgers.drop(main_url)
                 if len(due_by_size) > 1:
                     small, large = min(due_by_size), max(due_by_size)
                     growth = due_by_size[large].measured / due_by_size[small].measured
                     rows.append(Row(backend, large, f"claims due growth from {small:,} claims", growth, None, TARGETS["due growth"], unit="x"))
+                    # The report on one speaker, which should not grow with the ledger.
+                    for i, (first, last) in enumerate(zip(speaker_by_size[small], speaker_by_size[large]), start=1):
+                        rows.append(Row(backend, large, f"{SPEAKER_ROW} growth from {small:,} claims (#{i})",
+                                        last.measured / first.measured, None, TARGETS["speaker growth"], unit="x"))
             finally:
                 ledgers.close()
     finally:

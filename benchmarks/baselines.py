@@ -128,6 +128,51 @@ def hit_rates(url: str, today: date) -> dict[int, float]:
     return rates
 
 
+SPEAKER_SQL = """
+SELECT status, outcome, occurred, deadline, probability
+FROM claims
+WHERE speaker_id = {mark} AND said <= {mark} AND withdrawn_at IS NULL
+"""
+
+
+def speaker_report(url: str, today: date, speaker_id: int) -> float | None:
+    """A hand-written `claims report --speaker S --format json`: that speaker's rows through the
+    index on the speaker, the prior a report stored (the latest), then the strict hit rate, the
+    rate shrunk toward the prior and the Brier score of stated probabilities, printed as JSON.
+    Returns the hit rate, to check the report against."""
+    conn = connect(url)
+    try:
+        sqlite = isinstance(conn, sqlite3.Connection)
+        mark = "?" if sqlite else "%s"
+        cur = conn.cursor()
+        cur.execute("SELECT alpha, beta FROM report_priors ORDER BY journal_seq DESC LIMIT 1")
+        alpha, beta = cur.fetchone() or (0.0, 0.0)
+        cur.execute(SPEAKER_SQL.format(mark=mark), (speaker_id, today.isoformat() if sqlite else today))
+        rows = cur.fetchall()
+    finally:
+        conn.close()
+    hits = scored = 0
+    squares, stated = 0.0, 0
+    for status, outcome, occurred, deadline, probability in rows:
+        occurred = date.fromisoformat(occurred) if isinstance(occurred, str) else occurred
+        deadline = date.fromisoformat(deadline) if isinstance(deadline, str) else deadline
+        if status == "disputed" or outcome not in ("true", "false", "partial") or deadline >= today:
+            continue
+        if occurred is not None and occurred > today:
+            continue
+        scored += 1
+        came_true = outcome == "true" and (occurred is None or occurred <= deadline)
+        hits += came_true
+        if probability is not None:
+            stated += 1
+            squares += (float(probability) - came_true) ** 2
+    rate = hits / scored if scored else None
+    json.dumps({"speaker_id": speaker_id, "claims": len(rows), "scored": scored, "hits": hits, "hit_rate": rate,
+                "shrunk_hit_rate": (hits + alpha) / (scored + alpha + beta) if scored + alpha + beta else None,
+                "brier": squares / stated if stated else None})
+    return rate
+
+
 def search(url: str, word: str, limit: int = 20) -> tuple[float, list[int]]:
     """The full-text query `claims search WORD --limit N` makes, written by hand against the index
     (FTS5 with BM25; PostgreSQL's GIN-indexed English tsvector with ts_rank): (seconds, claim ids)."""
