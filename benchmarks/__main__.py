@@ -34,6 +34,7 @@ TARGETS = {"import": 5.0, "due": 2.0, "due growth": 1.5, "report": 3.0, "leaderb
            "publish": 60.0, "republish": 12.0}  # publish and republish: seconds (the issue's 60 s, a fifth of it)
 MEMORY_MB = 300
 RUNS = {"import": 3, "due": 7, "report": 5, "start-up": 10, "change": 7, "publish": 1, "republish": 3}
+GROUPS = frozenset(("import", "due", "report", "start-up", "publish", "changes"))  # what --only picks from
 QUICK = {"import": 1, "due": 3, "report": 2, "start-up": 3, "change": 1, "publish": 1, "republish": 1}
 SEARCHED = "fusion"  # one subject of eighteen in the synthetic claims (benchmarks/synthetic.py)
 
@@ -188,7 +189,9 @@ def clock(fn, *args):
 # --- the benchmark ----------------------------------------------------------------------------
 
 
-def bench(backend: str, count: int, csv_file: Path, ledgers: Ledgers, runs: dict, log) -> tuple[list[Row], str]:
+def bench(backend: str, count: int, csv_file: Path, ledgers: Ledgers, runs: dict, log, only: frozenset = GROUPS) -> tuple[list[Row], str]:
+    """The rows of ``only`` (GROUPS) on one ledger of ``count`` claims; without "import" the
+    ledger is imported once and not timed."""
     rows: list[Row] = []
     claims = claims_command()
     today = date.today()
@@ -196,7 +199,7 @@ def bench(backend: str, count: int, csv_file: Path, ledgers: Ledgers, runs: dict
     # Import: the first run's ledger is kept for everything else.
     main_url = None
     imports, copies, peaks = [], [], []
-    for r in range(runs["import"]):
+    for r in range(runs["import"] if "import" in only else 1):
         url = ledgers.new()
         seconds, peak = timed_process([*claims, "--db", url, "import", str(csv_file), "--logged-by", "benchmark"])
         imports.append(seconds)
@@ -206,13 +209,41 @@ def bench(backend: str, count: int, csv_file: Path, ledgers: Ledgers, runs: dict
             main_url = url
         else:
             ledgers.drop(url)
+        if "import" not in only:
+            break
         target = ledgers.new()
         seconds, copied = baselines.copy_rows(main_url, target)
         copies.append(seconds)
         log(f"  raw executemany of the same {copied:,} rows: {seconds:.1f} s")
         ledgers.drop(target)
-    rows.append(Row(backend, count, "claims import", statistics.median(imports), statistics.median(copies), TARGETS["import"]))
-    rows.append(Row(backend, count, "peak memory of claims import", max(peaks), None, None, unit="MB"))
+    if "import" in only:
+        rows.append(Row(backend, count, "claims import", statistics.median(imports), statistics.median(copies), TARGETS["import"]))
+        rows.append(Row(backend, count, "peak memory of claims import", max(peaks), None, None, unit="MB"))
+    if "due" in only:
+        rows += _due(backend, count, main_url, today, runs, log)
+    if "report" in only:
+        rows += _reports(backend, count, main_url, today, runs, log)
+    if "start-up" in only:
+        # Start-up of a command that reads the ledger.
+        m, b, _, _ = paired(
+            runs["start-up"], lambda: timed_process([*claims, "--db", main_url, "list", "--limit", "1"]),
+            lambda: timed_process([sys.executable, "-c", "import sqlalchemy.orm"]),
+        )
+        rows.append(Row(backend, count, "start-up: claims list --limit 1", m, b, TARGETS["start-up"]))
+    if "report" in only:
+        # Peak memory of the report, in a process of its own.
+        _, peak = timed_process([*claims, "--db", main_url, "report", "--format", "json"])
+        rows.append(Row(backend, count, "peak memory of claims report --format json", peak, None, MEMORY_MB, unit="MB"))
+        log(f"  report peak memory: {peak:.0f} MB")
+    if "publish" in only:
+        rows += _publish(backend, count, main_url, runs, log, ledgers.workdir)
+    if "changes" in only:
+        rows += _changes(backend, count, main_url, runs, log)
+    return rows, main_url
+
+
+def _due(backend: str, count: int, main_url: str, today: date, runs: dict, log) -> list[Row]:
+    rows = []
 
     # claims due against the indexed query, checked to list the same claims.
     m, b, m_out, b_out = paired(
@@ -222,6 +253,11 @@ def bench(backend: str, count: int, csv_file: Path, ledgers: Ledgers, runs: dict
     check = "" if m_out == b_out else f"prints other JSON than the SQL's ({len(listed)} claims, the SQL {len(json.loads(b_out))})"
     rows.append(Row(backend, count, f"claims due ({len(listed):,} lapsed)", m, b, TARGETS["due"], check=check))
     log(f"  due: {m * 1000:.1f} ms, SQL {b * 1000:.1f} ms {check}")
+    return rows
+
+
+def _reports(backend: str, count: int, main_url: str, today: date, runs: dict, log) -> list[Row]:
+    rows = []
 
     # claims report --format json against one GROUP BY, checked to give the same hit rates.
     m, b, m_out, rates = paired(
@@ -234,6 +270,14 @@ def bench(backend: str, count: int, csv_file: Path, ledgers: Ledgers, runs: dict
     rows.append(Row(backend, count, "claims report --format json", m, b, TARGETS["report"], check=check))
     log(f"  report: {m:.2f} s, SQL {b:.2f} s {check}")
 
+    # The detail of every speaker, as the report printed it by default before it was a summary.
+    m, b, _, _ = paired(
+        runs["report"], lambda: in_process(["--db", main_url, "report", "--format", "json", "--detail"]),
+        lambda: clock(baselines.hit_rates, main_url, today),
+    )
+    rows.append(Row(backend, count, "claims report --format json --detail", m, b, None))
+    log(f"  report --detail: {m:.2f} s, SQL {b:.2f} s")
+
     # claims report --leaderboard against the same GROUP BY, checked to give the same hit rates.
     m, b, m_out, rates = paired(
         runs["report"], lambda: in_process(["--db", main_url, "report", "--leaderboard", "--format", "json"]),
@@ -245,22 +289,7 @@ def bench(backend: str, count: int, csv_file: Path, ledgers: Ledgers, runs: dict
     rows.append(Row(backend, count, "claims report --leaderboard", m, b, TARGETS["leaderboard"], check=check))
     log(f"  leaderboard: {m:.2f} s, SQL {b:.2f} s {check}")
 
-    rows += _one_speaker(backend, count, main_url, today, runs, log)
-
-    # Start-up of a command that reads the ledger.
-    m, b, _, _ = paired(
-        runs["start-up"], lambda: timed_process([*claims, "--db", main_url, "list", "--limit", "1"]),
-        lambda: timed_process([sys.executable, "-c", "import sqlalchemy.orm"]),
-    )
-    rows.append(Row(backend, count, "start-up: claims list --limit 1", m, b, TARGETS["start-up"]))
-
-    # Peak memory of the report, in a process of its own.
-    _, peak = timed_process([*claims, "--db", main_url, "report", "--format", "json"])
-    rows.append(Row(backend, count, "peak memory of claims report --format json", peak, None, MEMORY_MB, unit="MB"))
-    log(f"  report peak memory: {peak:.0f} MB")
-    rows += _publish(backend, count, main_url, runs, log, ledgers.workdir)
-    rows += _changes(backend, count, main_url, runs, log)
-    return rows, main_url
+    return rows + _one_speaker(backend, count, main_url, today, runs, log)
 
 
 def _publish(backend: str, count: int, url: str, runs: dict, log, workdir: Path) -> list[Row]:
@@ -476,6 +505,7 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"], help="Backend (repeatable) [default: both; with --quick, PostgreSQL only when a server is given].")
     parser.add_argument("--quick", action="store_true", help=f"A smoke run: small ledgers (at most {QUICK_MAX:,} claims) and fewer runs of each measurement.")
     parser.add_argument("--ledger-rows-only", action="store_true", help="Leave out the rows that need no ledger (start-up of --version, extract).")
+    parser.add_argument("--only", action="append", choices=sorted(GROUPS), help="Only these rows (repeatable): the ledger is still imported, once, untimed unless import is picked [default: every row].")
     parser.add_argument("--runs", type=int, metavar="N", help="Run each measurement N times (medians of N) [default: 3 to 10 by measurement; fewer with --quick].")
     parser.add_argument("--postgres-url", default=os.environ.get("CLAIMS_TEST_POSTGRES_URL"), help="A PostgreSQL server where databases may be created [default: $CLAIMS_TEST_POSTGRES_URL].")
     parser.add_argument("--out", type=Path, default=Path("BENCHMARKS.md"), help="Where to write the table [default: BENCHMARKS.md].")
@@ -532,15 +562,16 @@ def main(argv: list[str] | None = None) -> int:
                 due_by_size, speaker_by_size = {}, {}
                 for count in sizes:
                     log(f"{backend}, {count:,} claims")
-                    measured, main_url = bench(backend, count, files[count], ledgers, runs, log)
+                    measured, main_url = bench(backend, count, files[count], ledgers, runs, log, frozenset(args.only or GROUPS))
                     rows += measured
-                    due_by_size[count] = next(r for r in measured if r.what.startswith("claims due"))
+                    due_by_size[count] = next((r for r in measured if r.what.startswith("claims due")), None)
                     speaker_by_size[count] = [r for r in measured if r.what.startswith(SPEAKER_ROW)]
                     ledgers.drop(main_url)
                 if len(due_by_size) > 1:
                     small, large = min(due_by_size), max(due_by_size)
-                    growth = due_by_size[large].measured / due_by_size[small].measured
-                    rows.append(Row(backend, large, f"claims due growth from {small:,} claims", growth, None, TARGETS["due growth"], unit="x"))
+                    if due_by_size[small] and due_by_size[large]:
+                        growth = due_by_size[large].measured / due_by_size[small].measured
+                        rows.append(Row(backend, large, f"claims due growth from {small:,} claims", growth, None, TARGETS["due growth"], unit="x"))
                     # The report on one speaker, which should not grow with the ledger.
                     for i, (first, last) in enumerate(zip(speaker_by_size[small], speaker_by_size[large]), start=1):
                         rows.append(Row(backend, large, f"{SPEAKER_ROW} growth from {small:,} claims (#{i})",

@@ -17,6 +17,7 @@ WHAT = [
     "peak memory of claims import",
     "claims due (20 lapsed)",
     "claims report --format json",
+    "claims report --format json --detail",
     "claims report --leaderboard",
     "claims report --speaker S --format json (#1: ",
     "claims report --speaker S --format json (#2: ",

@@ -104,10 +104,16 @@ def _same(before, after, where: str = "") -> None:
         assert before == after, f"{where}: {before!r} became {after!r}"
 
 
+# Since the redesign, a report on more than five speakers none of whom was named is a summary unless
+# --detail: these cases compare the report with --detail to what was printed before it.
+DETAILED = {name for name, args in CASES.items() if name.endswith(".json") and "--speaker" not in args and "--leaderboard" not in args}
+DETAIL_KEYS = ("calibration", "by_tag", "by_year")
+
+
 @pytest.mark.parametrize("name", list(CASES))
 def test_the_report_prints_what_it_printed_before_the_redesign(guarded, name):
     cli = guarded
-    args = CASES[name]
+    args = (*CASES[name], "--detail") if name in DETAILED else CASES[name]
     # Twice: the first report fits the prior across every speaker and stores it, the second reads it.
     first, result = (cli("report", *args, *([] if "--as-of" in args else AS_OF)) for _ in range(2))
     assert first.status == 0 and result.status == 0, first.err + result.err
@@ -122,3 +128,24 @@ def test_the_report_prints_what_it_printed_before_the_redesign(guarded, name):
         _same(json.loads(before), json.loads(result.out), name)
     else:
         assert result.out == before
+
+
+@pytest.mark.parametrize("name", sorted(DETAILED))
+def test_the_summary_of_every_speaker_is_the_report_before_without_the_detail(guarded, name):
+    result = guarded("report", *CASES[name], *([] if "--as-of" in CASES[name] else AS_OF))
+    assert result.status == 0, result.err
+    before = json.loads((GUARD / name).read_text(encoding="utf-8"))
+    if len(before["speakers"]) > 5:
+        before["speakers"] = [{k: v for k, v in s.items() if k not in DETAIL_KEYS} for s in before["speakers"]]
+    _same(before, json.loads(result.out), name)
+
+
+def test_detail_is_the_per_speaker_reports_alone(guarded):
+    cli = guarded
+    summary, detailed = (cli("report", "--format", "markdown", *more, *AS_OF) for more in ((), ("--detail",)))
+    assert summary.status == detailed.status == 0
+    assert "Calibration (" not in summary.out and "By topic:" not in summary.out
+    assert detailed.out.count("Calibration (") >= 20  # every speaker's section, not five at most
+    for other in ("--leaderboard", "--claims"):
+        refused = cli("report", other, "--detail", *AS_OF)
+        assert refused.status == 2 and "--detail is the per-speaker report's" in refused.err, refused.err

@@ -24,6 +24,7 @@ POLICIES = ("strict", "partial", "lenient", "decay")  # ledger.domain.scoring.PO
 @click.option("--half-life", "half_life", type=float, metavar="DAYS", help="With --policy decay: days for late credit to halve [default: 365].")
 @click.option("--min-resolved", "min_resolved", type=COUNT, metavar="N",
               help="Only speakers with at least N scored claims [default: 0, or 5 with --leaderboard].")
+@click.option("--detail", is_flag=True, help="Each speaker's calibration, years and topics, however many speakers [default: for --speaker, or five speakers or fewer].")
 @click.option("--leaderboard", is_flag=True, help="Rank speakers instead: those who state probabilities by Brier score, the others by the shrunk hit rate.")
 @click.option("--claims", "track", is_flag=True, help="The track record instead: one row per claim, oldest said first.")
 @click.option("--wide", is_flag=True, help="Terminal tables at full width, every column [default: fit 80 columns].")
@@ -33,7 +34,7 @@ POLICIES = ("strict", "partial", "lenient", "decay")  # ledger.domain.scoring.PO
 @click.option("--raw", is_flag=True, help="CSV: write text cells as they are, without the ' that stops a spreadsheet running =, +, -, @.")
 @click.option("--all", "everything", is_flag=True, help="Count withdrawn claims too (the report says how many there are either way).")
 @pass_app
-def report(app: App, speakers, tag, since, until, as_of, policy, half_life, min_resolved, leaderboard, track, wide, fmt, as_json, out, raw, everything) -> None:
+def report(app: App, speakers, tag, since, until, as_of, policy, half_life, min_resolved, detail, leaderboard, track, wide, fmt, as_json, out, raw, everything) -> None:
     """How often each speaker's predictions came true, how late, on which topics, and the trend.
 
     Only claims whose deadline has passed are scored; see docs/report.md for every figure.
@@ -47,11 +48,13 @@ def report(app: App, speakers, tag, since, until, as_of, policy, half_life, min_
 
     if track and leaderboard:
         raise click.BadOptionUsage("track", "--claims (the track record) and --leaderboard are two reports; give one")
+    if detail and (track or leaderboard):
+        raise click.BadOptionUsage("detail", f"--detail is the per-speaker report's; {'--claims' if track else '--leaderboard'} has no detail to add")
     default_minimum = LEADERBOARD_MIN_RESOLVED if leaderboard else 0
     options = ReportOptions(
         speakers=tuple(speakers), tag=tag, since=since, until=until, as_of=as_of or app.today, policy=policy,
         half_life=half_life, min_resolved=default_minimum if min_resolved is None else min_resolved,
-        withdrawn=everything,
+        withdrawn=everything, detail=detail,
     )
     color = app.color and out is None
     if track:

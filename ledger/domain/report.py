@@ -32,6 +32,8 @@ from ledger.domain.restatements import summary as restatement_summary
 from ledger.errors import InvalidInput
 
 LEADERBOARD_MIN_RESOLVED: Final = 5
+# A report on this many speakers or fewer has each one's detail (calibration, years, tags) unasked.
+DETAILED_SPEAKERS: Final = 5
 
 # A claim's state on the report date: one code per claim, computed once by the database.
 OPEN, OVERDUE, DISPUTED, AMBIGUOUS, AWAITING, FALSE, TRUE, TRUE_LATE, PARTIAL = range(9)
@@ -180,7 +182,8 @@ class SpeakerRecord(Record):
 
 
 class SpeakerReport(SpeakerRecord):
-    """One speaker in `claims report`."""
+    """One speaker in `claims report`: the detail (calibration, by_tag, by_year) only for the
+    speakers asked for (``ReportOptions.detailed``)."""
 
     open: int
     overdue: int
@@ -189,10 +192,10 @@ class SpeakerReport(SpeakerRecord):
     awaiting_deadline: int
     log_score: float | None
     forecasts: dict[str, Scores]
-    calibration: list[CalibrationBucket]
+    calibration: NotRequired[list[CalibrationBucket]]
     lateness: Lateness
-    by_tag: list[TagRecord]
-    by_year: list[YearRecord]
+    by_tag: NotRequired[list[TagRecord]]
+    by_year: NotRequired[list[YearRecord]]
     restatements: RestatementSummary
 
 
@@ -229,6 +232,14 @@ class ReportOptions:
     half_life: float | None = None  # days; only with the decay policy
     min_resolved: int = 0  # leave out speakers with fewer scored claims
     withdrawn: bool = False  # count withdrawn claims too (`--all`)
+    detail: bool = False  # each speaker's calibration, years and tags, however many speakers (`--detail`)
+
+    def detailed(self, shown: int) -> bool:
+        """Whether each speaker's detail is part of a report showing ``shown`` speakers: when asked
+        for (--detail), for speakers named (--speaker), and for a few speakers. A report on every
+        speaker of a big ledger is a summary: the detail of ten thousand speakers is tens of
+        megabytes nobody reads whole."""
+        return self.detail or bool(self.speakers) or shown <= DETAILED_SPEAKERS
 
     def checked(self) -> ReportOptions:
         if self.policy not in scoring.POLICIES:
@@ -542,14 +553,16 @@ def speaker_report(
     events: Sequence[EventRow] = (),
     restatements: Iterable[ChainClaim] = (),
     curves: bool = False,
+    detail: bool = True,
 ) -> SpeakerReport:
-    """One speaker's figures from their rows of each query."""
+    """One speaker's figures from their rows of each query; with ``detail``, calibration, years
+    and tags too (``tags`` is not read without it)."""
     counts = tallies.totals.get(speaker_id) or Counts()
     k, n = credit.hits(counts), counts.scored
     s = counts.states
     scores = forecast_summary(forecasts)
     headline = headline_of(scores["skill"], n)
-    return {
+    report: SpeakerReport = {
         "speaker": speaker,
         "speaker_id": speaker_id,
         "headline": headline, "headline_reason": HEADLINES[headline],
@@ -562,10 +575,14 @@ def speaker_report(
         "skill": scores["skill"],
         "forecasts": scores["forecasts"], "calibration": scores["calibration"],
         "lateness": lateness_summary(lateness, as_of, curves),
-        "by_tag": tag_summary(tags, late_tags, credit),
-        "by_year": history(tallies.years.get(speaker_id, {}), credit, as_of),
+        "by_tag": tag_summary(tags, late_tags, credit) if detail else [],
+        "by_year": history(tallies.years.get(speaker_id, {}), credit, as_of) if detail else [],
         "restatements": restatement_summary(restatements),
     }
+    if not detail:
+        for key in ("calibration", "by_tag", "by_year"):
+            del report[key]
+    return report
 
 
 def history(years: dict[int, Counts], credit: Credit, as_of: date) -> list[YearRecord]:

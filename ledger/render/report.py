@@ -15,7 +15,6 @@ from ledger.render.table import table
 # Up to this many speakers JSON is indented for reading; beyond it each speaker is one line.
 PRETTY_JSON_SPEAKERS = 50
 # Up to this many speakers the table and Markdown show each speaker's details, not just the summary.
-DETAILED_SPEAKERS = 5
 
 
 # --- numbers as people read them ---------------------------------------------------------------
@@ -266,19 +265,18 @@ def as_table(header: dict, speakers: Iterable[dict], *, color: bool = False, wid
         yield summary
         if dropped:
             yield prose(f"Left out to fit 80 columns: {', '.join(d.lower() for d in dropped)} (--wide shows them).")
-    if len(rows) <= DETAILED_SPEAKERS:
-        for s in rows:
+    for s in (s for s in rows if "by_year" in s):  # the detail, for the speakers it was computed for
+        yield ""
+        yield terminal(s["speaker"])
+        yield fields(facts(s), color=color, width=width)
+        yield ""
+        yield from (line if isinstance(line, Terminal) else prose(line) for line in calibration_lines(s, color=color))
+        if s["by_year"]:
             yield ""
-            yield terminal(s["speaker"])
-            yield fields(facts(s), color=color, width=width)
+            yield table(YEAR_HEADERS, year_rows(s), color=color)
+        if s["by_tag"]:
             yield ""
-            yield from (line if isinstance(line, Terminal) else prose(line) for line in calibration_lines(s, color=color))
-            if s["by_year"]:
-                yield ""
-                yield table(YEAR_HEADERS, year_rows(s), color=color)
-            if s["by_tag"]:
-                yield ""
-                yield table(TAG_HEADERS, tag_rows(s), color=color)
+            yield table(TAG_HEADERS, tag_rows(s), color=color)
     yield ""
     yield from map(prose, notes(header))
 
@@ -384,18 +382,17 @@ def as_markdown(header: dict, speakers: Iterable[dict]) -> Iterator[str]:
         yield "No speaker matches.\n"
     else:
         yield md_table(SUMMARY_HEADERS, [summary_row(s) for s in rows]) + "\n"
-    if len(rows) <= DETAILED_SPEAKERS:
-        for s in rows:
-            yield f"### {markdown(s['speaker'])}\n"
-            yield "\n".join(f"- **{label}:** {markdown(value)}" for label, value in facts(s)) + "\n"
-            yield "Calibration (forecasts grouped to the nearest 10%):\n"
-            yield md_table(CALIBRATION_HEADERS, calibration_rows(s)) + "\n"
-            if s["by_year"]:
-                yield "By the year the deadline fell in:\n"
-                yield md_table(YEAR_HEADERS, year_rows(s)) + "\n"
-            if s["by_tag"]:
-                yield "By topic:\n"
-                yield md_table(TAG_HEADERS, tag_rows(s)) + "\n"
+    for s in (s for s in rows if "by_year" in s):  # the detail, for the speakers it was computed for
+        yield f"### {markdown(s['speaker'])}\n"
+        yield "\n".join(f"- **{label}:** {markdown(value)}" for label, value in facts(s)) + "\n"
+        yield "Calibration (forecasts grouped to the nearest 10%):\n"
+        yield md_table(CALIBRATION_HEADERS, calibration_rows(s)) + "\n"
+        if s["by_year"]:
+            yield "By the year the deadline fell in:\n"
+            yield md_table(YEAR_HEADERS, year_rows(s)) + "\n"
+        if s["by_tag"]:
+            yield "By topic:\n"
+            yield md_table(TAG_HEADERS, tag_rows(s)) + "\n"
     yield "\n".join(f"_{note}_  " for note in notes(header)).rstrip() + "\n"
 
 

@@ -73,7 +73,8 @@ def open_report(ledger: Ledger, options: ReportOptions, *, curves: bool = False)
         conn = session.connection()
         prepared = _prepare(session, conn, options)
         scope, tallies, prior, ids = prepared.scope, prepared.tallies, prepared.prior, prepared.ids
-        yield Report(header(options, prior, scope.withdrawn), len(ids), _speakers(conn, scope, tallies, prior, ids, curves))
+        detail = curves or options.detailed(len(ids))  # the HTML charts are drawn from the detail
+        yield Report(header(options, prior, scope.withdrawn), len(ids), _speakers(conn, scope, tallies, prior, ids, curves, detail))
     prepared.keep(ledger)
 
 
@@ -144,13 +145,14 @@ def leaderboard(ledger: Ledger, options: ReportOptions) -> Leaderboard:
 # --- one speaker at a time ---------------------------------------------------------------------
 
 
-def _speakers(conn: Connection, scope: Scope, tallies: Tallies, prior: Prior, ids: list[int], curves: bool) -> Iterator[SpeakerReport]:
+def _speakers(conn: Connection, scope: Scope, tallies: Tallies, prior: Prior, ids: list[int], curves: bool,
+              detail: bool) -> Iterator[SpeakerReport]:
     options = scope.options
     if not ids:
         return
     names = speaker_names(conn, ids)
-    tags = BySpeaker(streamed(conn, tag_query(scope)))
-    late_tags = BySpeaker(streamed(conn, late_tag_query(scope))) if options.policy == "decay" else None
+    tags = BySpeaker(streamed(conn, tag_query(scope)) if detail else ())
+    late_tags = BySpeaker(streamed(conn, late_tag_query(scope))) if detail and options.policy == "decay" else None
     forecasts = BySpeaker(streamed(conn, forecast_query(scope)))
     lateness = BySpeaker(streamed(conn, lateness_query(scope)))
     events = BySpeaker(streamed(conn, event_query(scope)))
@@ -160,5 +162,5 @@ def _speakers(conn: Connection, scope: Scope, tallies: Tallies, prior: Prior, id
             names[speaker_id], speaker_id, tallies, scope.credit, prior, options.report_date,
             forecasts=forecasts.take(speaker_id), lateness=lateness.take(speaker_id), tags=tags.take(speaker_id),
             late_tags=late_tags.take(speaker_id) if late_tags else (), events=events.take(speaker_id),
-            restatements=[ChainClaim(*row[1:]) for row in linked.take(speaker_id)], curves=curves,
+            restatements=[ChainClaim(*row[1:]) for row in linked.take(speaker_id)], curves=curves, detail=detail,
         )
