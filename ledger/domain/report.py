@@ -560,7 +560,7 @@ def speaker_report(
     counts = tallies.totals.get(speaker_id) or Counts()
     k, n = credit.hits(counts), counts.scored
     s = counts.states
-    scores = forecast_summary(forecasts)
+    scores = forecast_summary(forecasts, calibrated=detail)
     headline = headline_of(scores["skill"], n)
     report: SpeakerReport = {
         "speaker": speaker,
@@ -632,10 +632,11 @@ def _hedge(words: str) -> float | None:
     return found.probability if found else None
 
 
-def forecast_summary(rows: Iterable[ForecastRow]) -> ForecastSummary:
+def forecast_summary(rows: Iterable[ForecastRow], calibrated: bool = True) -> ForecastSummary:
     """Brier and log scores and calibration of a speaker's scored forecasts, from rows of (stated
     probability or else hedge words, whether it came true by the deadline, how many claims, the
-    event they name)."""
+    event they name); the calibration empty unless ``calibrated`` (the summary and the leaderboard
+    have none)."""
     ps: dict[str, list[float]] = {"stated": [], "hedge": []}
     ys: dict[str, list[int]] = {"stated": [], "hedge": []}
     events: list[str | None] = []  # of the stated forecasts, folded as names are
@@ -652,8 +653,9 @@ def forecast_summary(rows: Iterable[ForecastRow]) -> ForecastSummary:
         ys[kind].extend([int(y)] * n)
         if kind == "stated":
             events.extend([name_key(event) if event is not None else None] * n)
-            bucket = _bucket(p)
-            stated_in[bucket] = stated_in.get(bucket, 0) + n
+            if calibrated:
+                bucket = _bucket(p)
+                stated_in[bucket] = stated_in.get(bucket, 0) + n
     by_kind = {kind: _scores(ps[kind], ys[kind]) for kind in ps}
     all_ps, all_ys = ps["stated"] + ps["hedge"], ys["stated"] + ys["hedge"]
     # Most speakers give one kind only: then the totals are that kind's, not computed again.
@@ -667,7 +669,7 @@ def forecast_summary(rows: Iterable[ForecastRow]) -> ForecastSummary:
         "calibration": [
             {"bucket": b.bucket, "lo": b.lo, "hi": b.hi, "n": b.n, "observed": b.observed,
              "mean_probability": b.mean_p, "stated": stated_in.get(i, 0), "hedge": b.n - stated_in.get(i, 0)}
-            for i, b in enumerate(scoring.calibration(all_ps, all_ys))
+            for i, b in enumerate(scoring.calibration(all_ps, all_ys) if calibrated else ())
         ],
     }
 
@@ -740,7 +742,7 @@ def leaderboard_row(
     """One speaker's row, unranked (``rank`` sets the ranks)."""
     counts = tallies.totals.get(speaker_id) or Counts()
     k, n = credit.hits(counts), counts.scored
-    scores = forecast_summary(forecasts)
+    scores = forecast_summary(forecasts, calibrated=False)
     headline = headline_of(scores["skill"], n)
     return {
         "speaker": speaker, "speaker_id": speaker_id, "group": headline,
