@@ -160,3 +160,21 @@ def test_guidance_is_a_forecast_and_not_wanting_to_predict_is_none(found):
 ])
 def test_verbs_reports_and_seasons_that_are_no_deadline(sentence, deadlines):
     assert [s.text for s in find_deadlines(sentence, DAY)] == deadlines
+
+
+def test_a_company_named_with_initials_and_it_said(found):
+    text = ("COPENHAGEN, Nov 7 (Reuters) - Danish shipping group A.P. Moller-Maersk expects the disruption to "
+            "last into 2026, it said on Thursday.")
+    assert found(text, date(2024, 11, 7)) == [("A.P. Moller-Maersk", "2026")]
+
+
+def test_a_lead_role_named_below_and_she_after_a_sentence_about_her(found):
+    text = ('The Bank of England held rates, but its governor said costs were likely to fall this year.\n\n'
+            '"We expect to be at target by the end of 2026," Andrew Bailey said. Swati Dhingra has argued for cuts.\n\n'
+            "The Chancellor, Rachel Reeves, welcomed the decision. She said growth would rise within five years.")
+    assert found(text, date(2025, 2, 6)) == [("Andrew Bailey", "this year"), ("Andrew Bailey", "by the end of 2026"),
+                                             ("Rachel Reeves", "within five years")]
+
+
+def test_this_years_as_a_possessive_is_no_deadline():
+    assert [s.text for s in find_deadlines("This year's title will be settled in December.", DAY)] == ["in December"]

@@ -23,6 +23,8 @@ SETS = {
     "second development set": (HERE / "dev_2", 0.75, 0.85),
     "third development set": (HERE / "dev_3", 0.85, 0.8),
     "fourth development set": (HERE / "dev_4", 0.8, 0.8),
+    "fifth held-out set": (HERE / "held_out_5", 0.85, 0.9),
+    "sixth held-out set": (HERE / "held_out_6", 0.8, 0.7),
 }
 
 

@@ -26,7 +26,7 @@ _FUTURE = re.compile(
     r"forecasts?|plans?\s+to|planned|planning\s+to|aims?\s+to|aiming\s+to|intends?\s+to|on\s+track\s+to|"
     r"on\s+course\s+to|set\s+to|poised\s+to|due\s+to|likely\s+to|promised?|promises|pledged?|vows?|vowed|"
     r"targets?|targeting|hopes?\s+to|anticipates?|(?<!the\s)(?<!this\s)(?<!a\s)(?<!our\s)(?<!its\s)projects?(?!\s+(?:in|at|of|on|for|is|was|has)\b)|should|could|might|may|is\s+to|are\s+to|"
-    r"guarantee[sd]?|commit(?:ted|s)?\s+to|can|predicting|guiding|guidance|wants?|(?:we|i|they)\s+see|sees|expecting|anticipating|possibility|chances?|odds|"
+    r"guarantee[sd]?|commit(?:ted|s)?\s+to|can|predicting|guiding|guidance|wants?|(?:we|i|they)\s+s(?:ee|aw)|sees|expecting|anticipating|possibility|chances?|odds|"
     r"probably|confident|goal|target|aim|plan|proposal|ambition|objective|intention|expected)\b",
     re.IGNORECASE,
 )
@@ -430,7 +430,7 @@ def _candidate(text: str, sentence_span: tuple[int, int], span: DeadlineSpan | N
         return None  # a question predicts nothing
     future = _FUTURE.search(clause) or (_FUTURE.search(spoken) if quote_text else None)
     verb = attribution.verb if attribution else ""
-    ahead = span is not None and not span.deadline.vague and span.deadline.earliest > said and bool(
+    ahead = span is not None and span.deadline.deadline is not None and span.deadline.deadline > said and bool(
         re.search(r"\bnext\b", span.text, re.IGNORECASE) or any(int(y) > said.year for y in re.findall(r"\d{4}", span.text)))
     # (a month named alone, "in September", is read as the next one, though a past tense means the last)
     if future is None and verb not in FORECAST_VERBS and not ahead:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from ledger.domain.extract.sentences import DATELINE
 from ledger.domain.text import name_key
 
-_CAP = r"(?<![\w'’])(?:(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Prof|[A-Z])\.(?=[ \t]+[A-Z])|[A-Z][\w'’\-]*)"
+_CAP = (r"(?<![\w'’.])(?:(?:[A-Z]\.){2,}(?=[ \t]*[A-Z])[ \t]*[A-Z][\w'’\-]*"  # "A.P. Moller-Maersk"
+        r"|(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Prof|[A-Z])\.(?=[ \t]+[A-Z])|[A-Z][\w'’\-]*)")
 # ("Mr.", "J." end in a stop; "Beijing." and "GM." do not belong to the name after them)
 _PARTICLE = r"(?:de|da|van|von|der|den|bin|al|le|la|du|di|del|dos|ter)"
 NAME = rf"{_CAP}(?:[ \t]+(?:{_PARTICLE}[ \t]+|{_PARTICLE}-)?{_CAP}){{0,5}}"  # never across a line: a headline is not a name
@@ -47,11 +48,13 @@ _TEAM = r"(?:[Tt]he\s+(?:strategists|analysts|economists|researchers))"  # named
 ORG_NOUN = rf"(?:[Tt]he\s+(?:central\s+bank|{'|'.join(_ORG_NOUNS)}))"
 _ORG_NOUN = re.compile(ORG_NOUN)
 # A story's lead names its subject first: "Rio Tinto will ship...", "The Bank of Japan raised..."
-_LEAD_SUBJECT = re.compile(r"(?:The\s+)?(?P<org>[A-Z][\w&.'’-]*(?:\s+(?:of\s+|for\s+|and\s+|&\s+)?[A-Z][\w&.'’-]*){0,5})"
+_LEAD_SUBJECT = re.compile(r"(?:The\s+)?(?:[A-Z][\w-]*\s+(?:[a-z-]+\s+){0,2}(?:group|company|firm|maker|giant|miner|carrier|"
+                           r"bank|lender|retailer|airline|automaker|carmaker|chipmaker|insurer|operator|producer|"
+                           r"developer)\s+(?=[A-Z]))?(?P<org>[A-Z][\w&.'’-]*(?:\s+(?:of\s+|for\s+|and\s+|&\s+)?[A-Z][\w&.'’-]*){0,5})"
                            r"(?=\s+(?:\([^)]{1,40}\)\s+)?(?:on\s+\w+\s+)?[a-z])")  # "Northwind Inc. (NYSE: NWE) today"
 # "By Anna Whitfield": a byline names who wrote the story, not who spoke in it
 _BYLINE = re.compile(r"^[ \t]*By[ \t]+(?P<who>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){1,3})[ \t]*$", re.MULTILINE)
-WHO = rf"(?P<who>{ROLE}|{ORG_NOUN}|{_TEAM}|{NAME}|{_PRONOUN})(?:\s+(?:strategists|analysts|economists|officials|executives|researchers|forecasters))?"
+WHO = rf"(?P<who>{ROLE}|{ORG_NOUN}|{_TEAM}|{NAME}|{_PRONOUN}|(?<=, )it)(?:\s+(?:strategists|analysts|economists|officials|executives|researchers|forecasters))?"
 # ", the chief executive of General Motors," / ", who runs Tesla and SpaceX," / ", 52,"
 APPOSITIVE = r"(?:,\s+(?!and\b|but\b|said\b|says\b)(?P<appositive>[^,\"“”.;:]{1,90}?),)?"
 SAY_VERBS = (
@@ -282,6 +285,13 @@ class People:
         other = {"he": "she", "she": "he"}.get(pronoun.lower())
         before = [m for m in self.mentions if m.start < position and not m.aside
                   and (other is None or self.genders.get(m.name) != other)]
+        if pronoun and position in self._starts:  # "The Chancellor, Rachel Reeves, welcomed it. She said..."
+            previous = max((start for start in self._starts if start < position), default=None)
+            if previous is not None and "\n" not in self.text[previous:position].strip():
+                opening = [m for m in before if previous <= m.start <= previous + 40
+                           and not re.search(r"[.;]", self.text[previous:m.start])]
+                if opening:
+                    return opening[0].name
         speaking = [m for m in before if m.name in self.speaking]
         if speaking:
             return speaking[-1].name
@@ -306,12 +316,16 @@ class People:
 
     def speaker(self, who: str, position: int) -> Speaker | None:
         """The speaker ``who`` (as written at ``position``) names, or None if it names nobody."""
-        if _ORG_NOUN.fullmatch(who):
+        if _ORG_NOUN.fullmatch(who) or who == "it":
             return self._known(who, self.lead, "role") if self.lead else None  # "the miner said"
-        if self.lead and len(who) > 2 and re.match(rf"{re.escape(who.removeprefix('The ').rstrip('.'))}\b", self.lead):
+        bare = who.removeprefix("The ").rstrip(".")
+        if self.lead and len(who) > 2 and (re.match(rf"{re.escape(bare)}\b", self.lead)
+                                           or bare in re.split(r"[\s-]+", self.lead)[1:]):  # "Maersk" for "A.P. Moller-Maersk"
             return self._known(who, self.lead, "named")  # "Northwind Energy Inc." as the lead names it
         if _ROLE.fullmatch(who) and (named := self.by_role(who, position)):
             return self._known(who, named, "role")  # "the chief executive": the one named so
+        if _ROLE.fullmatch(who) and not any(m.start < position and not m.aside for m in self.mentions):
+            return self.first_speaking_after(position)  # a lead's "its governor said...", named below
         if re.fullmatch(_PRONOUN, who) or _ROLE.fullmatch(who):
             person = self.last_person(position, who)  # "he", "the Chancellor": the person last shown speaking
             return self._known(who, person, "pronoun" if len(who) <= 3 else "role") if person else None

@@ -31,7 +31,8 @@ def _ends_sentence(text: str, stop: int) -> bool:
     token = word[1].lower()
     if token in _ABBREVIATIONS:
         return False
-    return not (len(word[1]) == 1 and word[1].isupper())  # "J. K. Rowling"
+    return not (len(word[1]) == 1 and word[1].isupper()) and not re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", word[1])
+    # ("J. K. Rowling", "A.P. Moller-Maersk")
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
