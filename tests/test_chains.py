@@ -159,12 +159,11 @@ def test_restatements_survive_an_export_into_an_empty_ledger_and_back(cli, fsd, 
 
 
 @pytest.fixture
-def empty_ledger_cli(backend, tmp_path, request, capsys):
+def empty_ledger_cli(backend, request, capsys):
     """A second, empty ledger on the same backend, to import into."""
     from conftest import _database, _invoker
 
-    (tmp_path / "other").mkdir()
-    urls = _database(backend, tmp_path / "other", request, migrated=True)
+    urls = _database(backend, request, migrated=True)
     url = next(urls)
     yield _invoker(url, capsys)
     next(urls, None)
