@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from ledger.errors import InvalidInput
-from ledger.files import atomic_write, write_text
+from ledger.files import atomic_files, atomic_write, write_text
 
 
 def leftovers(folder: Path, keep: set[str]) -> list[str]:
@@ -55,6 +55,38 @@ def test_two_writers_of_one_file_do_not_share_a_temporary_file(tmp_path):
         second.write("second")
     assert out.read_text() == "first"  # the last to finish wins, whole
     assert leftovers(tmp_path, {"report.md"}) == []
+
+
+def test_files_written_together_replace_their_targets_only_when_the_batch_ends(tmp_path):
+    same, changed, new = tmp_path / "same.html", tmp_path / "changed.html", tmp_path / "pages" / "new.html"
+    same.write_text("same")
+    changed.write_text("old")
+    changed.chmod(0o600)
+    before = same.stat().st_mtime_ns, same.stat().st_ino
+    with atomic_files() as batch:
+        assert [batch.write_if_changed(p, t) for p, t in ((same, "same"), (changed, "new"), (new, "é"))] == [False, True, True]
+        assert changed.read_text() == "old" and not new.exists()  # nothing replaced before the end
+    assert (same.stat().st_mtime_ns, same.stat().st_ino) == before
+    assert changed.read_text() == "new" and changed.stat().st_mode & 0o777 == 0o600 and new.read_text(encoding="utf-8") == "é"
+    assert leftovers(tmp_path, {"same.html", "changed.html", "pages"}) == [] and leftovers(new.parent, {"new.html"}) == []
+
+
+def test_a_batch_that_fails_half_way_replaces_nothing_and_leaves_no_temporary_file(tmp_path):
+    first, second = tmp_path / "a.html", tmp_path / "b.html"
+    first.write_text("old")
+    with pytest.raises(RuntimeError):
+        with atomic_files() as batch:
+            batch.write_if_changed(first, "new")
+            batch.write_if_changed(second, "new")
+            raise RuntimeError("a page failed to render")
+    assert first.read_text() == "old" and not second.exists()
+    assert leftovers(tmp_path, {"a.html"}) == []
+    target = tmp_path / "target"
+    target.write_text("kept")
+    (tmp_path / "link.html").symlink_to(target)
+    with pytest.raises(InvalidInput, match="symbolic link"), atomic_files() as batch:
+        batch.write_if_changed(tmp_path / "link.html", "through the link")
+    assert target.read_text() == "kept"
 
 
 def test_a_symbolic_link_is_refused_and_what_it_points_to_is_untouched(tmp_path):

@@ -5,10 +5,11 @@ what it shows (ledger.render.site) and the SHA-256 of the file written; and the 
 site (the journal head, the day, the options, the release), so that when that is unchanged and
 every file is as written nothing but the head is read from the ledger. Otherwise the ledger is
 read and a page is rendered only if its key changed, or its file is missing or no longer holds
-what was written; a rendered page is written (whole, atomically) only if it differs from the
-file, so republishing an unchanged ledger rewrites no file. A page listed in the manifest that the site no longer
-has (a withdrawn claim's, the sitemap once ``--base-url`` is dropped) is removed; no other file in
-the folder is ever touched.
+what was written; a rendered page is written (whole, atomically, all of them made durable by one
+sync: ledger.files.atomic_files) only if it differs from the file, so republishing an unchanged
+ledger rewrites no file. A page listed in the manifest that the site no longer has (a withdrawn
+claim's, the sitemap once ``--base-url`` is dropped) is removed; no other file in the folder is
+ever touched.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 from ledger.domain.site import INDEX, check_base_url
 from ledger.domain.text import about, one_line
 from ledger.errors import InvalidInput
-from ledger.files import write_if_changed
+from ledger.files import atomic_files, write_if_changed
 from ledger.store.engine import Ledger
 
 MANIFEST = ".claims-site.json"
@@ -58,15 +59,16 @@ def publish_site(ledger: Ledger, out: Path, *, speakers: tuple[str, ...] = (), t
         # Listed before they are written, so a run cut short still leaves them the tool's to remove.
         _write_manifest(folder, "", {**before, **{page.path: before.get(page.path, ["", ""]) for page in content}})
     after, written = {}, 0
-    for page in content:
-        target = folder / page.path
-        listed = before.get(page.path)
-        if listed and listed[0] == page.key and _sha256_of(target) == listed[1]:
-            after[page.path] = listed
-            continue
-        text = page.render()
-        written += write_if_changed(target, text)
-        after[page.path] = [page.key, hashlib.sha256(text.encode("utf-8")).hexdigest()]
+    with atomic_files() as batch:
+        for page in content:
+            target = folder / page.path
+            listed = before.get(page.path)
+            if listed and listed[0] == page.key and _sha256_of(target) == listed[1]:
+                after[page.path] = listed
+                continue
+            text = page.render()
+            written += batch.write_if_changed(target, text)
+            after[page.path] = [page.key, hashlib.sha256(text.encode("utf-8")).hexdigest()]
     removed = sum(_remove(folder / path) for path in before.keys() - after.keys())
     _write_manifest(folder, whole, after)
     return _done(folder, len(content), written, removed)
