@@ -183,10 +183,37 @@ def test_a_withdrawn_claim_leaves_the_site_and_nothing_the_tool_did_not_write_is
     for page in out.rglob("*.html"):
         assert f"claims/{ids['open']}.html" not in read(page).links, page
     assert "Mars in 2031" not in read(out / "speakers" / "elon-musk.html").words
+    # A manifest edited to name other files does not make the tool remove them.
+    manifest = out / ".claims-site.json"
+    listed = json.loads(manifest.read_text(encoding="utf-8"))
+    outside = tmp_path / "outside.html"
+    outside.write_text("not the site's")
+    for path in ("notes.txt", "../outside.html", "claims/999999.html", "speakers/by-hand.html"):
+        listed["pages"][path] = ["key", "0" * 64]
+    manifest.write_text(json.dumps(listed), encoding="utf-8")
+    again = publish(cli, out)
+    assert outside.read_text() == "not the site's"
+    for path, data in mine.items():
+        assert (out / path).read_bytes() == data
+    assert "Kept 2 pages" in again.out and "claims/999999.html, speakers/by-hand.html" in again.out
     # The site left is the one a first publish into an empty folder writes.
     fresh = tmp_path / "fresh"
     publish(cli, fresh)
     assert {p: d for p, d in _files(out).items() if p not in mine} == _files(fresh)
+
+
+def test_a_page_the_site_no_longer_has_is_kept_if_it_was_changed_since_it_was_published(cli, ledger_to_publish, tmp_path):
+    out = tmp_path / "site"
+    publish(cli, out)
+    page = out / "claims" / f"{ledger_to_publish['open']}.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- corrected by the desk -->", encoding="utf-8")
+    assert cli("withdraw", ledger_to_publish["open"], "--reason", "logged by mistake", "--by", "Rita").status == 0
+    result = publish(cli, out)
+    assert page.read_text(encoding="utf-8").endswith("<!-- corrected by the desk -->")
+    assert f"Kept 1 page the site no longer has, changed since published (delete them if they should go): claims/{ledger_to_publish['open']}.html" in result.out
+    assert "removed" not in result.out
+    page.unlink()  # and it is not the tool's any more: it is not kept again
+    assert "Kept" not in publish(cli, out).out
 
 
 def test_a_page_changed_or_deleted_behind_the_tools_back_is_written_again(cli, ledger_to_publish, tmp_path):

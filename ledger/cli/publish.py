@@ -36,4 +36,8 @@ def publish(app: App, out: Path, speakers, tag, base_url, title, publisher) -> N
     )
     removed = f", {done['removed']} removed" if done["removed"] else ""
     app.echo(f"Published {done['pages']} pages to {done['out']} ({done['written']} written, {done['unchanged']} unchanged{removed}).")
+    if done["kept"]:
+        kept = len(done["kept"])
+        app.echo(f"Kept {kept} page{'s' if kept != 1 else ''} the site no longer has, changed since published "
+                 f"(delete them if they should go): {', '.join(done['kept'])}")
     app.echo(f"Open {done['index']}")

@@ -8,8 +8,8 @@ read and a page is rendered only if its key changed, or its file is missing or n
 what was written; a rendered page is written (whole, atomically, all of them made durable by one
 sync: ledger.files.atomic_files) only if it differs from the file, so republishing an unchanged
 ledger rewrites no file. A page listed in the manifest that the site no longer has (a withdrawn
-claim's, the sitemap once ``--base-url`` is dropped) is removed; no other file in the folder is
-ever touched.
+claim's, the sitemap once ``--base-url`` is dropped) is removed if it still holds what was
+written; no other file in the folder is ever touched.
 """
 
 from __future__ import annotations
@@ -69,14 +69,14 @@ def publish_site(ledger: Ledger, out: Path, *, speakers: tuple[str, ...] = (), t
             text = page.render()
             written += batch.write_if_changed(target, text)
             after[page.path] = [page.key, hashlib.sha256(text.encode("utf-8")).hexdigest()]
-    removed = sum(_remove(folder / path) for path in before.keys() - after.keys())
+    gone = {path: _remove(folder / path, before[path][1]) for path in sorted(before.keys() - after.keys())}
     _write_manifest(folder, whole, after)
-    return _done(folder, len(content), written, removed)
+    return _done(folder, len(content), written, sum(gone.values()), [path for path, done in gone.items() if not done])
 
 
-def _done(folder: Path, pages: int, written: int, removed: int) -> dict:
+def _done(folder: Path, pages: int, written: int, removed: int = 0, kept: list[str] = ()) -> dict:
     return {"out": str(folder), "pages": pages, "written": written, "unchanged": pages - written, "removed": removed,
-            "index": str(folder / INDEX)}
+            "kept": list(kept), "index": str(folder / INDEX)}
 
 
 def _read_manifest(folder: Path) -> tuple[str, dict[str, list[str]]]:
@@ -107,11 +107,15 @@ def _sha256_of(path: Path) -> str | None:
         return hashlib.sha256(handle.read()).hexdigest()
 
 
-def _remove(path: Path) -> bool:
-    """Remove a page the site no longer has, if it is still a regular file."""
+def _remove(path: Path, written: str) -> bool:
+    """Remove a page the site no longer has if it still holds exactly what was written (a file
+    changed since, or put there in its place, is someone else's: kept); whether it is gone."""
+    found = _sha256_of(path)
+    if found is None:
+        return not path.is_symlink()  # already gone (a link in its place is not the tool's)
+    if found != written:
+        return False
     try:
-        if path.is_symlink() or not path.is_file():
-            return False
         path.unlink()
         return True
     except OSError as exc:
