@@ -80,11 +80,6 @@ def test_a_noun_is_no_saying_and_no_future(found, text):
     assert found(text) == []
 
 
-def test_a_hedged_verb_is_not_a_season():
-    assert [s.text for s in find_deadlines("Rates will probably fall below 6 percent by 2026.", DAY)] == ["by 2026"]
-    assert [s.text for s in find_deadlines("Sales will rise this fall, probably.", DAY)] == ["this fall, probably"]
-
-
 def test_a_press_release_speaks_for_the_company_that_issues_it(found):
     text = ("HOUSTON, Feb. 12, 2025 /PRNewswire/ -- Northwind Energy Inc. (NYSE: NWE) today reported record "
             "revenue and said it expects to open its hydrogen plant in the third quarter of 2026.\n\n"
@@ -109,14 +104,6 @@ def test_a_team_speaks_through_the_one_who_leads_it(found):
 def test_the_present_tense_of_a_plan_with_a_deadline_to_come(found):
     text = '"Starship departs for Mars at the end of next year," Elon Musk wrote. "It flew well," he said in 2024.'
     assert found(text, date(2025, 3, 1)) == [("Elon Musk", "at the end of next year")]
-
-
-@pytest.mark.parametrize("sentence, deadlines", [
-    ("Mahomes will be recovered in time for the opener in September.", ["in September"]),
-    ("Crewed landings could follow as early as 2029.", []),  # a start, as "2029 at the earliest" is
-])
-def test_words_that_bound_a_time_without_being_a_deadline(sentence, deadlines):
-    assert [s.text for s in find_deadlines(sentence, DAY)] == deadlines
 
 
 def test_a_lead_that_holds_back_the_name_is_the_one_named_next(found):
@@ -152,16 +139,6 @@ def test_guidance_is_a_forecast_and_not_wanting_to_predict_is_none(found):
     assert found(text, date(2025, 10, 30)) == [("Tom Becker", "the fourth quarter")]
 
 
-@pytest.mark.parametrize("sentence, deadlines", [
-    ("Some missions will probably end next year.", ["next year"]),  # "end" the verb
-    ("Delta rose after it reported first-quarter results.", []),  # the period a report covers
-    ("Blackouts in summer heat waves will be routine by 2030.", ["by 2030"]),  # the season as a word
-    ("Sales will rise by next summer.", ["by next summer"]),
-])
-def test_verbs_reports_and_seasons_that_are_no_deadline(sentence, deadlines):
-    assert [s.text for s in find_deadlines(sentence, DAY)] == deadlines
-
-
 def test_a_company_named_with_initials_and_it_said(found):
     text = ("COPENHAGEN, Nov 7 (Reuters) - Danish shipping group A.P. Moller-Maersk expects the disruption to "
             "last into 2026, it said on Thursday.")
@@ -176,5 +153,16 @@ def test_a_lead_role_named_below_and_she_after_a_sentence_about_her(found):
                                              ("Rachel Reeves", "within five years")]
 
 
-def test_this_years_as_a_possessive_is_no_deadline():
-    assert [s.text for s in find_deadlines("This year's title will be settled in December.", DAY)] == ["in December"]
+@pytest.mark.parametrize("sentence, deadlines", [
+    ("Rates will probably fall below 6 percent by 2026.", ["by 2026"]),  # a hedged verb is no season
+    ("Sales will rise this fall, probably.", ["this fall, probably"]),
+    ("Mahomes will be recovered in time for the opener in September.", ["in September"]),
+    ("Crewed landings could follow as early as 2029.", []),  # a start, as "2029 at the earliest" is
+    ("Some missions will probably end next year.", ["next year"]),  # "end" the verb
+    ("Delta rose after it reported first-quarter results.", []),  # the period a report covers
+    ("Blackouts in summer heat waves will be routine by 2030.", ["by 2030"]),  # the season as a word
+    ("Sales will rise by next summer.", ["by next summer"]),
+    ("This year's title will be settled in December.", ["in December"]),  # a possessive
+])
+def test_words_that_look_like_a_deadline_without_being_one(sentence, deadlines):
+    assert [s.text for s in find_deadlines(sentence, DAY)] == deadlines
