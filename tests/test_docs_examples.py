@@ -377,7 +377,7 @@ def test_every_benchmark_option_the_readme_names_exists(monkeypatch):
 def _commands(group, path=()):
     import click
 
-    for name, command in group.commands.items():
+    for name, command in ((n, group.get_command(None, n)) for n in group.list_commands(None)):  # every family loaded
         if isinstance(command, click.Group):
             yield from _commands(command, (*path, name))
         else:

@@ -45,7 +45,7 @@ ROOT_OPTIONS = {"--db", "--config", "--debug", "--help", "--version"}
 
 
 def leaf_commands(group: click.Group = cli, path: tuple[str, ...] = ()):
-    for name, command in sorted(group.commands.items()):
+    for name, command in ((n, group.get_command(None, n)) for n in group.list_commands(None)):  # sorted, every family loaded
         if isinstance(command, click.Group):
             yield from leaf_commands(command, (*path, name))
         elif (*path, name) not in SKIPPED:

@@ -9,7 +9,7 @@ from ledger.cli import cli
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
-    for name, command in group.commands.items():
+    for name, command in ((n, group.get_command(None, n)) for n in group.list_commands(None)):  # every family loaded
         yield prefix + (name,), command
         if isinstance(command, click.Group):
             yield from _commands(command, prefix + (name,))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 import itertools
 import logging
 import sys
@@ -139,7 +140,39 @@ def pass_app(command):
     return with_app
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+# Which module adds each command: a command's module is imported when it is run, not every
+# module on every start-up. A command missing here is still found (every module is then imported).
+FAMILIES = {
+    "claims": ["add", "deadline", "edit", "list", "restore", "search", "show", "withdraw"],
+    "reminders": ["assign", "calendar", "due", "reminders", "reviewer", "scheduler"],
+    "restatements": ["chain", "link", "unlink"], "db": ["db"], "seeds": ["demo", "seed"],
+    "review": ["disputes", "history", "resolve", "verify"], "transfer": ["export", "import"],
+    "extract": ["extract"], "publish": ["publish"], "report": ["report"], "people": ["source", "speaker"],
+}
+_MODULE_OF = {command: module for module, commands in FAMILIES.items() for command in commands}
+
+
+class _Commands(click.Group):
+    """The root group, whose commands are added by the modules of ledger.cli as they are imported."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in _MODULE_OF:
+            importlib.import_module(f"ledger.cli.{_MODULE_OF[cmd_name]}")
+        if cmd_name not in self.commands:
+            _import_every_family()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        _import_every_family()
+        return super().list_commands(ctx)
+
+
+def _import_every_family() -> None:
+    for module in FAMILIES:
+        importlib.import_module(f"ledger.cli.{module}")
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--db", metavar="URL", help="Ledger: a file path or SQLAlchemy URL [env CLAIMS_DB; default: the per-user SQLite file].")
 @click.option("--config", "config_path", metavar="PATH", type=PathType(dir_okay=False), help="Config file [default: $XDG_CONFIG_HOME/claims/config.toml].")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")

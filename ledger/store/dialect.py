@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Date, Float, Integer, String, Table, func, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
@@ -38,6 +37,9 @@ def _is_postgresql(session: Session) -> bool:
 
 def insert_ignore(session: Session, model: Any) -> Insert:
     """INSERT ... ON CONFLICT DO NOTHING: rows a unique key already holds are skipped, not errors."""
+    # Imported here: the PostgreSQL dialect's module alone is a tenth of `claims show`'s start-up.
+    from sqlalchemy.dialects import postgresql, sqlite
+
     dialect = postgresql if _is_postgresql(session) else sqlite
     return dialect.insert(model).on_conflict_do_nothing()
 
