@@ -1,6 +1,7 @@
 """The report's stored prior: the empirical-Bayes prior fitted across every speaker, keyed by the
 journal head and the report's scope (ledger.store.models.report), so a report on one speaker need
-not read every speaker's claims to fit it again.
+not read every speaker's claims to fit it again; and an index on ``claims.restates_id``, through
+which the report on one speaker finds the restated claims without reading every claim.
 
 Derived from the claims: downgrading drops it and loses nothing (ledger.store.schema does not count
 it), and the next report fits it again.
@@ -32,7 +33,9 @@ def upgrade() -> None:
         sa.Column("speakers", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_report_priors")),
     )
+    op.create_index(op.f("ix_claims_restates_id"), "claims", ["restates_id"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_claims_restates_id"), table_name="claims")
     op.drop_table("report_priors")
