@@ -208,3 +208,41 @@ def write_files(files: dict[str, bytes], folder: Path) -> float:
         with open(folder / path, "wb") as handle:
             handle.write(data)
     return time.perf_counter() - start
+
+
+# A hand-written `claims list` of every claim: the driver, the same join and order, the same
+# terminal escaping and cells, the whole result in memory to measure the columns, then print.
+LIST_PROGRAM = r'''
+import re, sys
+from datetime import date
+url, today = sys.argv[1], sys.argv[2]
+BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI}]")
+def visible(m):
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+def cell(value):
+    text = CONTROLS.sub(visible, " ".join(str(value).split()) if value is not None else "")
+    return text if len(text) <= 50 else text[:49] + "\u2026"
+if url.startswith("sqlite"):
+    import sqlite3
+    conn = sqlite3.connect(url.split(":///", 1)[1])
+else:
+    import psycopg
+    conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+    today = date.fromisoformat(today)
+cur = conn.cursor()
+cur.execute("SELECT claim_id, tag FROM claim_tags ORDER BY claim_id, tag")
+tags = {}
+for claim_id, tag in cur:
+    tags.setdefault(claim_id, []).append(tag)
+cur.execute("SELECT c.id, c.said, s.name, c.text, c.deadline, c.status, c.outcome FROM claims c "
+            "JOIN speakers s ON s.id = c.speaker_id WHERE c.withdrawn_at IS NULL ORDER BY c.id")
+rows = [[cell(v) for v in (i, said, name, text, deadline, "due" if status == "open" and deadline < today else status,
+                           outcome or "", ",".join(tags.get(i, [])))] for i, said, name, text, deadline, status, outcome in cur]
+headers = ["ID", "SAID", "SPEAKER", "CLAIM", "DEADLINE", "STATUS", "OUTCOME", "TAGS"]
+widths = [max([len(h)] + [len(r[n]) for r in rows]) for n, h in enumerate(headers)]
+out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
+out += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+sys.stdout.write("\n".join(out) + "\n")
+'''
