@@ -153,6 +153,18 @@ def test_a_lead_role_named_below_and_she_after_a_sentence_about_her(found):
                                              ("Rachel Reeves", "within five years")]
 
 
+def test_a_drugmaker_a_secretary_general_and_a_quote_she_paused_after(found):
+    text = ("Novo Nordisk expects a launch in 2027\n\n"
+            "LONDON, March 4 (Reuters) - Novo Nordisk aims to launch CagriSema in the first quarter of 2027, "
+            "the Danish drugmaker said on Tuesday.\n\n"
+            "United Nations Secretary-General António Guterres spoke on Monday. He said the world was on track "
+            "for 3 degrees of warming by 2100.\n\n"
+            'Karen Bass has been mayor since 2022. "Homelessness fell last year," Bass said.\n\n'
+            '"We will have the Olympic line running by the summer of 2028." She paused.')
+    assert found(text, date(2025, 3, 4)) == [("Novo Nordisk", "in the first quarter of 2027"),
+                                             ("António Guterres", "by 2100"), ("Karen Bass", "by the summer of 2028")]
+
+
 @pytest.mark.parametrize("sentence, deadlines", [
     ("Rates will probably fall below 6 percent by 2026.", ["by 2026"]),  # a hedged verb is no season
     ("Sales will rise this fall, probably.", ["this fall, probably"]),

@@ -24,7 +24,8 @@ SETS = {
     "third development set": (HERE / "dev_3", 0.85, 0.8),
     "fourth development set": (HERE / "dev_4", 0.8, 0.8),
     "fifth held-out set": (HERE / "held_out_5", 0.85, 0.9),
-    "sixth held-out set": (HERE / "held_out_6", 0.8, 0.7),
+    "sixth held-out set": (HERE / "held_out_6", 0.75, 0.7),
+    "seventh held-out set": (HERE / "held_out_7", 0.8, 0.8),
 }
 
 

@@ -24,7 +24,7 @@ from ledger.domain.hedges import hedge_probability
 _FUTURE = re.compile(
     r"\b(?:will|won[’']t|['’]ll|shall|would|going\s+to|gonna|expects?|expected\s+to|predicts?|predicted|"
     r"forecasts?|plans?\s+to|planned|planning\s+to|aims?\s+to|aiming\s+to|intends?\s+to|on\s+track\s+to|"
-    r"on\s+course\s+to|set\s+to|poised\s+to|due\s+to|likely\s+to|promised?|promises|pledged?|vows?|vowed|"
+    r"on\s+course\s+to|on\s+(?:track|course)\s+for|set\s+to|poised\s+to|due\s+to|likely\s+to|promised?|promises|pledged?|vows?|vowed|"
     r"targets?|targeting|hopes?\s+to|anticipates?|(?<!the\s)(?<!this\s)(?<!a\s)(?<!our\s)(?<!its\s)projects?(?!\s+(?:in|at|of|on|for|is|was|has)\b)|should|could|might|may|is\s+to|are\s+to|"
     r"guarantee[sd]?|commit(?:ted|s)?\s+to|can|predicting|guiding|guidance|wants?|(?:we|i|they)\s+s(?:ee|aw)|sees|expecting|anticipating|possibility|chances?|odds|"
     r"probably|confident|goal|target|aim|plan|proposal|ambition|objective|intention|expected)\b",
@@ -60,13 +60,14 @@ _USED_TO = r"(?:used|took|seized\s+on|went\s+on)\b[^.,;:\"“”]{0,60}?\bto\s+"
 _SUBJECT_AND_SAID = re.compile(rf"(?P<who>{NAME})(?:\s+\([^)]{{1,40}}\))?\s+[^\"“”;]*?\band\s+"
                                r"(?P<said>said|says|added|predicted|forecast|warned)\b")
 _SETTLED = re.compile(r"\b(?:last\s+(?:year|month|week)|(?:correctly|wrongly|rightly|incorrectly)\s+(?:predicted|forecast)|"
-                      r"had\s+(?:predicted|forecast|promised|expected))\b", re.IGNORECASE)
+                      r"had\s+(?:predicted|forecast|promised|expected|said))\b", re.IGNORECASE)
 # Wire copy's lead often holds back the name to the next paragraph: "A senior Federal Reserve
 # official said...", "The Army's top officer told lawmakers..."; the one then named speaking.
 _UNNAMED_LEDE = re.compile(
     r"^(?:[A-Z][A-Z .'’,-]{2,40}[-—–]+\s*)?(?:A|An|The)\s+(?:[\w'’.-]+\s+){0,4}?(?:official|officer|executive|minister|"
     r"economist|lawmaker|adviser|advisor|regulator|scientist|leader|diplomat|commander|policymaker)\b"
     r"(?:,[^,]{1,60},)?\s+(?:on\s+\w+\s+)?(?P<verb>said|says|told|warned|predicted)\b")
+_PRONOUN_NEXT = re.compile(r"[ \t]*(He|She)\s+(?:paused|smiled|laughed|shrugged|nodded|continued|went\s+on)\b")
 _PLAIN_FORMS = frozenset("say expect predict promise pledge vow warn announce estimate project anticipate".split())
 _FIRST_PERSON = re.compile(r"(?<![\"“‘'])\b(?:I|I['’]m|I['’]ve|my)\b(?![^\"“”]*[”\"])")
 MIN_QUOTE_WORDS = 4  # shorter quotes are mostly a term in scare quotes ("full self-driving")
@@ -352,6 +353,9 @@ def _quote_speakers(text: str, quotes: list[Quote], sentences: Sequence[tuple[in
         if found is None:
             begin = max(start, quotes[i - 1].end + 1 if i else 0)
             found = _attribution_before(text, begin, quote.start - 1, people)
+        if found is None and (after := _PRONOUN_NEXT.match(text, quote.end + 1)):
+            who = people.speaker(after[1], after.start(1))  # '"...No excuses." She paused.'
+            found = _Attribution(who, after.start(1), after.start(1), "") if who else None
         if found is None and quote.continues is not None:
             found = speakers[quote.continues]
         speakers.append(found)

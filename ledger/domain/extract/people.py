@@ -42,10 +42,10 @@ ROLE = rf"(?:(?:[Tt]he|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)(?:\s+[\w-]+['’]s)?(?:\s+
 _ROLE = re.compile(ROLE)
 _ROLE_IN = re.compile(rf"(?i:\b{_ROLE_WORDS}\b)")
 # "the company said", "the bank said": the organisation the story is about
-_ORG_NOUNS = ("company firm group bank miner carrier airline automaker carmaker chipmaker retailer insurer lender "
-              "agency ministry regulator cartel government").split()
+_ORG_NOUNS = ("company firm group bank miner carrier airline automaker carmaker chipmaker drugmaker retailer insurer "
+              "lender agency ministry regulator cartel government").split()
 _TEAM = r"(?:[Tt]he\s+(?:strategists|analysts|economists|researchers))"  # named by who leads them
-ORG_NOUN = rf"(?:[Tt]he\s+(?:central\s+bank|{'|'.join(_ORG_NOUNS)}))"
+ORG_NOUN = rf"(?:[Tt]he\s+(?:[A-Z][a-z]+\s+)?(?:central\s+bank|{'|'.join(_ORG_NOUNS)}))"  # "the Danish drugmaker"
 _ORG_NOUN = re.compile(ORG_NOUN)
 # A story's lead names its subject first: "Rio Tinto will ship...", "The Bank of Japan raised..."
 _LEAD_SUBJECT = re.compile(r"(?:The\s+)?(?:[A-Z][\w-]*\s+(?:[a-z-]+\s+){0,2}(?:group|company|firm|maker|giant|miner|carrier|"
@@ -79,6 +79,8 @@ FORECAST_VERBS = frozenset(
 # Words before a name that say what the person is; the name is what follows the last of them.
 _TITLES = frozenset(
     "ceo cfo coo cto chief executive officer president vice chairman chairwoman chair chairperson minister "
+    "secretary-general councilmember councilman councilwoman alderman assemblyman assemblywoman congressman "
+    "congresswoman "
     "prime secretary governor gov. gov senator sen. sen representative rep. rep director founder co-founder "
     "cofounder analyst analysts economist strategist mr. mrs. ms. dr. mr mrs ms dr professor prof. prof "
     "general gen. commissioner chancellor mayor spokesman spokeswoman spokesperson head boss deputy king "
@@ -250,9 +252,12 @@ class People:
                 return None
             org = m["org"]
             words = org.split()
-            if strip_titles(org) != org or words[0].lower() in _STARTERS or re.fullmatch(_PRONOUN, org) or any(
-                    mention.name == org or mention.name.endswith(org) for mention in self.mentions
-                    if mention.name in self.speaking):
+            # A person is called by the surname after ("Barra said"), a company by its first word
+            # or whole ("Novo's shares", "Maersk now expects").
+            surname = len(words) > 1 and re.search(rf"\b{re.escape(words[-1])}\s+(?:said|says|told|added|predicted)\b",
+                                                    self.text[m.end():])
+            named = any(mention.name != org and mention.name.endswith(org) for mention in self.mentions)  # "Barra"
+            if strip_titles(org) != org or words[0].lower() in _STARTERS or re.fullmatch(_PRONOUN, org) or surname or named:
                 return None
             return org
         return None
