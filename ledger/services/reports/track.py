@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from ledger.domain.report import ReportHeader, ReportOptions, fit_prior, header
@@ -50,8 +50,12 @@ def chain_query(scope: Scope):
     return (
         select(Claim.speaker_id, Claim.id, Claim.said, Claim.deadline, Claim.deadline_text, Claim.restates_id,
                outcome_of(scope.options.report_date), scope.occurred)
-        .where(*scope.details(), or_(Claim.restates_id.isnot(None),
-                                     Claim.id.in_(select(Claim.restates_id).where(Claim.restates_id.isnot(None)))))
+        # The claims that restate one and the claims restated, both found through the index on
+        # restates_id: an OR of the two would read every claim.
+        .where(*scope.details(), Claim.id.in_(
+            select(Claim.id).where(Claim.restates_id.isnot(None))
+            .union(select(Claim.restates_id).where(Claim.restates_id.isnot(None)))
+        ))
         .order_by(Claim.speaker_id + 0)
     )
 
