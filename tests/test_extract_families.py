@@ -165,6 +165,28 @@ def test_a_drugmaker_a_secretary_general_and_a_quote_she_paused_after(found):
                                              ("António Guterres", "by 2100"), ("Karen Bass", "by the summer of 2028")]
 
 
+def test_saying_after_a_comma_qa_labels_with_stops_and_a_conditions_time(found):
+    text = ("SAN JOSE, Calif. — Nvidia Chief Executive Jensen Huang on Tuesday unveiled new chips, saying they "
+            "would ship in the second half of next year.\n\n"
+            'Asked about spending, Huang said: "I don\'t see it. Not this year, not next year."')
+    assert found(text, date(2025, 3, 18)) == [("Jensen Huang", "in the second half of next year")]
+    qa = ("Josef Aschbacher leads the European Space Agency.\n\nQ. And Ariane 6?\n\n"
+          "A. If ministers agree in November, we can double our launch rate by 2030.")
+    assert found(qa, date(2025, 2, 20)) == [("Josef Aschbacher", "by 2030")]
+
+
+def test_an_op_ed_retelling_what_others_predict_is_not_its_authors(found):
+    text = ("By Priya Natarajan\n\nI teach finance. This year I have heard $500,000 by 2027 from one chief "
+            "executive.\n\nMy own guess is that bitcoin will trade below $120,000 through the end of 2026.")
+    assert found(text, date(2025, 1, 15)) == [("Priya Natarajan", "through the end of 2026")]
+
+
+def test_a_candidate_named_by_a_title_the_parser_misses(found):
+    text = ("DENVER (AP) — Mayoral candidate Ana Torres vowed on Saturday to cut commute times in half within "
+            "eight years.\n\nTorres, a former city planner, said the first bus lanes would open in 2026.")
+    assert found(text, date(2025, 2, 8)) == [("Ana Torres", "within eight years"), ("Ana Torres", "in 2026")]
+
+
 @pytest.mark.parametrize("sentence, deadlines", [
     ("Rates will probably fall below 6 percent by 2026.", ["by 2026"]),  # a hedged verb is no season
     ("Sales will rise this fall, probably.", ["this fall, probably"]),
@@ -175,6 +197,7 @@ def test_a_drugmaker_a_secretary_general_and_a_quote_she_paused_after(found):
     ("Blackouts in summer heat waves will be routine by 2030.", ["by 2030"]),  # the season as a word
     ("Sales will rise by next summer.", ["by next summer"]),
     ("This year's title will be settled in December.", ["in December"]),  # a possessive
+    ("She vowed to cut commute times in half within eight years.", ["within eight years"]),  # a fraction
 ])
 def test_words_that_look_like_a_deadline_without_being_one(sentence, deadlines):
     assert [s.text for s in find_deadlines(sentence, DAY)] == deadlines

@@ -179,6 +179,8 @@ def find_deadlines(sentence: str, said: date) -> list[DeadlineSpan]:
                 continue  # "2027 at the earliest", "as early as 2029": a start, not a deadline
             if run[j - 1][0].lower() in _OPINION and re.match(r"\s*\w", sentence[end:]):
                 continue
+            if text.lower() == "in half":
+                continue  # "cut commute times in half": a fraction, not the half of a year
             if text.lower().endswith(("year's", "year’s")) and not re.match(r"\s+end\b", sentence[end:]):
                 continue  # "this year's championship": a possessive, unless it is "next year's end"
             if not _plausible(run[i:j]):

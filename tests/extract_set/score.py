@@ -26,6 +26,7 @@ SETS = {
     "fifth held-out set": (HERE / "held_out_5", 0.85, 0.9),
     "sixth held-out set": (HERE / "held_out_6", 0.75, 0.7),
     "seventh held-out set": (HERE / "held_out_7", 0.8, 0.8),
+    "eighth held-out set": (HERE / "held_out_8", 0.85, 0.85),
 }
 
 

@@ -57,8 +57,9 @@ _FORECASTING = re.compile(r"\b(?:predict(?:s|ed|ing)?|forecasts?|expects?|expect
                           r"(?:promised|pledged|vowed|vows|pledges|promises)\s+(?:to|that)|projects?\s+that)\b", re.IGNORECASE)
 # "Wu used her address on Tuesday to promise": the saying verb a few words after the name.
 _USED_TO = r"(?:used|took|seized\s+on|went\s+on)\b[^.,;:\"“”]{0,60}?\bto\s+"
-_SUBJECT_AND_SAID = re.compile(rf"(?P<who>{NAME})(?:\s+\([^)]{{1,40}}\))?\s+[^\"“”;]*?\band\s+"
-                               r"(?P<said>said|says|added|predicted|forecast|warned)\b")
+_SUBJECT_AND_SAID = re.compile(rf"(?P<who>{NAME})(?:\s+\([^)]{{1,40}}\))?\s+[^\"“”;]*?(?:\band\s+|,\s+)"
+                               r"(?P<said>said|says|added|predicted|forecast|warned|saying|predicting|adding|warning)\b")
+# ("Huang on Tuesday unveiled the chips, saying they would ship...")
 _SETTLED = re.compile(r"\b(?:last\s+(?:year|month|week)|(?:correctly|wrongly|rightly|incorrectly)\s+(?:predicted|forecast)|"
                       r"had\s+(?:predicted|forecast|promised|expected|said))\b", re.IGNORECASE)
 # Wire copy's lead often holds back the name to the next paragraph: "A senior Federal Reserve
@@ -68,6 +69,8 @@ _UNNAMED_LEDE = re.compile(
     r"economist|lawmaker|adviser|advisor|regulator|scientist|leader|diplomat|commander|policymaker)\b"
     r"(?:,[^,]{1,60},)?\s+(?:on\s+\w+\s+)?(?P<verb>said|says|told|warned|predicted)\b")
 _PRONOUN_NEXT = re.compile(r"[ \t]*(He|She)\s+(?:paused|smiled|laughed|shrugged|nodded|continued|went\s+on)\b")
+_HEARD = re.compile(r"\b(?:I|we)\s+(?:have\s+|had\s+)?(?:heard|read|been\s+told)\b")  # others' forecasts, retold
+_CONDITION = re.compile(r"(?:^|[:.]\s|\")\s*(?:If|Unless|Once)\b[^,;\"“”]*$")  # a leading clause, up to its comma
 _PLAIN_FORMS = frozenset("say expect predict promise pledge vow warn announce estimate project anticipate".split())
 _FIRST_PERSON = re.compile(r"(?<![\"“‘'])\b(?:I|I['’]m|I['’]ve|my)\b(?![^\"“”]*[”\"])")
 MIN_QUOTE_WORDS = 4  # shorter quotes are mostly a term in scare quotes ("full self-driving")
@@ -399,7 +402,7 @@ def _candidate(text: str, sentence_span: tuple[int, int], span: DeadlineSpan | N
     if attribution is None and quote is None and turn is None:
         attribution = _parsed(text, subjects, at, people)
     if attribution is None and quote is None and turn is None and people.byline and (
-            people.voice or _FIRST_PERSON.search(sentence)):
+            people.voice or _FIRST_PERSON.search(sentence)) and not _HEARD.search(sentence):
         author = people.speaker(people.byline, s_start)  # an op-ed's "I expect...": its author's words
         attribution = _Attribution(author, s_start, s_start, "") if author else None
     if attribution is None and quote is None and turn is None and (lede := _UNNAMED_LEDE.match(sentence)):
@@ -408,6 +411,8 @@ def _candidate(text: str, sentence_span: tuple[int, int], span: DeadlineSpan | N
     speaker = attribution.speaker if attribution else label
     if speaker is None:
         return None  # a forecast nobody in the text is said to make
+    if span is not None and _CONDITION.search(sentence[: span.start]):
+        return None  # "If ministers agree in November, we can double it by 2030": the condition's time
     negated = _NEGATED_SAY.search(sentence)
     if negated and not (span and negated.start() > span.start + len(span.text)):
         return None  # "declined to say when": unless the deadline came first ("expects X by 2030, but declined to say...")
@@ -434,7 +439,8 @@ def _candidate(text: str, sentence_span: tuple[int, int], span: DeadlineSpan | N
         return None  # a question predicts nothing
     future = _FUTURE.search(clause) or (_FUTURE.search(spoken) if quote_text else None)
     verb = attribution.verb if attribution else ""
-    ahead = span is not None and span.deadline.deadline is not None and span.deadline.deadline > said and bool(
+    ahead = span is not None and span.deadline.deadline is not None and span.deadline.deadline > said and not re.search(
+        r"\bnot\s+$", sentence[: span.start], re.IGNORECASE) and bool(  # "Not this year, not next year."
         re.search(r"\bnext\b", span.text, re.IGNORECASE) or any(int(y) > said.year for y in re.findall(r"\d{4}", span.text)))
     # (a month named alone, "in September", is read as the next one, though a past tense means the last)
     if future is None and verb not in FORECAST_VERBS and not ahead:

@@ -80,7 +80,7 @@ FORECAST_VERBS = frozenset(
 _TITLES = frozenset(
     "ceo cfo coo cto chief executive officer president vice chairman chairwoman chair chairperson minister "
     "secretary-general councilmember councilman councilwoman alderman assemblyman assemblywoman congressman "
-    "congresswoman "
+    "congresswoman candidate nominee "
     "prime secretary governor gov. gov senator sen. sen representative rep. rep director founder co-founder "
     "cofounder analyst analysts economist strategist mr. mrs. ms. dr. mr mrs ms dr professor prof. prof "
     "general gen. commissioner chancellor mayor spokesman spokeswoman spokesperson head boss deputy king "
@@ -112,7 +112,8 @@ _STARTERS = frozenset((
     "tomorrow notably"
 ).split())
 _AFTER_PREPOSITION = re.compile(r"\b(?:at|of|for|from|with|by|to|in|on)\s+$")
-_LABEL = re.compile(rf"^(?P<who>{NAME})\s*(?:\([^)\n]{{1,80}}\)|(?:(?<=\s)--?|,)\s*[^:\n]{{1,60}})?\s*:\s", re.MULTILINE)
+_LABEL = re.compile(rf"^(?:(?P<who>{NAME})\s*(?:\([^)\n]{{1,80}}\)|(?:(?<=\s)--?|,)\s*[^:\n]{{1,60}})?\s*:|(?P<qa>[QA])\.)\s",
+                    re.MULTILINE)  # "Q. When..." and "A. In 2027." as a Q&A may print them
 _NOT_LABELS = frozenset({"q", "a", "question", "answer", "operator", "moderator", "interviewer", "note", "analyst",
                          "editor's note", "update", "correction", "source", "photo", "video", "related",
                          # a headline's kicker ("Opinion: The grid is not ready"), not a speaker's turn
@@ -186,8 +187,10 @@ class People:
     def _mentions(self, persons: Sequence[tuple[int, int]] | None) -> list[Mention]:
         rule_runs = [(m.start(), m[0], self._name_in(m[0], m.start())) for m in re.finditer(NAME, self.text)]
         if persons is not None:  # a parser's PERSON entities, and the names a title shows to be people
+            said = re.compile(rf"\s+{SAY}")  # a name the parser missed that a title or a saying shows a person
             runs = sorted([(s, strip_titles(self.text[s:e])) for s, e in persons] + [
-                (start, name) for start, run, name in rule_runs if name and name != run and name in run
+                (start, name) for start, run, name in rule_runs if name and name in run
+                and (name != run or (_is_person(name) and said.match(self.text, start + len(run))))
                 and not any(s <= start + run.index(name) < e for s, e in persons)])
         else:
             runs = [(start, name) for start, _, name in rule_runs]
@@ -373,7 +376,7 @@ class People:
         """Transcript labels ("MARY BARRA:", "Elon Musk (CEO):") with the offset they start at."""
         found = []
         for m in _LABEL.finditer(self.text):
-            who = m["who"]
+            who = m["who"] or m["qa"]
             if DATELINE.match(self.text[m.start(): m.start() + 120]):
                 continue  # "HOUSTON, Feb. 12, 2025 /PRNewswire/ -- Northwind (NYSE: NWE)": a dateline
             if who.lower() in ("a", "answer") and (answerer := self._interviewee(m.start())):
