@@ -7,8 +7,9 @@ from datetime import datetime
 
 import pytest
 
-# Every module that stamps a review, an import or a journal entry with the current time.
-_CLOCKS = ("ledger.services.review", "ledger.services.journal", "ledger.services.transfer.bulk")
+# Every module that stamps a review, an import, an edit or a journal entry with the current time.
+_CLOCKS = ("ledger.services.review", "ledger.services.journal", "ledger.services.transfer.bulk",
+           "ledger.services.edits")
 LONG_AGO = "2000-01-01T00:00:00+00:00"
 
 

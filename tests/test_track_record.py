@@ -80,6 +80,44 @@ def test_a_verdict_recorded_later_is_not_shown_as_of_earlier(cli, monkeypatch):
     assert (after["status"], after["reviewers"]) == ("false", ["Rita"])
 
 
+def test_a_verdict_whose_claim_was_edited_since_says_so_in_every_format(cli, monkeypatch, tmp_path):
+    assert cli("speaker", "add", "Elon Musk").status == 0
+    moved, worded, tagged = (_add(cli, text, "2017-01-01", "2018-01-01") for text in ("Tunnels", "Hyperloop", "Roads"))
+    record_at(monkeypatch, "2019-06-01T12:00:00+00:00")
+    for claim in (moved, worded, tagged):
+        assert cli("resolve", claim, "--outcome", "false", "--reviewer", "Rita").status == 0
+    record_at(monkeypatch, "2020-02-03T09:00:00+00:00")
+    assert cli("edit", moved, "--deadline", "2019-12-31", "--reason", "the deadline was misread").status == 0
+    assert cli("edit", worded, "--text", "A hyperloop", "--reason", "a typo").status == 0
+    assert cli("edit", tagged, "--tag", "roads", "--reason", "a topic").status == 0  # not what was judged
+    record_at(monkeypatch, "2020-03-01T09:00:00+00:00")
+    assert cli("resolve", worded, "--outcome", "false", "--reviewer", "Rita", "--amend",
+               "--reason", "judged again as it now reads").status == 0
+
+    rows = {r["id"]: r for r in track(cli)["track_record"]}
+    assert {cid: rows[cid]["edited_after_verdict"] for cid in rows} == {moved: "2020-02-03", worded: None, tagged: None}
+    before = {r["id"]: r["edited_after_verdict"] for r in track(cli, "--as-of", "2020-02-02")["track_record"]}
+    assert before == {moved: None, worded: None, tagged: None}  # the edit had not happened yet
+
+    table = cli("report", "--speaker", "Elon Musk", "--claims", "--as-of", "2026-01-01", "--wide").out
+    assert "false (edited 2020-02-03)" in table and table.count("(edited ") == 2  # the row, and the note saying what it means
+    assert "after its verdict" in table
+    csv_rows = list(csv.DictReader(io.StringIO(track_format(cli, "csv"))))
+    assert [r["edited_after_verdict"] for r in csv_rows] == ["2020-02-03", "", ""]
+    for fmt in ("markdown", "html"):
+        assert "false (edited 2020-02-03)" in track_format(cli, fmt) and "after its verdict" in track_format(cli, fmt)
+    assert cli("publish", "--out", tmp_path / "site").status == 0
+    pages = {cid: (tmp_path / "site" / "claims" / f"{cid}.html").read_text(encoding="utf-8") for cid in rows}
+    assert [cid for cid, page in pages.items() if "Edited after the verdict" in page] == [moved]
+    assert "<dd>on 2020-02-03:" in pages[moved]
+
+
+def track_format(cli, fmt):
+    result = cli("report", "--speaker", "Elon Musk", "--claims", "--as-of", "2026-01-01", "--format", fmt)
+    assert result.status == 0, result.err
+    return result.out
+
+
 def test_the_terminal_table_fits_80_columns_and_states_its_filters(cli, record):
     result = cli("report", "--speaker", "Elon Musk", "--claims", "--as-of", "2026-01-01", "--tag", "autonomy")
     assert result.status == 0, result.err

@@ -3,16 +3,18 @@
 Each row says what a journalist would print: when it was said, the words (the quote, else the
 claim's text), the deadline as said and as a date, where it stands on the report date, when it
 happened and how many days late (negative: early), who judged it and on what evidence, and the
-claim it restates. The state comes from the report's own state codes, so the track record and
-the figures above it never disagree.
+claim it restates, and whether what was judged (the words, the date said, the deadline) was edited
+after the verdict. The state comes from the report's own state codes, so the track record and the
+figures above it never disagree.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple, TypedDict
 
+from ledger.domain.edits import substance_changed
 from ledger.domain.report import AMBIGUOUS, AWAITING, DISPUTED, FALSE, OPEN, OVERDUE, PARTIAL, TRUE, TRUE_LATE
 
 # What each state code reads as in a track record's status column.
@@ -48,6 +50,7 @@ class TrackRow(TypedDict):
     restates: int | None
     source_url: str | None
     tags: list[str]
+    edited_after_verdict: str | None  # the day of the latest edit of substance since the verdict
 
 
 class ClaimFacts(NamedTuple):
@@ -69,10 +72,12 @@ class ClaimFacts(NamedTuple):
 
 
 class Verdict(NamedTuple):
-    """Who stood behind a claim's verdict on the report date, and the evidence they gave."""
+    """Who stood behind a claim's verdict on the report date, the evidence they gave, and the day
+    of the latest edit of what they judged made after the last of their votes (None: none since)."""
 
     reviewers: Sequence[str]
     evidence: Sequence[str]
+    edited_after: date | None = None
 
 
 NO_VERDICT = Verdict((), ())
@@ -107,6 +112,7 @@ def track_row(claim: ClaimFacts, verdict: Verdict, tags: Iterable[str] = ()) -> 
         "restates": claim.restates,
         "source_url": claim.source_url,
         "tags": sorted(tags),
+        "edited_after_verdict": verdict.edited_after.isoformat() if known and verdict.edited_after else None,
     }
 
 
@@ -118,11 +124,22 @@ class Vote(NamedTuple):
     outcome: str
     occurred: date | None
     evidence: Sequence[str]
+    recorded_at: datetime
 
 
-def verdict_behind(votes: Sequence[Vote], outcome: str | None, occurred: date | None) -> Verdict:
+class Edit(NamedTuple):
+    """An edit of a claim as the track record reads it: when, and the fields it changed."""
+
+    at: datetime
+    changes: dict
+
+
+def verdict_behind(votes: Sequence[Vote], outcome: str | None, occurred: date | None,
+                   edits: Sequence[Edit] = ()) -> Verdict:
     """The reviewers whose latest vote in the latest round is the claim's verdict, and the evidence
-    they gave (each link once, in the order given): who a reader can hold to it."""
+    they gave (each link once, in the order given): who a reader can hold to it. An edit of
+    substance after the last vote means the verdict was given on other words or dates than a
+    reader now sees; a vote after the edit judged the claim as it now reads."""
     if outcome is None or not votes:
         return NO_VERDICT
     last_round = max(v.round for v in votes)
@@ -132,4 +149,6 @@ def verdict_behind(votes: Sequence[Vote], outcome: str | None, occurred: date | 
             latest[vote.reviewer] = vote
     behind = [v for v in latest.values() if v.outcome == outcome and v.occurred == occurred]
     evidence = list(dict.fromkeys(url for v in behind for url in v.evidence))
-    return Verdict([v.reviewer for v in behind], evidence)
+    judged = max(v.recorded_at for v in votes)
+    later = [e.at for e in edits if e.at > judged and substance_changed(e.changes)]
+    return Verdict([v.reviewer for v in behind], evidence, max(later).date() if later else None)

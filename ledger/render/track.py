@@ -2,7 +2,8 @@
 
 A terminal table fits 80 columns unless ``wide``: the deadline as said, the reviewers, the
 evidence and the restated claim are left out, and the words are cut to what is left, with a note
-saying so; every other format carries every column.
+saying so; every other format carries every column. A status reading "(edited D)" marks a claim
+whose words, date said or deadline were edited after its verdict; a note under the table says so.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ COLUMNS = ["ID", "SAID", "WORDS", "DEADLINE AS SAID", "DEADLINE", "STATUS", "HAP
 NARROW_DROPS = ("DEADLINE AS SAID", "REVIEWER", "EVIDENCE", "RESTATES")
 
 CSV_COLUMNS = ["id", "speaker", "speaker_id", "said", "words", "deadline_text", "deadline", "status", "outcome",
-               "occurred", "days_late", "reviewers", "evidence", "restates", "source_url", "tags", "as_of"]
+               "occurred", "days_late", "reviewers", "evidence", "restates", "source_url", "tags",
+               "edited_after_verdict", "as_of"]
+EDITED_NOTE = ("(edited D): the claim's words, date said or deadline were edited on D, after its verdict; "
+               "`claims history ID` shows the change.")
 
 
 def late_text(days: int | None) -> str:
@@ -32,9 +36,18 @@ def late_text(days: int | None) -> str:
     return "on the day" if days == 0 else (f"{days} late" if days > 0 else f"{-days} early")
 
 
+def status_text(row: TrackRow) -> str:
+    edited = row["edited_after_verdict"]
+    return f"{row['status']} (edited {edited})" if edited else row["status"]
+
+
+def edited_note(rows: Sequence[TrackRow]) -> str | None:
+    return EDITED_NOTE if any(r["edited_after_verdict"] for r in rows) else None
+
+
 def cells(row: TrackRow) -> list[str]:
     return [
-        f"#{row['id']}", row["said"], row["words"], row["deadline_text"], row["deadline"], row["status"],
+        f"#{row['id']}", row["said"], row["words"], row["deadline_text"], row["deadline"], status_text(row),
         row["occurred"] or "", late_text(row["days_late"]), ", ".join(row["reviewers"]), " ".join(row["evidence"]),
         f"#{row['restates']}" if row["restates"] else "",
     ]
@@ -59,6 +72,8 @@ def as_table(header: dict, rows: Sequence[TrackRow], *, color: bool = False, wid
         yield terminal(f"{name}: {len(mine)} claim{'s' if len(mine) != 1 else ''}, oldest said first")
         yield _table([cells(r) for r in mine], color=color, wide=wide)
         yield ""
+    if note := edited_note(rows):
+        yield wrapped(note, TERMINAL_WIDTH) if not wide else note
     if not wide:
         yield wrapped("Left out to fit 80 columns: deadline as said, reviewer, evidence, restates "
                       "(--wide shows them; --format json or csv has every field).", TERMINAL_WIDTH)
@@ -97,6 +112,8 @@ def as_markdown(header: dict, rows: Sequence[TrackRow]) -> Iterator[str]:
         yield empty_text(header) + "\n"
         return
     yield md_table(COLUMNS, [cells(r) for r in rows]) + "\n"
+    if note := edited_note(rows):
+        yield f"\n{markdown(note)}\n"
 
 
 def html_table(rows: Sequence[TrackRow], link=None) -> str:
@@ -109,7 +126,8 @@ def html_table(rows: Sequence[TrackRow], link=None) -> str:
             values[0] = f'<a href="{html(link(row))}">{values[0]}</a>'
         values[9] = " ".join(html_link(url) for url in row["evidence"])
         body.append("<tr>" + "".join(f"<td>{v}</td>" for v in values) + "</tr>")
-    return f'<table class="track-record"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    note = f'<p class="meta">{html(n)}</p>' if (n := edited_note(rows)) else ""
+    return f'<table class="track-record"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{note}'
 
 
 def as_html(header: dict, rows: Sequence[TrackRow]) -> str:

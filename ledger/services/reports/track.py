@@ -14,11 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from ledger.domain.report import ReportHeader, ReportOptions, fit_prior, header
-from ledger.domain.track import ClaimFacts, TrackRow, Vote, track_row, verdict_behind
+from ledger.domain.track import ClaimFacts, Edit, TrackRow, Vote, track_row, verdict_behind
+from ledger.domain.vocab import ChangeKind
 from ledger.services.reports.queries import Scope, _end_of, outcome_of, scope_of, streamed, tallies_of
 from ledger.store.dialect import snapshot
 from ledger.store.engine import Ledger
-from ledger.store.models import Claim, ClaimTag, Resolution, Source, Speaker
+from ledger.store.models import Claim, ClaimChange, ClaimTag, Resolution, Source, Speaker
 
 
 @dataclass
@@ -73,21 +74,28 @@ def track_rows(conn: Connection, scope: Scope) -> list[TrackRow]:
         .where(*scope.details())
         .order_by(Claim.said, Claim.id)
     )
+    end = _end_of(scope.options.report_date)
     votes: dict[int, list[Vote]] = defaultdict(list)
     resolutions = (
         select(Resolution.claim_id, Resolution.round, Resolution.reviewer, Resolution.outcome, Resolution.occurred,
-               Resolution.evidence)
-        .where(Resolution.claim_id.in_(in_scope), Resolution.recorded_at < _end_of(scope.options.report_date))
+               Resolution.evidence, Resolution.recorded_at)
+        .where(Resolution.claim_id.in_(in_scope), Resolution.recorded_at < end)
         .order_by(Resolution.claim_id, Resolution.id)
     )
-    for claim_id, round_, reviewer, outcome, occurred, evidence in streamed(conn, resolutions):
-        votes[claim_id].append(Vote(round_, reviewer, outcome, occurred, json.loads(evidence) if evidence else []))
+    for claim_id, round_, reviewer, outcome, occurred, evidence, recorded_at in streamed(conn, resolutions):
+        votes[claim_id].append(Vote(round_, reviewer, outcome, occurred, json.loads(evidence) if evidence else [],
+                                    recorded_at))
+    edits: dict[int, list[Edit]] = defaultdict(list)
+    changes = select(ClaimChange.claim_id, ClaimChange.at, ClaimChange.changes).where(
+        ClaimChange.claim_id.in_(in_scope), ClaimChange.action == ChangeKind.EDITED.value, ClaimChange.at < end)
+    for claim_id, at, changed in streamed(conn, changes):
+        edits[claim_id].append(Edit(at, json.loads(changed)))
     tags: dict[int, list[str]] = defaultdict(list)
     for claim_id, tag in streamed(conn, select(ClaimTag.claim_id, ClaimTag.tag).where(ClaimTag.claim_id.in_(in_scope))):
         tags[claim_id].append(tag)
     rows = []
     for values in streamed(conn, claims):
         facts = ClaimFacts(*values)
-        verdict = verdict_behind(votes.get(facts.id, ()), facts.outcome, facts.occurred)
+        verdict = verdict_behind(votes.get(facts.id, ()), facts.outcome, facts.occurred, edits.get(facts.id, ()))
         rows.append(track_row(facts, verdict, tags.get(facts.id, ())))
     return rows
