@@ -28,6 +28,10 @@ WHAT = [
     "claims search fusion --limit 20",
     "claims edit (against claims add)",
     "claims withdraw (against claims add)",
+    "claims list (every claim, to a pipe)",
+    "peak memory of claims list",
+    "start-up: claims list --limit 50",
+    "start-up: claims show ID",
 ]
 
 
