@@ -73,8 +73,10 @@ def test_link_and_unlink_are_journaled_with_their_reason(cli, fsd):
     assert verified.status == 0, verified.err
 
 
+@pytest.mark.parametrize("door", ["link", "edit"])
 @pytest.mark.parametrize("case", ["other speaker", "later claim", "cycle", "itself", "blank reason", "same link", "unknown"])
-def test_a_link_that_breaks_a_rule_is_a_one_line_error_and_writes_nothing(cli, fsd, case):
+def test_a_link_that_breaks_a_rule_is_a_one_line_error_and_writes_nothing(cli, fsd, case, door):
+    """The same rules whether the link is made after the fact or by editing the claim."""
     args = {
         "other speaker": (fsd["c"], "--restates", fsd["other"], "--reason", "x"),
         "later claim": (fsd["a"], "--restates", fsd["mars"], "--reason", "x"),
@@ -85,13 +87,36 @@ def test_a_link_that_breaks_a_rule_is_a_one_line_error_and_writes_nothing(cli, f
         "unknown": (fsd["c"], "--restates", 999, "--reason", "x"),
     }[case]
     before = journal_size(cli)
-    result = cli("link", *args)
+    result = cli(door, *args)
     assert result.status == (3 if case == "unknown" else 2)
     assert result.err.startswith("claims: error: ") and result.err.count("\n") == 1
     expected = {"other speaker": "different speakers", "later claim": "later than", "cycle": "cycle",
                 "itself": "itself", "blank reason": "needs a reason", "same link": "already restates", "unknown": "no claim #999"}
+    if door == "edit":
+        expected |= {"blank reason": "needs --reason", "same link": "nothing to change"}
     assert expected[case] in result.err
     assert journal_size(cli) == before
+
+
+def test_an_edit_that_links_keeps_the_link_with_its_reason(cli, fsd):
+    before = journal_size(cli)
+    edited = cli("edit", fsd["c"], "--restates", fsd["a"], "--reason", "it was the first promise")
+    assert edited.status == 0, edited.err
+    assert journal_size(cli) == before + 3  # the claim, the edit, and the link's change
+    assert [c["id"] for c in cli("chain", fsd["c"], "--json").json["claims"]] == [fsd["a"], fsd["b"], fsd["c"]]
+    assert cli("show", fsd["c"], "--json").json["restates"] == fsd["a"]
+    assert cli("verify").status == 0
+
+
+def test_an_edited_date_said_keeps_each_claim_before_the_claims_restating_it(cli, fsd):
+    before = journal_size(cli)
+    # b (said 2019-04-22) restates a and is restated by c (said 2020-07-09).
+    after_c = cli("edit", fsd["b"], "--said", "2020-08-01", "--reason", "the interview was later")
+    assert after_c.status == 2 and f"claim #{fsd['c']} (said 2020-07-09) restates claim #{fsd['b']}" in after_c.err
+    before_a = cli("edit", fsd["b"], "--said", "2016-01-01", "--reason", "the interview was earlier")
+    assert before_a.status == 2 and "later than" in before_a.err
+    assert journal_size(cli) == before
+    assert cli("edit", fsd["b"], "--said", "2019-05-01", "--reason", "the right day").status == 0
 
 
 def test_unlink_of_a_claim_with_no_link_is_an_error(cli, fsd):

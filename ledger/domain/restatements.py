@@ -59,6 +59,14 @@ def check_link(claim: Linkable, earlier: Linkable, restated_by: Mapping[int, int
                            f"(said {claim.said}); a claim restates an earlier one")
 
 
+def check_still_earlier(claim: Linkable, restated_by: Iterable[Linkable]) -> None:
+    """Refuse a new date said for ``claim`` that would put it after a claim restating it."""
+    for later in restated_by:
+        if (claim.said, claim.id) > (later.said, later.id):
+            raise InvalidInput(f"claim #{later.id} (said {later.said}) restates claim #{claim.id}, which said on "
+                               f"{claim.said} would come after it; a claim restates an earlier one")
+
+
 def check_reason(reason: str | None, what: str) -> str:
     """A link or unlink after the fact needs a reason, on one line, kept with the change."""
     with about("reason"):

@@ -25,8 +25,9 @@ from ledger.services import journal
 from ledger.services.claims import get_claim, show_claim
 from ledger.services.people import require_source
 from ledger.services.reminders.outbox import UNDELIVERED
+from ledger.services.restatements import check_restatement, record_link
 from ledger.store.engine import Ledger
-from ledger.store.models import Claim, ClaimChange, ClaimTag
+from ledger.store.models import Claim, ClaimChange, ClaimTag, RestatementChange
 from ledger.store.models.reminders import Reminder, ReminderSchedule
 from ledger.store.snapshots import snapshot
 from ledger.store.types import utcnow
@@ -83,20 +84,25 @@ def _quiet_reminders(session: Session, claim_id: int) -> int:
     ).rowcount
 
 
-def _journal(session: Session, claim: Claim, kind: ChangeKind, reason: str, changes: dict, actor: str) -> None:
+def _journal(session: Session, claim: Claim, kind: ChangeKind, reason: str, changes: dict, actor: str,
+             link: RestatementChange | None = None) -> None:
     row = ClaimChange(
         claim_id=claim.id, action=kind.value, reason=reason, changes=canonical_json(changes), actor=actor, at=utcnow()
     )
     session.add(row)
     claim_id = claim.id  # a failed flush leaves the session unusable, attribute reads included
+    entries = [(f"claim.{kind.value}", "claim", claim), ("change.recorded", "change", row)]
+    if link is not None:
+        entries.append(("restatement.changed", "restatement", link))
     try:
-        journal.record_many(session, actor=actor, changes=[(f"claim.{kind.value}", "claim", claim), ("change.recorded", "change", row)])
+        journal.record_many(session, actor=actor, changes=entries)
     except StaleDataError:
         raise Conflict(f"claim #{claim_id} was changed by someone else at the same moment; {_hint(claim_id)}") from None
 
 
-def _apply(session: Session, claim: Claim, edit: ClaimEdit, today: date) -> None:
-    """Check the claim as it would be after ``edit`` (every rule of `claims add`) and change it."""
+def _apply(session: Session, claim: Claim, edit: ClaimEdit, today: date, reason: str, actor: str) -> RestatementChange | None:
+    """Check the claim as it would be after ``edit`` (every rule of `claims add` and, for its
+    restated claim, of `claims link`) and change it; returns the link changed, if any."""
     tags = {t.tag for t in claim.tags}
     for tag in edit.untags:
         cleaned = clean_tag(tag)
@@ -122,12 +128,13 @@ def _apply(session: Session, claim: Claim, edit: ClaimEdit, today: date) -> None
     )
     if edit.source is not None:
         claim.source = require_source(session, edit.source) if edit.source.strip() else None
-    if edit.restates is not None:
-        if edit.restates == claim.id:
-            raise InvalidInput(f"claim #{claim.id} cannot restate itself")
-        if not valid_id(edit.restates) or session.get(Claim, edit.restates) is None:
+    if edit.restates is not None or checked.said != claim.said:
+        # The rules of `claims link`: same speaker, an earlier claim, no cycle, and a new date
+        # said that keeps the claim before the claims restating it.
+        if edit.restates is not None and (not valid_id(edit.restates) or session.get(Claim, edit.restates) is None):
             raise NotFound(f"no claim #{edit.restates} to restate")
-        claim.restates_id = edit.restates
+        check_restatement(session, claim, restates=claim.restates_id if edit.restates is None else edit.restates,
+                          said=checked.said)
     if (checked.said, checked.text_sha256) != (claim.said, claim.text_sha256):
         twin = session.scalar(
             select(Claim.id).where(
@@ -148,6 +155,9 @@ def _apply(session: Session, claim: Claim, edit: ClaimEdit, today: date) -> None
         claim.tags.remove(row)
     claim.tags.extend(ClaimTag(tag=t) for t in checked.tags if t not in {r.tag for r in claim.tags})
     claim.tags.sort(key=lambda t: t.tag)
+    if edit.restates is not None and edit.restates != claim.restates_id:
+        return record_link(session, claim, edit.restates, reason, actor)  # kept with the links' own history
+    return None
 
 
 def edit_claim(
@@ -160,7 +170,7 @@ def edit_claim(
         with ledger.write() as session:
             claim = locked_claim(session, claim_id, expected_version)
             before = snapshot(claim)
-            _apply(session, claim, edit, today)
+            link = _apply(session, claim, edit, today, reason, actor)
             status = status_after_move(claim.status, claim.deadline, today)
             if status != claim.status:
                 claim.status = status
@@ -169,7 +179,7 @@ def edit_claim(
             changes = changed_fields(before, snapshot(claim))
             if not changes:
                 raise InvalidInput(f"nothing to change: claim #{claim_id} already says that")
-            _journal(session, claim, ChangeKind.EDITED, reason, changes, actor)
+            _journal(session, claim, ChangeKind.EDITED, reason, changes, actor, link)
     except IntegrityError as exc:  # a writer raced past the duplicate check; the unique key settled it
         raise Conflict(f"the edit collides with a claim logged just now ({exc.orig})".splitlines()[0]) from None
     return show_claim(ledger, claim_id, today=today)

@@ -8,7 +8,18 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ledger.domain.restatements import ChainClaim, ChainView, Linkable, chain_view, chains, check_link, check_reason
+from datetime import date
+
+from ledger.domain.restatements import (
+    ChainClaim,
+    ChainView,
+    Linkable,
+    chain_view,
+    chains,
+    check_link,
+    check_reason,
+    check_still_earlier,
+)
 from ledger.domain.text import check_actor
 from ledger.errors import InvalidInput
 from ledger.services import journal
@@ -16,7 +27,7 @@ from ledger.services.claims import get_claim
 from ledger.store.engine import Ledger
 from ledger.store.models import Claim, RestatementChange
 
-__all__ = ["chain", "link", "unlink"]
+__all__ = ["chain", "check_restatement", "link", "record_link", "unlink"]
 
 
 def _linkable(row: Claim) -> Linkable:
@@ -33,13 +44,31 @@ def _upward(session: Session, start: int | None) -> dict[int, int | None]:
     return found
 
 
-def _change(session: Session, claim: Claim, restates: int | None, reason: str, actor: str, action: str) -> dict:
+def record_link(session: Session, claim: Claim, restates: int | None, reason: str, actor: str) -> RestatementChange:
+    """Point ``claim`` at ``restates`` (None: at nothing), keeping the change with its reason."""
     change = RestatementChange(claim_id=claim.id, restates_id=restates, previous_id=claim.restates_id, reason=reason, actor=actor)
     claim.restates_id = restates
     session.add(change)
     session.flush()
+    return change
+
+
+def _change(session: Session, claim: Claim, restates: int | None, reason: str, actor: str, action: str) -> dict:
+    change = record_link(session, claim, restates, reason, actor)
     journal.record_many(session, actor=actor, changes=[(action, "claim", claim), ("restatement.changed", "restatement", change)])
     return {"claim": claim.id, "restates": restates, "previous": change.previous_id, "reason": reason}
+
+
+def check_restatement(session: Session, claim: Claim, *, restates: int | None, said: date) -> None:
+    """Every rule of `claims link` for ``claim`` restating ``restates`` with ``said`` as its date
+    said, and for the claims that restate it: how `claims edit` keeps chains in order too."""
+    moved = Linkable(claim.id, claim.speaker_id, said, claim.restates_id)
+    if restates is not None:
+        earlier = get_claim(session, restates)
+        check_link(moved, _linkable(earlier), _upward(session, earlier.restates_id))
+    if said != claim.said:
+        later = session.scalars(select(Claim).where(Claim.restates_id == claim.id)).all()
+        check_still_earlier(moved, [_linkable(row) for row in later])
 
 
 def link(ledger: Ledger, claim_id: int, earlier_id: int, *, reason: str | None, actor: str) -> dict:
@@ -49,7 +78,7 @@ def link(ledger: Ledger, claim_id: int, earlier_id: int, *, reason: str | None, 
         claim, earlier = get_claim(session, claim_id), get_claim(session, earlier_id)
         if claim.restates_id == earlier.id:
             raise InvalidInput(f"claim #{claim.id} already restates #{earlier.id}")
-        check_link(_linkable(claim), _linkable(earlier), _upward(session, earlier.restates_id))
+        check_restatement(session, claim, restates=earlier.id, said=claim.said)
         return _change(session, claim, earlier.id, reason, actor, "claim.linked")
 
 
