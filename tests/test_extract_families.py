@@ -187,6 +187,17 @@ def test_a_candidate_named_by_a_title_the_parser_misses(found):
     assert found(text, date(2025, 2, 8)) == [("Ana Torres", "within eight years"), ("Ana Torres", "in 2026")]
 
 
+def test_lower_case_titles_before_a_name_and_said_dr(found):
+    text = ("BEIJING, March 18 (Reuters) - Xiaomi's car business will break even in the second half of this "
+            "year, founder and chief executive Lei Jun said on Tuesday.\n\n"
+            '"We have not reached the peak," said Dr. Jennifer Shuford, the state health commissioner. '
+            '"I would expect new cases through the end of April."\n\n'
+            "A spokesperson for the Centers for Disease Control and Prevention said the agency did not forecast "
+            "outbreaks.")
+    assert found(text, date(2025, 3, 18)) == [("Lei Jun", "in the second half of this year"),
+                                              ("Jennifer Shuford", "through the end of April")]
+
+
 @pytest.mark.parametrize("sentence, deadlines", [
     ("Rates will probably fall below 6 percent by 2026.", ["by 2026"]),  # a hedged verb is no season
     ("Sales will rise this fall, probably.", ["this fall, probably"]),
@@ -198,6 +209,8 @@ def test_a_candidate_named_by_a_title_the_parser_misses(found):
     ("Sales will rise by next summer.", ["by next summer"]),
     ("This year's title will be settled in December.", ["in December"]),  # a possessive
     ("She vowed to cut commute times in half within eight years.", ["within eight years"]),  # a fraction
+    ("I expect a bill before the August recess.", []),  # the month names the recess
+    ("Rates could fall in the summer if inflation eases.", ["in the summer"]),
 ])
 def test_words_that_look_like_a_deadline_without_being_one(sentence, deadlines):
     assert [s.text for s in find_deadlines(sentence, DAY)] == deadlines

@@ -63,6 +63,8 @@ _ARTICLES = frozenset("the a an of".split())
 _AMBIGUOUS_ALONE = frozenset("may march fall spring summer winter autumn second".split())
 _REPORTED = re.compile(r"\s+(?:results|earnings|revenue|revenues|profits?|sales|loss|losses|figures|report|numbers)\b",
                        re.IGNORECASE)
+_NAMED_PERIODS = frozenset("january february march april may june july august september october november december "
+                           "spring summer autumn fall winter".split())
 _HEDGES = frozenset("probably definitely certainly surely maybe perhaps possibly likely about around approximately "
                     "roughly sometime".split())
 # Words that make a count of time a deadline: "within two years", "two years from now".
@@ -179,6 +181,11 @@ def find_deadlines(sentence: str, said: date) -> list[DeadlineSpan]:
                 continue  # "2027 at the earliest", "as early as 2029": a start, not a deadline
             if run[j - 1][0].lower() in _OPINION and re.match(r"\s*\w", sentence[end:]):
                 continue
+            if (run[j - 1][0].lower() in _NAMED_PERIODS and ("the" in text.lower().split()
+                                                              or re.search(r"\bthe\s+$", sentence[:start], re.IGNORECASE))
+                    and re.match(r"\s+(?!(?:and|or|of|to|in|on|at|for|is|was|will|if|unless|as|when|after|before|but|with|that|than|"
+                             r"because|while|so|then|we|i|it|they|he|she)\b)[a-z]", sentence[end:])):
+                continue  # "before the August recess", "by the summer break": the month names another thing
             if text.lower() == "in half":
                 continue  # "cut commute times in half": a fraction, not the half of a year
             if text.lower().endswith(("year's", "year’s")) and not re.match(r"\s+end\b", sentence[end:]):

@@ -27,6 +27,7 @@ SETS = {
     "sixth held-out set": (HERE / "held_out_6", 0.75, 0.7),
     "seventh held-out set": (HERE / "held_out_7", 0.8, 0.8),
     "eighth held-out set": (HERE / "held_out_8", 0.85, 0.85),
+    "ninth held-out set": (HERE / "held_out_9", 0.8, 0.7),
 }
 
 

@@ -44,7 +44,7 @@ _INTRO = re.compile(r"^(?:(?:regarding|on|as\s+for|asked\s+about|speaking\s+(?:a
                     re.IGNORECASE)
 _NEGATED_SAY = re.compile(r"\b(?:did\s+not|didn[’']t|declined\s+to|refused\s+to|would\s+not|wouldn[’']t|"
                           r"(?:not|never)\s+(?:ready|prepared|willing|able)\s+to)\s+(?:(?:want|wish|care)\s+to\s+)?"
-                          r"(?:say|predict|specify|give|commit)",
+                          r"(?:say|predict|forecast|specify|give|commit)",
                           re.IGNORECASE)
 # "In 2019, Musk said...", "he said in 2023", "in a 2019 interview": the year the words were said.
 _SAID_IN = re.compile(r"^(?:in|back\s+in)\s+(?P<a>\d{4})\b|\bin\s+(?:a|an|his|her|its|their)\s+(?P<b>\d{4})\s+"
@@ -71,6 +71,9 @@ _UNNAMED_LEDE = re.compile(
 _PRONOUN_NEXT = re.compile(r"[ \t]*(He|She)\s+(?:paused|smiled|laughed|shrugged|nodded|continued|went\s+on)\b")
 _HEARD = re.compile(r"\b(?:I|we)\s+(?:have\s+|had\s+)?(?:heard|read|been\s+told)\b")  # others' forecasts, retold
 _CONDITION = re.compile(r"(?:^|[:.]\s|\")\s*(?:If|Unless|Once)\b[^,;\"“”]*$")  # a leading clause, up to its comma
+# ", founder and chief executive Lei Jun said": titles written in lower case before the name
+_LOWER_TITLES = (r"(?:(?:founder|co-founder|chief|executive|officer|and|president|chairman|chairwoman|minister|"
+                 r"secretary|director|head|analyst|economist|strategist|spokesman|spokeswoman|senior|deputy)\s+)*")
 _PLAIN_FORMS = frozenset("say expect predict promise pledge vow warn announce estimate project anticipate".split())
 _FIRST_PERSON = re.compile(r"(?<![\"“‘'])\b(?:I|I['’]m|I['’]ve|my)\b(?![^\"“”]*[”\"])")
 MIN_QUOTE_WORDS = 4  # shorter quotes are mostly a term in scare quotes ("full self-driving")
@@ -144,7 +147,7 @@ def _attribution_after(text: str, end: int, limit: int, people: People) -> _Attr
     """'"...," Musk said' / '"...," said Musk' / '"...," he told Reuters'."""
     if text[max(0, end - 2): end - 1] == "." or text[end: end + 1] == ".":
         return None  # '"...." Musk said' begins a new sentence: the quote ended with its own stop
-    after = re.compile(rf"[ \t]*,?[ \t]*(?:{WHO}{APPOSITIVE}\s+{SAY}|(?P<verb2>said|says|added|adds)\s+(?P<who2>[A-Z][\w'’\-. ]+?)(?=[,.;]|$))")
+    after = re.compile(rf"[ \t]*,?[ \t]*(?:{WHO}{APPOSITIVE}\s+{SAY}|(?P<verb2>said|says|added|adds)\s+(?P<who2>{NAME})(?=[,.;]|\s*$))")
     m = after.match(text, end, limit)
     if not m:
         return None
@@ -205,7 +208,7 @@ def _reported(text: str, start: int, end: int, deadline_at: int, people: People)
     said_before = _attribution_before(text, start, deadline_at, people)
     if said_before and said_before.verb not in FORECAST_VERBS:
         return said_before  # "the company expects ..., the chief executive said": the person speaks
-    tail = re.compile(rf",\s*(?:{WHO}{APPOSITIVE}\s+{SAY}|(?P<verb2>said|says)\s+(?P<who2>[A-Z][\w'’\-. ]+?))"
+    tail = re.compile(rf",\s*(?:{_LOWER_TITLES}{WHO}{APPOSITIVE}\s+{SAY}|(?P<verb2>said|says)\s+(?P<who2>[A-Z][\w'’\-. ]+?))"
                       r"(?:[^,]*?|[^,]*,\s*(?:as|while|adding|after|when|before|saying|which|citing)\b.*?)[.!]?$")
     m = tail.search(text, deadline_at, end)
     if m:
