@@ -75,7 +75,7 @@ def list_(app: App, speaker, tag, status, outcome, said_since, said_until, deadl
     views = stream_claims(
         app.ledger, speaker=speaker, tag=tag, status=status, limit=limit, outcome=outcome, said_since=said_since,
         said_until=said_until, deadline_after=deadline_after, deadline_before=deadline_before, source=source,
-        sort=sort, withdrawn=everything, today=app.today,
+        sort=sort, withdrawn=everything, brief=not as_json, today=app.today,
     )
     if as_json:
         return app.json_array(views)

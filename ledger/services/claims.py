@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -75,12 +76,18 @@ VIEWED = (
     .join_from(CLAIMS, SPEAKERS, SPEAKERS.c.id == CLAIMS.c.speaker_id)
     .outerjoin(SOURCES, SOURCES.c.id == CLAIMS.c.source_id)
 )
+# What `claims list` prints of each claim (``brief_views``): the columns of its table alone.
+BRIEF = (
+    select(CLAIMS.c.id, CLAIMS.c.said, SPEAKERS.c.name.label("speaker_name"), CLAIMS.c.text, CLAIMS.c.deadline,
+           CLAIMS.c.status, CLAIMS.c.outcome, CLAIMS.c.withdrawn_at.is_not(None).label("withdrawn"))
+    .join_from(CLAIMS, SPEAKERS, SPEAKERS.c.id == CLAIMS.c.speaker_id)
+)
 VIEW_CHUNK = 500  # claims whose tags are read at once: well inside SQLite's bound-parameter limit
 
 
-def claim_views(session: Session, query, today: date) -> Iterator[dict]:
-    """The views of the claims ``query`` (``VIEWED``, filtered and ordered) selects, in its order,
-    read a chunk at a time so that memory stays flat however many there are."""
+def _tagged(session: Session, query) -> Iterator[tuple[Any, list[str]]]:
+    """Each row ``query`` selects (its first column the claim's id) with the claim's tags, in its
+    order, read a chunk at a time so that memory stays flat however many there are."""
     result = session.execute(query, execution_options={"yield_per": VIEW_CHUNK})
     for rows in result.partitions():
         tags: dict[int, list[str]] = {}
@@ -88,8 +95,24 @@ def claim_views(session: Session, query, today: date) -> Iterator[dict]:
         for claim_id, tag in session.execute(select(TAGS.c.claim_id, TAGS.c.tag).where(TAGS.c.claim_id.in_(chunk)).order_by(TAGS.c.claim_id, TAGS.c.tag)):
             tags.setdefault(claim_id, []).append(tag)
         for r in rows:
-            source = source_view(r, prefix="source_") if r.source_id is not None else None
-            yield _view(r, r.speaker_name, tags.get(r.id, []), source, today)
+            yield r, tags.get(r.id, [])
+
+
+def claim_views(session: Session, query, today: date) -> Iterator[dict]:
+    """The views of the claims ``query`` (``VIEWED``, filtered and ordered) selects, in its order."""
+    for r, tags in _tagged(session, query):
+        source = source_view(r, prefix="source_") if r.source_id is not None else None
+        yield _view(r, r.speaker_name, tags, source, today)
+
+
+def brief_views(session: Session, query, today: date) -> Iterator[dict]:
+    """Of the claims ``query`` (``BRIEF``, filtered and ordered) selects, the keys of their views
+    that `claims list` prints."""
+    for r, tags in _tagged(session, query):
+        yield {
+            "id": r.id, "said": r.said.isoformat(), "speaker": r.speaker_name, "text": r.text, "deadline": r.deadline.isoformat(),
+            "status": status_on(r.status, r.deadline, today), "outcome": r.outcome, "withdrawn": bool(r.withdrawn), "tags": tags,
+        }
 
 
 def new_claim(
@@ -255,15 +278,17 @@ def stream_claims(
     source: str | None = None,
     sort: str = "id",
     withdrawn: bool = False,
+    brief: bool = False,
     today: date,
 ) -> Iterator[dict]:
     """Claims matching every filter given, withdrawn ones only if ``withdrawn``, read a chunk at a
-    time (the filters are checked when the first is asked for). A claim said on ``said_since`` or
-    ``said_until`` is in; a deadline on ``deadline_after`` or ``deadline_before`` is not."""
+    time (the filters are checked when the first is asked for); only what `claims list` prints
+    of each if ``brief``. A claim said on ``said_since`` or ``said_until`` is in; a deadline on
+    ``deadline_after`` or ``deadline_before`` is not."""
     if sort not in SORTS:
         raise InvalidInput(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
     with ledger.read() as session:
-        query = VIEWED.order_by(*SORTS[sort])
+        query = (BRIEF if brief else VIEWED).order_by(*SORTS[sort])
         if not withdrawn:
             query = query.where(CLAIMS.c.withdrawn_at.is_(None))
         if speaker:
@@ -286,4 +311,4 @@ def stream_claims(
                 query = query.where(condition(bound))
         if limit is not None:
             query = query.limit(limit)
-        yield from claim_views(session, query, today)
+        yield from (brief_views if brief else claim_views)(session, query, today)
