@@ -483,9 +483,17 @@ What each row compares (every baseline runs on the same data, in the same run):
   byte (checked). The ledger has 1,000 lapsed claims at every size from 100,000 up, so the
   *growth* row (due at 1M over due at 100k) shows how the command scales with the ledger, not
   with its output.
-- **claims report --format json**: the whole report (hit rates with intervals, shrinkage, Brier,
-  calibration, lateness, tags, years) in the benchmark's process, against one `GROUP BY` computing
-  each speaker's hit rate; the report's hit rates must equal the SQL's.
+- **claims report --format json**: the report on every speaker (a summary per speaker: hit rates
+  with intervals, shrinkage, Brier, lateness) in the benchmark's process, against one `GROUP BY`
+  computing each speaker's hit rate; the report's hit rates must equal the SQL's. `--detail` adds
+  every speaker's calibration, tags and years (what the report printed by default before it was a
+  summary), against the same `GROUP BY`, for information.
+- **claims report --leaderboard**: against the same `GROUP BY`; the hit rates must agree.
+- **claims report --speaker S --format json**: for the speakers nearest 5,000 claims (#1) and 5
+  claims (#2), with the prior already stored by a report at the same journal head, against a
+  hand-written program that reads the stored prior and that speaker's rows through the index,
+  computes the hit rate, shrunk rate and Brier score and prints them as JSON; the hit rates must
+  agree. Its growth rows compare the time at the largest ledger with the smallest.
 - **claims extract**: candidates from a 2,000-word article made of the annotated set's paragraphs
   (benchmarks/extract.py), in the rules mode and in the parser mode (spaCy's sentences and names,
   then the rules), against the pipeline's bare parse (`nlp(text)`, the pipeline loaded whole) of the same text;
