@@ -7,6 +7,7 @@ context, used by every writer of that context:
 - ``terminal``: control characters (C0 but newline and tab, DEL, C1) and the bidirectional
   overrides are shown as ``\\x1b``-style escapes, never sent raw; the tool's own colour is added
   after escaping, by ``styled``, and marked with ``Terminal`` so it is not escaped again.
+  ``log_line`` is the same for a log record, with line breaks shown too: one record, one line.
 - ``csv_cell`` / ``csv_uncell``: a text cell a spreadsheet would run as a formula gets a ``'``
   in front (``--raw`` skips it), and import takes it off again, so an export read back is the
   original text.
@@ -59,6 +60,13 @@ def terminal(value: object) -> str:
     if isinstance(value, Terminal):
         return value
     return _CONTROLS.sub(_visible, "" if value is None else str(value))
+
+
+def log_line(value: object) -> str:
+    """A log record's text as one line: what ``terminal`` shows, with line breaks shown as ``\\n``
+    too, so a message quoting a server's answer or a stored name can neither command the
+    terminal nor start a forged record of its own."""
+    return terminal(value).replace("\n", "\\n")
 
 
 def styled(value: object, **style) -> Terminal:

@@ -95,11 +95,11 @@ class Webhook(_HTTPServer):
     ``delay`` slows each answer; with ``hang`` set, requests are recorded in ``hung`` and never
     answered, like a chat server that stalls, until the server stops. With ``redirect`` set, a POST
     is answered ``redirect`` (a status) with a Location on this server, where a GET is answered 200
-    and recorded in ``followed``.
+    and recorded in ``followed``. With ``refuse`` (status, reason phrase) every POST is answered so.
     """
 
-    def __init__(self, delay: float = 0.0, redirect: int | None = None):
-        self.redirect = redirect
+    def __init__(self, delay: float = 0.0, redirect: int | None = None, refuse: tuple[int, str] | None = None):
+        self.redirect, self.refuse = redirect, refuse
         self.followed: list[str] = []  # paths fetched after a redirect
         self.received: list[dict] = []  # every request, answered or not
         self.accepted: list[dict] = []
@@ -116,6 +116,11 @@ class Webhook(_HTTPServer):
                 if hook.hang.is_set():
                     hook.hung.append(body)
                     hook.closing.wait(30)
+                    return
+                if hook.refuse:  # the status line as given, whatever it holds
+                    self.send_response(*hook.refuse)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
                     return
                 if hook.redirect:
                     self.send_response(hook.redirect)

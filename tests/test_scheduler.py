@@ -200,6 +200,22 @@ retry_max_seconds = 1
     assert all(f"claims resolve {claim} --outcome" in body for claim in (1, 2, 3))
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])  # the log's lines do not depend on the backend
+def test_a_servers_hostile_answer_is_one_escaped_line_in_the_log(db_url, tmp_path):
+    seed(db_url, 1, reviewers=1)
+    with Webhook(refuse=(503, "Busy\x1b]0;owned\x07\x1b[2J\r2026-01-01 00:00:00 INFO all sent")) as hook:
+        cfg = webhook_config(tmp_path, hook)
+        with Scheduler(tmp_path, db_url, cfg, "--once", name="once") as run:
+            run.proc.wait(120)
+            log = run.log()
+    assert hook.received, log  # it was asked, and refused
+    assert "\x1b" not in log and "\x07" not in log and "\r" not in log, log  # nothing raw reaches the terminal
+    (line,) = [line for line in log.splitlines() if "webhook" in line]
+    assert "answered 503 Busy\\x1b]0;owned\\x07\\x1b[2J 2026-01-01 00:00:00 INFO all sent" in line, line  # CR: a space
+    records = [line for line in log.splitlines() if not line.startswith("claims: error: ")]  # the exit's reason
+    assert all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ [A-Z]+ ", line) for line in records), log
+
+
 @pytest.mark.parametrize("backend", ["sqlite"])  # a busy SQLite file is how a scan finds the ledger locked
 def test_once_fails_when_its_scan_failed_on_a_locked_ledger(cli, db_url, monkeypatch):
     seed(db_url, 2, reviewers=0)

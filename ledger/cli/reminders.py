@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
 
 from ledger.cli.app import App, cli, pass_app
+from ledger.escape import log_line
 from ledger.cli.options import DATE, ID, PathType, json_option
 
 
@@ -95,6 +97,13 @@ def assign(app: App, claim_id: int, name: str, as_json: bool) -> None:
     app.echo(f"Claim #{view['claim_id']} is assigned to {view['reviewer']}")
 
 
+class _OneLine(logging.Formatter):
+    """Each record's message escaped as one line: it quotes mail and chat servers' answers."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return log_line(super().formatMessage(record))
+
+
 @cli.group()
 def scheduler() -> None:
     """The reminder scheduler: flag lapsed claims and deliver reminders."""
@@ -105,15 +114,15 @@ def scheduler() -> None:
 @pass_app
 def scheduler_run(app: App, once: bool) -> None:
     """Flag lapsed claims and send reminders until stopped (SIGTERM or Ctrl-C finish the digest in flight)."""
-    import logging
-
     from ledger.config import reminder_settings
     from ledger.jobs.scheduler import Scheduler
     from ledger.services.channels import open_senders
 
     settings = reminder_settings(app.config)
     senders = open_senders(settings.channels, app.env.environ)  # a missing password variable fails here, at start
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=app.env.stderr)
+    handler = logging.StreamHandler(app.env.stderr)
+    handler.setFormatter(_OneLine("%(asctime)s %(levelname)s %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
     if once:  # one run, on the environment's day; a long-running scheduler follows the clock
         runner = Scheduler(app.ledger, settings, senders, today=lambda: app.today)
         runner.run_once()
