@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import NamedTuple, TypedDict
+from typing import Any, NamedTuple, TypedDict
 
 from ledger.domain.edits import substance_changed
 from ledger.domain.report import AMBIGUOUS, AWAITING, DISPUTED, FALSE, OPEN, OVERDUE, PARTIAL, TRUE, TRUE_LATE
@@ -131,7 +131,7 @@ class Edit(NamedTuple):
     """An edit of a claim as the track record reads it: when, and the fields it changed."""
 
     at: datetime
-    changes: dict
+    changes: dict[str, Any]
 
 
 def verdict_behind(votes: Sequence[Vote], outcome: str | None, occurred: date | None,
