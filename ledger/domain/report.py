@@ -580,8 +580,7 @@ def speaker_report(
         "restatements": restatement_summary(restatements),
     }
     if not detail:
-        for key in ("calibration", "by_tag", "by_year"):
-            del report[key]
+        del report["calibration"], report["by_tag"], report["by_year"]
     return report
 
 
