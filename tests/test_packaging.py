@@ -47,7 +47,7 @@ def test_wheel_ships_migrations_jobs_and_seeds_inside_the_package(wheel):
     assert "claims = ledger.cli:main" in wheel.read(entry_points).decode()
 
 
-HEAVY = ("apscheduler", "alembic", "matplotlib", "numpy", "jinja2")
+HEAVY = ("apscheduler", "alembic", "numpy", "jinja2")
 
 
 @pytest.mark.parametrize("args", [["--version"], ["list", "--limit", "1"], ["add", "--help"]])

@@ -7,8 +7,6 @@ import csv
 import io
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -170,15 +168,3 @@ def test_leaderboard_formats(two_speakers, fmt):
         assert list(csv.DictReader(io.StringIO(result.out)))[0]["rank"] == "1"
     if fmt in ("table", "markdown", "html"):
         assert "never the raw rate" in result.out
-
-
-def test_matplotlib_is_imported_only_to_draw_charts(two_speakers, db_url, tmp_path):
-    # One fresh process writes the chartless formats first, then the page with charts: after each
-    # report it says whether matplotlib has been imported so far.
-    probe = "import sys\nfrom ledger.cli.app import run\n" + "".join(
-        f"run(['--db', {db_url!r}, 'report', '--as-of', {AS_OF!r}, '--format', {fmt!r}, '--out', {str(tmp_path / f'report.{fmt}')!r}])\n"
-        f"print({fmt!r}, 'matplotlib' in sys.modules)\n"
-        for fmt in ("json", "markdown", "html")
-    )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
-    assert result.stdout.split() == ["json", "False", "markdown", "False", "html", "True"], result.stdout + result.stderr

@@ -56,8 +56,7 @@ def _speaker_section(s: dict, charted: bool) -> str:
     parts = [f'<section class="speaker" id="speaker-{s["speaker_id"]}"><h2>{escape(s["speaker"])}</h2>',
              f'<dl class="facts">{facts}</dl>']
     if charted:
-        key = f"s{s['speaker_id']}"
-        figures = [charts.calibration_chart(s, key), charts.history_chart(s, key), charts.lateness_chart(s, key)]
+        figures = charts.speaker_charts(s)
         parts.append('<div class="charts">' + "".join(f"<figure>{f}</figure>" for f in figures) + "</div>")
     parts.append("<h3>Calibration (forecasts grouped to the nearest 10%)</h3>")
     parts.append(_table(text.CALIBRATION_HEADERS, text.calibration_rows(s), "calibration"))

@@ -23,6 +23,7 @@ from ledger.domain.site import ABOUT, INDEX, SITEMAP, absolute, claim_path, root
 from ledger.escape import html, html_link, json_script
 from ledger.render import report as text
 from ledger.render import track
+from ledger.render.charts import speaker_charts
 from ledger.render.html import STYLE
 from ledger.services.publish import ClaimPage, Site
 
@@ -116,7 +117,7 @@ def pages(site: Site, *, title: str, publisher: str, base_url: str | None) -> It
         # The charts and the track record are drawn only if the page is rendered: they are made from s.
         yield page("speaker.html", path, [mine, s], lambda s=s, mine=mine, root=root_of(path): dict(
             page_title=s["speaker"], name=s["speaker"], filters=text.filters_text(mine), facts=text.facts(s),
-            charts=[_markup(c) for c in _charts(s)],
+            charts=[_markup(c) for c in speaker_charts(s)],
             track_record=_markup(track.html_table(s["track_record"], link=lambda r: f"{root}{claim_path(r['id'])}")),
             chains=[_chain(c) for c in s["chains"]]))
     slugs = {s["speaker_id"]: s["slug"] for s in site.speakers}
@@ -149,13 +150,6 @@ def _groups(site: Site) -> list[dict]:
                   if r["speaker_id"] in slugs]}
         for group, title, rows in text.leaderboard_groups(site.leaderboard)
     ]
-
-
-def _charts(s: dict) -> list[str]:
-    from ledger.render import charts
-
-    key = f"s{s['speaker_id']}"
-    return [charts.calibration_chart(s, key), charts.history_chart(s, key), charts.lateness_chart(s, key)]
 
 
 def _chain(view: dict) -> dict:
