@@ -11,8 +11,11 @@ prints behave as usual). Migrating a ledger costs more than most tests, so each 
 migrates once: ``db_url`` is a copy of a migrated SQLite file, or a PostgreSQL database cloned
 from a migrated template (``CREATE DATABASE ... TEMPLATE``). Every name is unique to its process,
 so parallel runs, even from several checkouts on one server, never share a database, and no other
-database's data is touched. Each test's database is dropped as the test ends. Tests of the
-schema's own history ask for ``empty_db_url`` instead. A ledger that many tests start from is
+database's data is touched. A PostgreSQL copy waits on a server checkpoint, so copies are made
+ahead in the background, and an empty ledger a test leaves with its schema untouched is emptied
+(TRUNCATE) and handed to the next test; any other is dropped, and every one is dropped by the end
+of the run. SQLite copies live in memory (/dev/shm) where there is one. Tests of the schema's own
+history ask for ``empty_db_url`` instead. A ledger that many tests start from is
 built once the same way and copied for each test (``ledger_state``).
 """
 
@@ -69,6 +72,9 @@ class PostgresServer:
         # waits on a server checkpoint (a third of a second with the other test process writing).
         self.maker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="createdb")
         self.spares: dict[str, Future] = {}
+        # Empty migrated ledgers a test has finished with, emptied again (see recycle).
+        self.emptied: list[str] = []
+        self.shape: str | None = None  # the migrated template's schema, as SCHEMA_SHAPE digests it
         # PostgreSQL 15 copies a template page by page through the write-ahead log by default; for
         # a small template, copying its files is about three times faster (fewer CPU-seconds too).
         with self.admin.connect() as conn:
@@ -92,6 +98,8 @@ class PostgresServer:
 
     def copy_of(self, template: str) -> str:
         """A new copy of ``template``: the one made ahead if there is one, and another is begun."""
+        if template == self.migrated() and self.emptied:
+            return self.emptied.pop()
         spare = self.spares.pop(template, None)
         name = spare.result() if spare is not None else self.create(template)
         self.spares[template] = self.maker.submit(self.create, template)
@@ -103,11 +111,51 @@ class PostgresServer:
             name = self.create()
             try:
                 migrate(self.url(name))
+                self.shape = self._shape(name)
             except BaseException:
                 self.drop(name)
                 raise
             self.templates.append(name)
         return self.templates[0]
+
+    def _shape(self, name: str) -> str:
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.pool import NullPool
+
+        engine = create_engine(self.base.set(database=name), poolclass=NullPool)
+        try:
+            with engine.connect() as conn:
+                return conn.execute(text(SCHEMA_SHAPE)).scalar()
+        finally:
+            engine.dispose()
+
+    def recycle_soon(self, name: str) -> None:
+        """Empty a test's migrated ledger in the background for the next test, or drop it if the
+        test changed its schema (a migration test, a column added behind the tool's back)."""
+        self.dropping.append(self.dropper.submit(self._recycle, name))
+
+    def _recycle(self, name: str) -> None:
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.pool import NullPool
+
+        self._execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()")
+        engine = create_engine(self.base.set(database=name), poolclass=NullPool)
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("SET LOCAL lock_timeout = '5s'"))
+                if conn.execute(text(SCHEMA_SHAPE)).scalar() != self.shape:
+                    raise LookupError(name)
+                tables = conn.execute(text("SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public' "
+                                           "AND tablename <> 'alembic_version'")).scalars().all()
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                for sequence in conn.execute(text("SELECT quote_ident(sequencename) FROM pg_sequences WHERE schemaname = 'public'")).scalars():
+                    conn.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
+        except Exception:  # not reusable as it is: a database of its own for the next test instead
+            engine.dispose()
+            self.drop(name)
+            return
+        engine.dispose()
+        self.emptied.append(name)
 
     def keep_as_template(self, name: str) -> None:
         """A database is copied only while nobody is connected to it: close what a test left open."""
@@ -129,9 +177,27 @@ class PostgresServer:
         self.dropper.shutdown(wait=True)
         for done in self.dropping:
             done.result()  # a database that could not be dropped is an error, not a leftover
+        for name in self.emptied:
+            self.drop(name)
         for name in self.templates:
             self.drop(name)
         self.admin.dispose()
+
+
+# A digest of everything a migration or a test could change in a ledger's schema: columns,
+# indexes, constraints, triggers, functions, and the revision. An emptied ledger is handed out
+# again only if it still has the migrated template's.
+SCHEMA_SHAPE = """
+SELECT md5(string_agg(part, '|' ORDER BY part)) FROM (
+    SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '') AS part
+        FROM information_schema.columns WHERE table_schema = 'public'
+    UNION ALL SELECT indexdef FROM pg_indexes WHERE schemaname = 'public'
+    UNION ALL SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+    UNION ALL SELECT tgname || ' ' || pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal
+    UNION ALL SELECT proname || ' ' || md5(prosrc) FROM pg_proc WHERE pronamespace = 'public'::regnamespace
+    UNION ALL SELECT 'revision ' || version_num FROM alembic_version
+) AS parts
+"""
 
 
 def migrate(url: str) -> None:
@@ -182,7 +248,10 @@ def _database(backend, request, *, migrated: bool):
     server = request.getfixturevalue("pg_server")
     name = server.copy_of(built or server.migrated()) if migrated else server.create()
     yield server.url(name)
-    server.drop_soon(name)
+    if migrated and not built:
+        server.recycle_soon(name)
+    else:
+        server.drop_soon(name)
 
 
 # Ledgers that many tests start from, built once per process and backend (see ledger_state).
