@@ -112,9 +112,14 @@ class Ledger:
 
     def _check_schema(self, migrate_if_empty: bool) -> None:
         current = self.current_revision()
-        if current is None and self.read_only and self._is_empty():
+        empty = current is None and self._is_empty()
+        if current is None and not empty:
+            # Another process may have migrated the ledger between the two reads: its tables and
+            # version commit together, so the version is there now if the tables are its.
+            current = self.current_revision()
+        if empty and self.read_only:
             raise StorageError(f"{self.describe()} is empty, and opened read-only it cannot be made a ledger")
-        if current is None and migrate_if_empty and self._is_empty():
+        if empty and migrate_if_empty:  # another process migrating it too waits for it, then finds it done
             from ledger.store import schema  # Alembic is imported only when migrating
 
             schema.upgrade(self)
