@@ -175,6 +175,9 @@ def test_a_url_on_loopback(claims):
     assert c["quote"] == QUOTE and site.requests == ["/moved", "/story"]
 
 
+# Refused before anything is read into a ledger or parsed: one backend and one mode show it.
+@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize("mode", ["rules"], indirect=True)
 @pytest.mark.parametrize(
     "pages, path, message",
     [
@@ -194,17 +197,26 @@ def test_a_url_that_fails_is_one_line(claims, pages, path, message):
     _nothing_written(claims)
 
 
+# Refused before anything is read into a ledger or parsed: one backend and one mode show it.
+@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize("mode", ["rules"], indirect=True)
 def test_a_server_that_never_answers_times_out(claims):
     with Site({}, hang=frozenset({"/stall"})) as site:
         status, out, err = claims("extract", f"{site.base}/stall", "--published", "2024-01-01")
     assert status == 2 and "no answer within 1 s" in err
 
 
+# Refused before anything is read into a ledger or parsed: one backend and one mode show it.
+@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize("mode", ["rules"], indirect=True)
 def test_only_http_and_https(claims):
     status, _, err = claims("extract", "ftp://example.org/story.txt", "--published", "2024-01-01")
     assert status == 2 and "only http and https" in err
 
 
+# Refused before anything is read into a ledger or parsed: one backend and one mode show it.
+@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize("mode", ["rules"], indirect=True)
 @pytest.mark.parametrize(
     "content, message",
     [
@@ -222,6 +234,9 @@ def test_bad_files_are_one_line_errors(claims, tmp_path, content, message):
     _nothing_written(claims)
 
 
+# Refused before anything is read into a ledger or parsed: one backend and one mode show it.
+@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize("mode", ["rules"], indirect=True)
 def test_a_file_over_the_size_limit(claims, tmp_path):
     path = tmp_path / "huge.txt"
     path.write_bytes(b"word " * 2_000_001)
@@ -246,6 +261,8 @@ def test_no_candidates_is_said(claims, tmp_path):
     assert status == 0 and out.startswith("no candidates:")
 
 
+# Refused before anything is written: one backend shows it, in each mode.
+@pytest.mark.parametrize("backend", ["sqlite"])
 @pytest.mark.parametrize(
     "args, message",
     [
