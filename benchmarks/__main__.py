@@ -378,7 +378,8 @@ def _one_speaker(backend: str, count: int, url: str, today: date, runs: dict, lo
         in_process(args)  # fits and stores the prior if no report has yet at this head
         m, b, m_out, rate = paired(runs["report"], lambda: in_process(args), lambda: clock(baselines.speaker_report, url, today, speaker_id))
         (reported,) = json.loads(m_out)["speakers"]
-        check = "" if abs((reported["hit_rate"] or -1) - (rate if rate is not None else -1)) <= 1e-9 else "hit rate differs"
+        same = reported["hit_rate"] == rate if None in (reported["hit_rate"], rate) else abs(reported["hit_rate"] - rate) <= 1e-9
+        check = "" if same else "hit rate differs"  # a rate of 0.0 is a rate, not a missing one
         rows.append(Row(backend, count, f"{SPEAKER_ROW} (#{len(rows) + 1}: {n:,} claims)", m, b, TARGETS["speaker"], check=check))
         log(f"  report --speaker ({n:,} claims): {m * 1000:.1f} ms, by hand {b * 1000:.1f} ms {check}")
     return rows

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WHAT = [
     "claims import",
     "peak memory of claims import",
-    "claims due (20 lapsed)",
+    "claims due (10 lapsed)",
     "claims report --format json",
     "claims report --format json --detail",
     "claims report --leaderboard",
@@ -36,7 +36,7 @@ WHAT = [
 
 
 def test_a_small_benchmark_run(backend, tmp_path, request):
-    args = [sys.executable, "-m", "benchmarks", "--claims", "2000", "--quick", "--runs", "1", "--backend", backend,
+    args = [sys.executable, "-m", "benchmarks", "--claims", "1000", "--quick", "--runs", "1", "--backend", backend,
             "--out", str(tmp_path / "BENCHMARKS.md"), "--workdir", str(tmp_path / "work")]
     if backend == "postgresql":  # the rows that need no ledger are the SQLite run's to check
         args += ["--ledger-rows-only", "--postgres-url", request.getfixturevalue("pg_server").base.render_as_string(hide_password=False)]
@@ -61,7 +61,7 @@ def test_a_small_benchmark_run(backend, tmp_path, request):
 
     written = (tmp_path / "BENCHMARKS.md").read_text(encoding="utf-8")
     assert "## Machine" in written and "- Python: " in written and "- SQLite: " in written
-    assert f"| {backend} | 2,000 | claims import |" in written
+    assert f"| {backend} | 1,000 | claims import |" in written
     # The benchmark cleans up after itself: no ledger left behind.
     assert not list((tmp_path / "work").glob("*.db"))
 
