@@ -15,7 +15,7 @@ from ledger.cli.environment import Environment
 from ledger.config import ReminderSettings
 from ledger.services.reminders import scan
 from ledger.store.engine import open_ledger
-from old_journal import rewrite_claim_snapshots
+from old_journal import rewrite_snapshots
 from ledger.store.models.reminders import Reminder, ReminderSchedule
 from conftest import Result
 
@@ -241,7 +241,7 @@ def _journal_as_before_withdrawals(db_url) -> None:
     def older(payload: dict) -> None:
         assert payload.pop("withdrawn_at") is None and "event" in payload
 
-    rewrite_claim_snapshots(db_url, older)
+    rewrite_snapshots(db_url, older)
 
 
 def test_a_claim_journaled_before_withdrawals_verifies_until_withdrawn_behind_its_back(claims, db_url):

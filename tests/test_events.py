@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from ledger.errors import ExitStatus
 from ledger.store.snapshots import ADDED_LATER
-from old_journal import rewrite_claim_snapshots
+from old_journal import rewrite_snapshots
 
 GEORGIA = "2022 Georgia governor"
 
@@ -71,7 +71,7 @@ def _journal_as_before_events(db_url) -> None:
     def older(payload: dict) -> None:
         assert all(payload.pop(field) is None for field in ADDED_LATER["claim"])
 
-    rewrite_claim_snapshots(db_url, older)
+    rewrite_snapshots(db_url, older)
 
 
 def test_a_claim_journaled_before_events_verifies_until_an_event_is_written_behind_its_back(cli, db_url):

@@ -301,30 +301,15 @@ def test_a_current_head_lists_nothing_appended(cli, world):
     assert cli("verify", "--json").json["appended"] is None  # no head given: nothing to compare with
 
 
-def test_a_ledger_journaled_before_timestamps_were_recorded_still_verifies(cli, ledger, world):
+def test_a_ledger_journaled_before_timestamps_were_recorded_still_verifies(cli, ledger, db_url, world):
     """Entries written before a snapshot gained a field lack it; verify compares those rows without it."""
-    from datetime import datetime, timezone
+    from old_journal import rewrite_snapshots
 
-    from ledger.domain.chain import canonical_json
+    def older(payload: dict) -> None:  # speaker snapshots without created_at (nor the slug, added later still)
+        payload.pop("created_at")
+        payload.pop("slug")
 
-    # Rewrite the whole chain as an older release wrote it: speaker snapshots without created_at
-    # (nor the slug, added later still).
-    with ledger.engine.connect() as conn:
-        entries = conn.execute(text("SELECT seq, at, actor, action, entity, entity_id, payload FROM journal ORDER BY seq")).all()
-    prev = "0" * 64
-    for e in entries:
-        payload = json.loads(e.payload)
-        if e.entity == "speaker":
-            payload.pop("created_at")
-            payload.pop("slug")
-        payload = canonical_json(payload)
-        at = e.at if isinstance(e.at, str) else e.at.isoformat()
-        at = datetime.fromisoformat(at).replace(tzinfo=timezone.utc).isoformat()
-        digest = entry_hash(prev_hash=prev, seq=e.seq, at=at, actor=e.actor, action=e.action,
-                            entity=e.entity, entity_id=e.entity_id, payload=payload)
-        tamper(ledger, "UPDATE journal SET payload = :p, prev_hash = :prev, hash = :h WHERE seq = :s",
-               p=payload, prev=prev, h=digest, s=e.seq)
-        prev = digest
+    rewrite_snapshots(db_url, older, entity="speaker")
     assert cli("verify").status == 0
     tamper(ledger, "UPDATE speakers SET name = 'Elon M.' WHERE id = 1")  # other fields are still checked
     assert_tampered(cli, "speaker #1 differs", "name")
