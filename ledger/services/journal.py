@@ -38,11 +38,14 @@ def record(session: Session, *, actor: str, action: str, row: Any) -> None:
     record_many(session, actor=actor, changes=[(action, entity_of(row), row)])
 
 
-def record_many(session: Session, *, actor: str, changes: Iterable[tuple[str, str, Any]]) -> int:
+def record_many(
+    session: Session, *, actor: str, changes: Iterable[tuple[str, str, Any]], documents: dict[int, str] | None = None,
+) -> int:
     """Journal many changes under one lock: each ``(action, entity, row)`` becomes exactly the entry
     record() would append for it, in turn, at this instant. ``row`` may be any object with the
     attributes the entity's snapshot reads, so bulk writers need not build ORM rows. Returns the
-    number of entries appended."""
+    number of entries appended. ``documents`` are search documents of claims among the changes,
+    built from the rows in hand (see search.refresh)."""
     changes = list(changes)
     session.flush()
     seq, prev = _tail(session)
@@ -65,5 +68,5 @@ def record_many(session: Session, *, actor: str, changes: Iterable[tuple[str, st
         # What a claim is found by changes with it, in this same transaction (see services.search).
         from ledger.services.search import refresh
 
-        refresh(session, changes)
+        refresh(session, changes, documents)
     return len(entries)

@@ -21,7 +21,7 @@ from ledger.store import dialect
 from ledger.store.engine import Ledger
 from ledger.store.models import Claim, SearchDocument, Source, Speaker, SpeakerAlias
 
-__all__ = ["documents", "refresh", "search_claims"]
+__all__ = ["claim_documents", "documents", "refresh", "search_claims"]
 
 CHUNK = 500  # ids per IN list: well inside SQLite's bound-parameter limit
 WITHDRAWN_SLACK = 20  # hits read beyond --limit, so that a few withdrawn ones among them can be skipped
@@ -49,20 +49,52 @@ def documents(session: Session, where) -> Iterator[tuple[int, str]]:
         yield claim_id, document(text, quote, name, aliases.get(speaker_id, []), title, body)
 
 
-def refresh(session: Session, changes: Iterable[tuple[str, str, object]]) -> None:
+def refresh(session: Session, changes: Iterable[tuple[str, str, object]], known: dict[int, str] | None = None) -> None:
     """Write the documents of the claims that journaled ``changes`` touch: a claim's own, and every
-    claim of a speaker or source that changed."""
+    claim of a speaker or source that changed. ``known`` holds documents a bulk writer built from
+    the rows in hand (``claim_documents``), written as they are instead of read back.
+
+    A speaker or source just added has no claims but those added after it, and each of those is
+    journaled (and refreshed) itself, so an added one sends no query for its claims."""
     claims, speakers, sources = set(), set(), set()
     for action, entity, row in changes:
         target = {"claim": claims, "speaker": speakers, "source": sources}.get(entity)
-        if target is not None and action not in UNCHANGED_TEXT:
+        if target is not None and action not in UNCHANGED_TEXT and not (target is not claims and action.endswith(".added")):
             target.add(row.id)  # type: ignore[attr-defined]
+    known = known or {}
+    if known:
+        claims -= known.keys()
+        for chunk in _chunks(sorted(known)):
+            session.execute(delete(SearchDocument).where(SearchDocument.claim_id.in_(chunk)))
+            session.execute(insert(SearchDocument), [{"claim_id": i, "document": known[i]} for i in chunk])
     for ids, column in ((claims, Claim.id), (speakers, Claim.speaker_id), (sources, Claim.source_id)):
         for chunk in _chunks(sorted(ids)):
-            rows = [{"claim_id": i, "document": d} for i, d in documents(session, column.in_(chunk))]
+            rows = [{"claim_id": i, "document": d} for i, d in documents(session, column.in_(chunk)) if i not in known]
             if rows:
                 session.execute(delete(SearchDocument).where(SearchDocument.claim_id.in_([r["claim_id"] for r in rows])))
                 session.execute(insert(SearchDocument), rows)
+
+
+def claim_documents(session: Session, claims: Iterable[tuple[int, str, str | None, int, int | None]]) -> dict[int, str]:
+    """The documents of ``(id, text, quote, speaker id, source id)`` claims held in memory: only
+    their speakers' names and aliases and their sources' titles and texts are read."""
+    claims = list(claims)
+    speakers = sorted({c[3] for c in claims})
+    sources = sorted({c[4] for c in claims if c[4] is not None})
+    names: dict[int, str] = {}
+    aliases: dict[int, list[str]] = {}
+    about: dict[int, tuple[str | None, str | None]] = {}
+    for chunk in _chunks(speakers):
+        names.update(session.execute(select(Speaker.id, Speaker.name).where(Speaker.id.in_(chunk))).all())
+        for speaker_id, alias in session.execute(select(SpeakerAlias.speaker_id, SpeakerAlias.alias).where(SpeakerAlias.speaker_id.in_(chunk))):
+            aliases.setdefault(speaker_id, []).append(alias)
+    for chunk in _chunks(sources):
+        about.update((i, (title, body)) for i, title, body in session.execute(select(Source.id, Source.title, Source.text).where(Source.id.in_(chunk))))
+    none: tuple[str | None, str | None] = (None, None)
+    return {
+        i: document(text, quote, names[speaker], aliases.get(speaker, ()), *(about[source] if source is not None else none))
+        for i, text, quote, speaker, source in claims
+    }
 
 
 def search_claims(

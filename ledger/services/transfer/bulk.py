@@ -27,6 +27,7 @@ from ledger.domain.text import check_actor
 from ledger.errors import Conflict, InvalidInput, LedgerError
 from ledger.services import journal
 from ledger.services.people import new_slugs, speaker_names
+from ledger.services.search import claim_documents
 from ledger.services.transfer.checks import Checked, check_row
 from ledger.services.transfer.formats import FORMATS, READERS, open_text
 from ledger.services.transfer.rows import BATCH, RowError
@@ -263,7 +264,8 @@ def _import_batch(session: Session, batch: list[Checked], actor: str, today: dat
         for vote_id, vote, (i, r, v, _) in zip(vote_ids, votes, settled):
             changes.append(("resolution.recorded", "resolution", SimpleNamespace(id=vote_id, **vote)))
             changes.append(("claim.resolved", "claim", SimpleNamespace(id=i, tags=[_Tag(t) for t in r.tags], **v)))
-    journal.record_many(session, actor=actor, changes=changes)
+    documents = claim_documents(session, ((i, v["text"], v["quote"], v["speaker_id"], v["source_id"]) for i, v in zip(ids, added)))
+    journal.record_many(session, actor=actor, changes=changes, documents=documents)
     unsettled = [(i, r.resolution) for i, r, verdict in zip(ids, fresh, verdicts) if verdict and not verdict[1]]
     if unsettled:
         _resolve(session, unsettled, actor, today)
