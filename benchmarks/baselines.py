@@ -246,3 +246,98 @@ out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
 out += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
 sys.stdout.write("\n".join(out) + "\n")
 '''
+
+
+# A hand-written `claims verify`: each journaled table's snapshot fields, in the journal's format
+# (field, column, how the value is spelled), written out here rather than taken from the code
+# under test. Kinds: "" as stored, "date" an ISO date, "time" an ISO UTC timestamp, "bool".
+SNAPSHOT_FIELDS = {
+    "speaker": ("speakers", "id name created_at:time slug"),
+    "source": ("sources", "id url title publisher published:date text_sha256 created_at:time html_sha256"),
+    "claim": ("claims", "id speaker_id source_id text quote said:date deadline_text deadline:date deadline_earliest:date "
+                        "deadline_granularity deadline_timex deadline_strict:date deadline_assumed:bool probability confidence "
+                        "event status logged_by logged_at:time restates_id outcome occurred:date resolved_at:time version "
+                        "withdrawn_at:time"),
+    "reviewer": ("reviewers", "id name email created_at:time"),
+    "resolution": ("resolutions", "id claim_id outcome occurred:date reviewer evidence note reason supersedes_id "
+                                  "claim_version round recorded_at:time"),
+    "assignment": ("claim_reviewers", "id claim_id reviewer_id assigned_by assigned_at:time"),
+    "change": ("claim_changes", "id claim_id action reason changes actor at:time"),
+    "skip": ("extract_skips", "id source_id candidate skipped_by skipped_at:time"),
+    "restatement": ("restatement_changes", "id claim_id restates_id previous_id reason actor recorded_at:time"),
+}
+# A snapshot's collections: entity -> (field, table, the row's id column, the value's column).
+COLLECTIONS = {"speaker": ("aliases", "speaker_aliases", "speaker_id", "alias"), "claim": ("tags", "claim_tags", "claim_id", "tag")}
+REMOVED_BY = ("speaker.merged", "reviewer.removed", "assignment.removed")
+
+
+def _spelled(kind: str):
+    from datetime import datetime, timezone
+
+    def stamp(value):
+        if value is None:
+            return None
+        value = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return value.replace(tzinfo=timezone.utc).isoformat()
+
+    def day(value):
+        return None if value is None else value if isinstance(value, str) else value.isoformat()
+
+    return {"": lambda v: v, "date": day, "time": stamp, "bool": bool}[kind]
+
+
+def verify(url: str) -> tuple[str, int, int, int]:
+    """Recompute every journal entry's SHA-256 over its canonical JSON and its link to the one
+    before, keep the digest of each row's latest snapshot, then read each journaled table in id
+    order, spell each row's snapshot and compare digests: the driver, json and hashlib, one
+    process. Returns (head hash, entries, rows, problems)."""
+    import hashlib
+
+    conn = connect(url)
+    if not isinstance(conn, sqlite3.Connection):  # both passes in one snapshot, as verify reads them
+        import psycopg
+
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+    problems, rows = 0, 0
+    dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+    at = _spelled("time")
+    latest: dict[tuple[str, int], bytes] = {}
+    try:
+        cur = conn.cursor()
+        cur.execute("SELECT seq, at, actor, action, entity, entity_id, payload, prev_hash, hash FROM journal ORDER BY seq")
+        prev, entries = "0" * 64, 0
+        while batch := cur.fetchmany(CHUNK):
+            for seq, when, actor, action, entity, entity_id, payload, prev_hash, stored in batch:
+                entries += 1
+                body = dumps({"prev_hash": prev_hash, "seq": seq, "at": at(when), "actor": actor, "action": action,
+                              "entity": entity, "entity_id": entity_id, "payload": payload})
+                problems += prev_hash != prev or hashlib.sha256(body.encode()).hexdigest() != stored
+                if action in REMOVED_BY:
+                    latest.pop((entity, entity_id), None)
+                else:
+                    latest[(entity, entity_id)] = hashlib.sha256(payload.encode()).digest()
+                prev = stored
+        for entity, (table, spec) in SNAPSHOT_FIELDS.items():
+            fields = [f.split(":") + [""] for f in spec.split()]
+            names, columns = [f[0] for f in fields], ", ".join(f[0] for f in fields)
+            spell = [_spelled(f[1]) for f in fields]
+            collection = COLLECTIONS.get(entity)
+            items: dict[int, list] = {}
+            if collection:  # read whole, as a hand-written program would (the claims' tags fit in memory)
+                _, child, key, value = collection
+                cur.execute(f"SELECT {key}, {value} FROM {child}")
+                for row_id, item in cur.fetchall():
+                    items.setdefault(row_id, []).append(item)
+            cur.execute(f"SELECT {columns} FROM {table} ORDER BY id")
+            while batch := cur.fetchmany(CHUNK):
+                for row in batch:
+                    rows += 1
+                    snapshot = {name: how(v) for name, how, v in zip(names, spell, row)}
+                    if collection:
+                        snapshot[collection[0]] = sorted(items.get(row[0], ()))
+                    digest = hashlib.sha256(dumps(snapshot).encode()).digest()
+                    problems += latest.pop((entity, row[0]), None) != digest
+        problems += len(latest)  # rows journaled and gone
+    finally:
+        conn.close()
+    return prev, entries, rows, problems

@@ -16,6 +16,7 @@ WHAT = [
     "claims import",
     "peak memory of claims import",
     "claims due (10 lapsed)",
+    "claims verify",
     "claims report --format json",
     "claims report --format json --detail",
     "claims report --leaderboard",

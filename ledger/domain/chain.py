@@ -13,9 +13,14 @@ from typing import Any
 GENESIS = "0" * 64
 
 
+# One encoder for every call: json.dumps with options builds a new one each time, which costs
+# as much as the encoding of a small snapshot (verify spells hundreds of thousands).
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(value: Any) -> str:
     """One spelling per value: sorted keys, no spaces, UTF-8 kept as is."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def entry_hash(
