@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from dateutil.easter import easter
@@ -84,6 +85,7 @@ _Reading = _Span | _Duration | _Vague
 # --- calendar periods ---------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)  # spans are frozen values; relativedelta arithmetic is slow
 def _months(year: int, month: int, count: int, granularity: str, timex: str) -> _Span:
     start = date(year, month, 1)
     return _Span(start, start + relativedelta(months=count) - DAY, granularity, timex)
@@ -439,10 +441,22 @@ _SPAN_PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], _Spa
 
 
 def _span(text: str, said: date) -> _Span | None:
-    for pattern, handler in _SPAN_PATTERNS:
-        match = pattern.fullmatch(text)
-        if match and (span := handler(match, said)) is not None:
+    rule = 0
+    while (found := _next_rule(text, rule)) is not None:
+        rule, match = found
+        if (span := _SPAN_PATTERNS[rule][1](match, said)) is not None:
             return span
+        rule += 1
+    return None
+
+
+@lru_cache(maxsize=16384)  # a big import reads the same few shapes ("by 2029") on many days said
+def _next_rule(text: str, start: int) -> tuple[int, re.Match[str]] | None:
+    """The first span rule from ``start`` on that matches the whole text, and its match: which rules
+    match does not depend on the day said, only what their handlers make of it."""
+    for rule in range(start, len(_SPAN_PATTERNS)):
+        if match := _SPAN_PATTERNS[rule][0].fullmatch(text):
+            return rule, match
     return None
 
 
@@ -576,24 +590,17 @@ def normalise(expression: str, said: date) -> Deadline:
 
     Raises InvalidDeadline for text the grammar cannot read and for deadlines before ``said``.
     """
-    text = _clean(within(expression or "", "deadline"))
-    while hedge := _HEDGE_LEAD.match(text):
-        text = text[hedge.end():]
-    if _IDIOMS.fullmatch(text):
+    words = _words_of(within(expression or "", "deadline"))
+    if words is None:
         return _vague(expression, said)
-    text = _TRAILING_HEDGE.sub("", text)
-    outer = _OUTER_BOUND.search(text)
-    if outer and outer.start() > 0:
-        text = text[: outer.start()]
-    signal, body = _split_signal(text)
+    signal, body, outer = words
     try:
-        body = _numbers(body)
         if between := re.fullmatch(r"between\s+(.+?)\s+and\s+(.+)", body):  # "between 2030 and 2031": the later
             if (later := _later(expression, said, signal, (between[1], between[2]))) is not None:
                 return later
             raise _unreadable(expression)
         reading = _read(body, said)
-        for pair in _alternatives(body, outer is not None) if reading is None else ():
+        for pair in _alternatives(body, outer) if reading is None else ():
             if (later := _later(expression, said, signal, pair)) is not None:
                 return later
         if reading is None:
@@ -603,6 +610,23 @@ def normalise(expression: str, said: date) -> Deadline:
         raise InvalidDeadline(
             f"{_quote(expression)} falls outside the calendar (years 1 to 9999); write it like {EXAMPLES}"
         ) from None
+
+
+@lru_cache(maxsize=16384)
+def _words_of(expression: str) -> tuple[str, str, bool] | None:
+    """What normalise reads of the words alone, whatever the day said: the signal, the body with
+    numbers as digits, and whether an outer bound was said; None for an idiom that names no date."""
+    text = _clean(expression)
+    while hedge := _HEDGE_LEAD.match(text):
+        text = text[hedge.end():]
+    if _IDIOMS.fullmatch(text):
+        return None
+    text = _TRAILING_HEDGE.sub("", text)
+    outer = _OUTER_BOUND.search(text)
+    if outer and outer.start() > 0:
+        text = text[: outer.start()]
+    signal, body = _split_signal(text)
+    return signal, _numbers(body), outer is not None
 
 
 def _later(expression: str, said: date, signal: str, pair: tuple[str, str]) -> Deadline | None:
