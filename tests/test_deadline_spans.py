@@ -47,6 +47,13 @@ def test_every_documented_example_is_found_in_a_sentence(example):
         ("Congress will pass it before the Oct. 1 deadline.", ["before the Oct. 1 deadline"]),
         ("A short-term measure will pass in the short term.", ["in the short term"]),
         ("It should be done in three months, six at most, he said.", ["in three months, six at most"]),
+        ("We expect share gains in the second half of calendar 2024.", ["in the second half of calendar 2024"]),
+        ("For the fiscal fourth quarter, we expect revenue of $10 billion.", ["the fiscal fourth quarter"]),
+        ("He said profit for 2024 would fall.", ["for 2024"]),  # the year a forecast covers
+        ("The shortage will last well into 2024.", ["well into 2024"]),
+        ("The Senate will vote before Memorial Day.", ["before Memorial Day"]),
+        ("Arsenal will win the league next season.", ["next season"]),
+        ("The reactor turns on in 2024, and it puts power on the grid soon afterwards.", ["in 2024"]),
     ],
 )
 def test_phrases_in_running_text(sentence, expected):
@@ -56,7 +63,9 @@ def test_phrases_in_running_text(sentence, expected):
 @pytest.mark.parametrize(
     "sentence",
     ["It was a year of growth.", "Car of the year.", "Sales fell last year and in 2020.",
-     "Shares may fall.", "Two years ago he said so.", "Today he spoke about tomorrow's cars."],
+     "Shares may fall.", "Two years ago he said so.", "Today he spoke about tomorrow's cars.",
+     "He will stay for two years.", "Margins will widen for the quarter.", "Gross margin in the quarter was 39%.",
+     "Tickets for the season opener sold out."],
 )
 def test_no_deadline_where_running_text_means_none(sentence):
     assert _texts(sentence) == []
@@ -71,7 +80,8 @@ _WORDS = st.sampled_from(
     "by in within before the end of next this last year years month months week Q3 2025 2024 2019 H1 "
     "early mid late later March May may June Easter Thanksgiving Christmas or and at most latest a two "
     "three six soon any day now matter weeks for sure hopefully , - he said will ship cars \" . 31 "
-    "fiscal FY2026 decade 2030s half second quarter spring fall couple few from time".split()
+    "fiscal FY2026 decade 2030s half second quarter spring fall couple few from time calendar season "
+    "Memorial Labor Day into well on soon afterwards".split()
 )
 
 

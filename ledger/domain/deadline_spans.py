@@ -26,7 +26,7 @@ _FUNCTION = frozenset(
     "probably definitely certainly surely maybe perhaps possibly likely about around approximately "
     "approx roughly circa ca some sometime point stage just nearly almost somewhere give take i we "
     "think believe expect expected hope im am confident d say would guess this next last current "
-    "following previous coming very quite pretty fairly really near distant foreseeable".split()
+    "following previous coming very quite pretty fairly really near distant foreseeable into well".split()
 )
 # Words that name a time (or a count of one); a span needs at least one of them.
 _TIME = frozenset(
@@ -40,7 +40,7 @@ _TIME = frozenset(
     "eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty "
     "thirty forty fifty sixty seventy eighty ninety couple dozen few several many number handful "
     "numerous hundred thousand matter minutes deadline hours moment down road line fullness due course tops max maximum outside "
-    "yearend midyear".split()
+    "yearend midyear season memorial labor independence halloween valentine valentines boxing black".split()
 )
 _CODE = re.compile(r"\d[\d./-]*(?:st|nd|rd|th|s|q|h)?|[qh][1-4]|fy\d{2,4}|\d{4}s?-h[12]|\d{4}-\d{2}(?:-\d{2})?")
 # A token: a word with its inner hyphens, apostrophes and dots ("mid-2025", "year's", "31.12.2023").
@@ -186,6 +186,8 @@ def find_deadlines(sentence: str, said: date) -> list[DeadlineSpan]:
                     and re.match(r"\s+(?!(?:and|or|of|to|in|on|at|for|is|was|will|if|unless|as|when|after|before|but|with|that|than|"
                              r"because|while|so|then|we|i|it|they|he|she)\b)[a-z]", sentence[end:])):
                 continue  # "before the August recess", "by the summer break": the month names another thing
+            if re.fullmatch(r"(?:in|during|over)\s+the\s+(?:week|month|quarter|half|year)", text, re.IGNORECASE):
+                continue  # "gross margin in the quarter was 39%": the period a report covers, not one to come
             if text.lower() == "in half":
                 continue  # "cut commute times in half": a fraction, not the half of a year
             if text.lower().endswith(("year's", "year’s")) and not re.match(r"\s+end\b", sentence[end:]):
@@ -200,6 +202,8 @@ def find_deadlines(sentence: str, said: date) -> list[DeadlineSpan]:
                 continue
             if deadline.vague and text.lower().endswith("in time") and re.match(r"\s+(?:for|to)\b", sentence[end:]):
                 continue  # "in time for the opener": when something is ready, not a deadline of its own
+            if deadline.vague and re.match(r"\s+after(?:wards)?\b", sentence[end:], re.IGNORECASE):
+                continue  # "soon afterwards": soon after something else, not soon after the words
             if deadline.timex.startswith("P") and _AGO.match(sentence, end):
                 continue  # "two years ago", "three months earlier": counted back, not ahead
             taken.append((start, end))

@@ -229,8 +229,14 @@ _SIGNALS = {
     **dict.fromkeys(["before", "prior to", "ahead of"], "before"),
     **dict.fromkeys(["in", "within", "during", "over", "at", "on", "in less than", "less than",
                      "in the course of", "over the course of", "during the course of",
-                     "in under", "under", "up to", "no more than", "at most"], "in"),
+                     "in under", "under", "up to", "no more than", "at most", "into", "well into"], "in"),
+    # "profit for 2025", "capex for fiscal 2026": the year a forecast covers; only a whole year
+    # (see normalise), since "for two years" and "for the quarter" say how long, not by when.
+    "for": "for",
 }
+# A lone adverb that is a time of its own: "in soon" is no phrase ("it takes in soon afterwards").
+_ADVERB = re.compile(r"(?:very\s+|quite\s+|pretty\s+|fairly\s+|really\s+)?(?:soon(?:ish)?|shortly)|eventually|"
+                     r"ultimately|someday|imminently")
 # Words that soften a deadline without moving it.
 _HEDGES = ["about", "around", "approximately", "approx", "roughly", "circa", "ca", "some time", "sometime",
            "at some point in", "at some point during", "perhaps", "maybe", "probably", "possibly", "likely",
@@ -260,15 +266,19 @@ _IDIOMS = re.compile(
 )
 
 
-def _split_signal(text: str) -> tuple[str, str]:
-    """Take off leading signal and hedge words; return the signal ('by', 'before', 'in') and the rest."""
-    signal = None
+def _split_signal(text: str) -> tuple[str | None, str]:
+    """Take off leading signal and hedge words; return the signal ('by', 'before', 'in', 'for') and
+    the rest, or no signal for two signals in a row ("on in 2026": "turns on in 2026")."""
+    signal, signals = None, 0
     latest = _AT_THE_LATEST.search(text)
     if latest:
         text = text[: latest.start()]
     while match := _LEAD.match(text):
-        signal = signal or _SIGNALS.get(" ".join(match[1].split()))
+        word = _SIGNALS.get(" ".join(match[1].split()))
+        signal, signals = signal or word, signals + (word is not None)
         text = text[match.end():]
+    if signals > 1 or (signals and _ADVERB.fullmatch(text)):
+        return None, text
     if latest and signal != "before":
         signal = "by"
     return signal or "in", text
@@ -285,14 +295,27 @@ _MONTHS = {
 }
 _M = rf"(?P<month>{_words(_MONTHS)})"
 # A year: 2025, "the year 2030", this/next/last year, the year after next.
-_Y = (r"(?P<year>(?:the\s+)?(?:(?:calendar\s+)?year\s+)?\d{4}|the\s+year\s+after\s+next"
+_Y = (r"(?P<year>(?:the\s+)?(?:(?:calendar\s+)?year\s+|calendar\s+|(?P<fy>fiscal\s+(?:year\s+)?|fy\s*))?\d{4}"
+      r"|the\s+year\s+after\s+next"
       r"|(?:this|the|(?:the\s+)?(?:current|next|following|previous)|last)\s+year)")
 _OF_Y = rf"(?:\s+(?:of\s+)?{_Y})?"
+# "the fiscal fourth quarter": read like the calendar quarter, as "fiscal 2025" is calendar 2025.
+_FISCAL = r"(?P<fiscal>fiscal\s+)?"
 _REL = {"this": 0, "the": 0, "current": 0, "the current": 0, "next": 1, "the next": 1, "following": 1,
         "the following": 1, "last": -1, "previous": -1, "the previous": -1}
 _UNIT = r"(?P<unit>week|month|quarter|half|year|decade)"
 _ORD = {"first": 1, "1st": 1, "front": 1, "second": 2, "2nd": 2, "latter": 2, "back": 2, "third": 3, "3rd": 3,
         "fourth": 4, "4th": 4}
+def _first_monday(y: int, month: int) -> date:
+    first = date(y, month, 1)
+    return first + timedelta(days=-first.weekday() % 7)
+
+
+def _last_monday(y: int, month: int) -> date:
+    last = date(y, month, 1) + relativedelta(months=1) - DAY
+    return last - timedelta(days=last.weekday())
+
+
 def _thanksgiving(y: int) -> date:
     """US Thanksgiving: the fourth Thursday of November."""
     first = date(y, 11, 1)
@@ -309,6 +332,13 @@ _HOLIDAYS: list[tuple[str, Callable[[int], date]]] = [
     (r"easter\s+monday", lambda y: easter(y) + DAY),
     (r"easter(?:\s+sunday|\s+day)?", easter),
     (r"(?:us\s+)?thanksgiving(?:\s+day)?", _thanksgiving),
+    (r"black\s+friday", lambda y: _thanksgiving(y) + DAY),
+    (r"memorial\s+day", lambda y: _last_monday(y, 5)),
+    (r"labor\s+day", lambda y: _first_monday(y, 9)),  # the US spelling: elsewhere Labour Day is 1 May
+    (r"independence\s+day|(?:the\s+)?fourth\s+of\s+july", lambda y: date(y, 7, 4)),  # the US one
+    (r"halloween", lambda y: date(y, 10, 31)),
+    (r"valentines?(?:\s+day)?", lambda y: date(y, 2, 14)),
+    (r"boxing\s+day", lambda y: date(y, 12, 26)),
 ]
 _PARTS = {"early": 0, "beginning of": 0, "start of": 0, "mid": 1, "middle of": 1, "midway through": 1,
           "late": 2, "end of": 2, "end": 2, "close of": 2, "towards the end of": 2, "toward the end of": 2,
@@ -327,9 +357,10 @@ def _year_of(text: str, said: date) -> int:
 def _named(m: re.Match[str], said: date, make: Callable[[int], _Span]) -> _Span | None:
     """A period named within a year: in the year given, else the next one (see _upcoming)."""
     g = m.groupdict()
-    if g.get("year"):
-        return make(_year_of(g["year"], said))
-    return _upcoming(make, said, started_after=g.get("rel") == "next")
+    span = make(_year_of(g["year"], said)) if g.get("year") else _upcoming(make, said, started_after=g.get("rel") == "next")
+    if span is not None and (g.get("fiscal") or g.get("fy")):
+        span = replace(span, timex=f"FY{span.timex}")
+    return span
 
 
 def _full_year(text: str, digits: str) -> int:
@@ -405,16 +436,16 @@ _SPAN_RULES = [  # the first rule that matches the whole text and yields a span 
      lambda m, said: _relative(m["unit"], said, _REL[" ".join(m["rel"].split())])),
     (rf"(?:the\s+)?{_UNIT}\s+after\s+next", lambda m, said: _relative(m["unit"], said, 2)),
     (rf"{_UNIT}", lambda m, said: _relative(m["unit"], said, 0)),  # "end of year"
-    (r"(?:the\s+)?(?:(?:calendar\s+)?year\s+)?(?P<y>\d{4})", lambda m, said: _year(int(m["y"]))),
+    (r"(?:the\s+)?(?:(?:calendar\s+)?year\s+|calendar\s+)?(?P<y>\d{4})", lambda m, said: _year(int(m["y"]))),
     (r"(?:fiscal(?:\s+year)?|fy)\s*(?P<y>\d{4}|\d{2})", lambda m, said: _fiscal(_full_year(m[0], m["y"]))),
     (r"(?P<rel>this|next|the\s+next)\s+fiscal\s+year",
      lambda m, said: _fiscal(said.year + (m["rel"] != "this"))),
-    (rf"(?:(?P<rel>this|next)\s+)?(?:the\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter{_OF_Y}",
+    (rf"(?:(?P<rel>this|next)\s+)?(?:the\s+)?{_FISCAL}(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter{_OF_Y}",
      lambda m, said: _named(m, said, lambda y: _quarter(y, _ORD[m["ord"]]))),
-    (rf"(?:(?P<rel>this|next)\s+)?(?:q(?P<n>[1-4])|(?P<n2>[1-4])q){_OF_Y}",
+    (rf"(?:(?P<rel>this|next)\s+)?{_FISCAL}(?:q(?P<n>[1-4])|(?P<n2>[1-4])q){_OF_Y}",
      lambda m, said: _named(m, said, lambda y: _quarter(y, int(m["n"] or m["n2"])))),
     (rf"{_Y}\s+q(?P<n>[1-4])", lambda m, said: _named(m, said, lambda y: _quarter(y, int(m["n"])))),
-    (rf"(?:(?P<rel>this|next)\s+)?(?:the\s+)?(?P<ord>first|second|1st|2nd|front|back|latter)\s+half{_OF_Y}",
+    (rf"(?:(?P<rel>this|next)\s+)?(?:the\s+)?{_FISCAL}(?P<ord>first|second|1st|2nd|front|back|latter)\s+half{_OF_Y}",
      lambda m, said: _named(m, said, lambda y: _half(y, _ORD[m["ord"]]))),
     (rf"(?:(?P<rel>this|next)\s+)?(?:h(?P<n>[12])|(?P<n2>[12])h){_OF_Y}",
      lambda m, said: _named(m, said, lambda y: _half(y, int(m["n"] or m["n2"])))),
@@ -480,7 +511,12 @@ _VAGUE_BODY = re.compile(
     r"(?:the\s+)?(?:(?:very\s+|not\s+too\s+|not\s+so\s+)?(?:near|distant)\s+|foreseeable\s+)?future|"
     r"(?:the\s+)?(?:near|short|medium|long|longer)\s+(?:term|run)|"
     r"(?:the\s+)?(?:days|weeks|months|years|decades)\s+(?:ahead|to\s+come)|"
-    r"(?:a\s+)?matter\s+of\s+(?:minutes|hours|days|weeks|months)"
+    r"(?:a\s+)?matter\s+of\s+(?:minutes|hours|days|weeks|months)|"
+    # A sport's (or a parliament's) season: each has its own calendar, so the phrase is kept undated.
+    # "The season" alone is mostly the noun ("the season opener"), so it is read only as a part of one.
+    r"(?:the\s+)?(?:(?:end|start|beginning|middle|close|rest|remainder)\s+of\s+the\s+season|"
+    r"(?:(?:end|start|beginning|middle|close|rest|remainder)\s+of\s+)?"
+    r"(?:this|next|the\s+next|the\s+coming|the\s+current|the\s+following|(?:the\s+)?\d{4}(?:-\d{2,4})?)\s+season)"
 )
 
 
@@ -594,6 +630,8 @@ def normalise(expression: str, said: date) -> Deadline:
     if words is None:
         return _vague(expression, said)
     signal, body, outer = words
+    if signal is None:
+        raise _unreadable(expression)
     try:
         if between := re.fullmatch(r"between\s+(.+?)\s+and\s+(.+)", body):  # "between 2030 and 2031": the later
             if (later := _later(expression, said, signal, (between[1], between[2]))) is not None:
@@ -605,6 +643,8 @@ def normalise(expression: str, said: date) -> Deadline:
                 return later
         if reading is None:
             raise _unreadable(expression)
+        if signal == "for" and not (isinstance(reading, _Span) and reading.granularity == "year" and reading.whole):
+            raise _unreadable(expression)
         return _settle(expression, said, signal, reading)
     except (ValueError, OverflowError):  # date arithmetic past year 9999 or before year 1
         raise InvalidDeadline(
@@ -613,7 +653,7 @@ def normalise(expression: str, said: date) -> Deadline:
 
 
 @lru_cache(maxsize=16384)
-def _words_of(expression: str) -> tuple[str, str, bool] | None:
+def _words_of(expression: str) -> tuple[str | None, str, bool] | None:
     """What normalise reads of the words alone, whatever the day said: the signal, the body with
     numbers as digits, and whether an outer bound was said; None for an idiom that names no date."""
     text = _clean(expression)
@@ -635,7 +675,9 @@ def _later(expression: str, said: date, signal: str, pair: tuple[str, str]) -> D
     first = _read(pair[0], said)
     if first is None or isinstance(first, _Vague):
         return None
-    _, second_body = _split_signal(pair[1])  # "by mid-2025, or by the end of 2026"
+    second_signal, second_body = _split_signal(pair[1])  # "by mid-2025, or by the end of 2026"
+    if second_signal is None or signal == "for":
+        return None
     second = _read(second_body, max(said, first.start) if isinstance(first, _Span) else said)
     if second is None or isinstance(second, _Vague):
         return None
