@@ -39,6 +39,37 @@ def test_parallel_adds_all_land(db_url, cli):
     ledger.dispose()
 
 
+def test_the_same_claim_added_by_several_processes_at_once_lands_once(db_url, cli):
+    """No constraint keeps a second copy out (a merge may make one): the key is looked up under the
+    journal lock, so of the writers racing on the same words exactly one adds them."""
+    assert cli("speaker", "add", "Elon Musk").status == 0
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", (
+                "from ledger.cli.app import run\n"
+                "codes = [run(['--db', %r, 'add', 'raced claim %%d' %% i, '--speaker', 'Elon Musk', '--said', '2024-01-01',"
+                " '--deadline', 'by 2030']) for i in range(10)]\n"
+                "print(''.join(str(c) for c in codes))\n" % db_url
+            )],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for _ in range(4)
+    ]
+    codes = []
+    for p in procs:
+        out, err = p.communicate(timeout=180)
+        assert p.returncode == 0 and "Traceback" not in err, err
+        codes.append(out.strip().splitlines()[-1])
+    for i in range(10):  # each claim: added once (0), refused as already logged (4) by the others
+        assert sorted(c[i] for c in codes) == ["0", "4", "4", "4"], codes
+    from ledger.store.engine import open_ledger
+
+    ledger = open_ledger(db_url)
+    with ledger.read() as s:
+        assert s.scalar(select(func.count()).select_from(Claim)) == 10
+    ledger.dispose()
+
+
 def test_processes_opening_a_new_ledger_at_once_all_get_it(empty_db_url):
     """Schedulers and reviewers pointed at a new, empty database at the same moment: one migrates
     it, the others wait and find it ready; none fails on a table the other just created."""

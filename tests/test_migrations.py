@@ -252,10 +252,14 @@ def populate_0010(conn):
                                 "reason": "beta-binomial maximum likelihood over 3 speakers", "speakers": 3})
 
 
+def populate_0011(conn):
+    pass  # 0011 only lets a speaker hold two copies of a claim; a ledger holding them is tested on its own below
+
+
 POPULATE = {
     "0001": populate_0001, "0002": populate_0002, "0003": populate_0003, "0004": populate_0004, "0005": populate_0005,
     "0006": populate_0006, "0007": populate_0007, "0008": populate_0008, "0009": populate_0009,
-    "0010": populate_0010,
+    "0010": populate_0010, "0011": populate_0011,
 }
 
 
@@ -418,6 +422,29 @@ def test_a_downgrade_that_drops_rows_says_what_and_needs_yes(raw, cli):
     assert any("assignment #1 is missing" in m for m in problems)
     assert any("skip #1 is missing" in m for m in problems)
     assert any("source #1 differs from journal" in m for m in problems)  # its page is gone
+
+
+def test_copies_brought_together_by_a_merge_stop_a_downgrade_until_one_is_edited(raw, cli):
+    schema.upgrade(raw)  # the populate steps write ids by hand, past PostgreSQL's sequences
+    for name in ("A. Lee", "Ann Lee"):
+        added = cli("add", "Robotaxis in Austin", "--speaker", name, "--new-speaker", "--said", "2024-01-05",
+                    "--deadline", "2025-06-30", "--logged-by", "ann", "--json")
+        assert added.status == 0, added.err
+    copy = added.json["id"]
+    assert cli("speaker", "merge", "A. Lee", "Ann Lee").status == 0
+    before = dump(raw.engine)
+    refused = cli("db", "downgrade", "0010")
+    assert refused.status == 2 and refused.err.count("\n") == 1, refused.err
+    assert f"and #{copy} are copies of one claim" in refused.err and "claims edit" in refused.err
+    assert dump(raw.engine) == before and cli("db", "current").out.startswith(SCHEMA_REVISION)
+
+    assert cli("edit", str(copy), "--text", "Robotaxis in Austin (logged twice)", "--reason", "a copy").status == 0
+    assert cli("db", "downgrade", "0010").status == 0
+    # 0010's constraint is back: the database itself refuses a second copy.
+    with pytest.raises(sa.exc.IntegrityError), raw.engine.begin() as conn:
+        conn.execute(text("UPDATE claims SET text = 'Robotaxis in Austin', text_sha256 = :sha WHERE id = :id"),
+                     {"sha": text_fingerprint("Robotaxis in Austin"), "id": copy})
+    assert cli("db", "upgrade").status == 0 and cli("verify").status == 0
 
 
 def test_downgrading_through_resolutions_keeps_tags(raw, cli):

@@ -135,9 +135,7 @@ def new_claim(
         if notes is not None and (similar := lookalike(session, draft.speaker)) is not None:
             notes.append(f"new speaker {resembles(draft.speaker, similar)}")
         speaker = create_speaker(session, draft.speaker, (), actor, lookalike_ok=True)
-    existing = session.scalar(
-        select(Claim.id).where(Claim.speaker_id == speaker.id, Claim.said == said, Claim.text_sha256 == fingerprint)
-    )
+    existing = claim_with_key(session, speaker.id, said, fingerprint)
     if existing is not None:
         raise Conflict(f"claim #{existing} already records this: same speaker, date said and text")
     if draft.restates is not None:
@@ -173,13 +171,24 @@ def new_claim(
     return row
 
 
+def claim_with_key(session: Session, speaker_id: int, said: date, fingerprint: str, *, other_than: int | None = None) -> int | None:
+    """The first claim of this speaker with these words on this day, if any. The journal lock comes
+    first: since 0011 no constraint keeps a second copy out, so two writers must not both look,
+    find nothing and add it (the lock is the one every write takes to journal)."""
+    journal.lock_journal(session)
+    query = select(Claim.id).where(Claim.speaker_id == speaker_id, Claim.said == said, Claim.text_sha256 == fingerprint)
+    if other_than is not None:
+        query = query.where(Claim.id != other_than)
+    return session.scalar(query.order_by(Claim.id).limit(1))
+
+
 def add_claim(ledger: Ledger, draft: ClaimDraft, actor: str, *, today: date, notes: list[str] | None = None) -> dict:
     try:
         with ledger.write() as session:
             return claim_view(new_claim(session, draft, actor, today, notes=notes), today)
     except IntegrityError as exc:
-        # Two writers raced past the duplicate check; the unique key settled it.
-        raise Conflict(f"the same claim was logged by someone else just now ({exc.orig})".splitlines()[0]) from None
+        # Two writers created the same new speaker at once; its unique name settled it.
+        raise Conflict(f"the same speaker was added by someone else just now ({exc.orig})".splitlines()[0]) from None
 
 
 def get_claim(session: Session, claim_id: int) -> Claim:

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,7 +21,7 @@ from ledger.domain.text import check_actor
 from ledger.domain.vocab import ChangeKind, ClaimStatus
 from ledger.errors import Conflict, InvalidInput, NotFound
 from ledger.services import journal
-from ledger.services.claims import get_claim, show_claim
+from ledger.services.claims import claim_with_key, get_claim, show_claim
 from ledger.services.people import require_source
 from ledger.services.reminders.outbox import UNDELIVERED
 from ledger.services.restatements import check_restatement, record_link
@@ -136,12 +135,7 @@ def _apply(session: Session, claim: Claim, edit: ClaimEdit, today: date, reason:
         check_restatement(session, claim, restates=claim.restates_id if edit.restates is None else edit.restates,
                           said=checked.said)
     if (checked.said, checked.text_sha256) != (claim.said, claim.text_sha256):
-        twin = session.scalar(
-            select(Claim.id).where(
-                Claim.speaker_id == claim.speaker_id, Claim.said == checked.said,
-                Claim.text_sha256 == checked.text_sha256, Claim.id != claim.id,
-            )
-        )
+        twin = claim_with_key(session, claim.speaker_id, checked.said, checked.text_sha256, other_than=claim.id)
         if twin is not None:
             raise Conflict(f"claim #{twin} already records this: same speaker, date said and text")
     claim.text, claim.text_sha256, claim.quote, claim.said = checked.text, checked.text_sha256, checked.quote, checked.said
@@ -166,22 +160,19 @@ def edit_claim(
     """Edit a claim in one transaction; returns the claim as `claims show` gives it."""
     actor = check_actor(actor)
     reason = check_reason(edit.reason, "an edit")
-    try:
-        with ledger.write() as session:
-            claim = locked_claim(session, claim_id, expected_version)
-            before = snapshot(claim)
-            link = _apply(session, claim, edit, today, reason, actor)
-            status = status_after_move(claim.status, claim.deadline, today)
-            if status != claim.status:
-                claim.status = status
-                if status == ClaimStatus.OPEN:
-                    _quiet_reminders(session, claim.id)
-            changes = changed_fields(before, snapshot(claim))
-            if not changes:
-                raise InvalidInput(f"nothing to change: claim #{claim_id} already says that")
-            _journal(session, claim, ChangeKind.EDITED, reason, changes, actor, link)
-    except IntegrityError as exc:  # a writer raced past the duplicate check; the unique key settled it
-        raise Conflict(f"the edit collides with a claim logged just now ({exc.orig})".splitlines()[0]) from None
+    with ledger.write() as session:
+        claim = locked_claim(session, claim_id, expected_version)
+        before = snapshot(claim)
+        link = _apply(session, claim, edit, today, reason, actor)
+        status = status_after_move(claim.status, claim.deadline, today)
+        if status != claim.status:
+            claim.status = status
+            if status == ClaimStatus.OPEN:
+                _quiet_reminders(session, claim.id)
+        changes = changed_fields(before, snapshot(claim))
+        if not changes:
+            raise InvalidInput(f"nothing to change: claim #{claim_id} already says that")
+        _journal(session, claim, ChangeKind.EDITED, reason, changes, actor, link)
     return show_claim(ledger, claim_id, today=today)
 
 

@@ -16,7 +16,7 @@ from ledger.domain.derived import text_sha256
 from ledger.domain.text import encodable
 from ledger.errors import InvalidInput, LedgerError
 from ledger.services import journal
-from ledger.services.claims import new_claim
+from ledger.services.claims import claim_with_key, new_claim
 from ledger.domain.claims import check_source
 from ledger.services.people import create_speaker, find_source, find_speaker
 from ledger.services.review import record_resolution
@@ -86,11 +86,7 @@ def _load_row(session, folder: Path, row: dict, sources: dict, actor: str, today
     if speaker is None:
         speaker = create_speaker(session, row["speaker"], (), actor)
         report.speakers_added += 1
-    existing = session.scalar(
-        select(Claim.id).where(
-            Claim.speaker_id == speaker.id, Claim.said == said, Claim.text_sha256 == text_fingerprint(row["text"])
-        )
-    )
+    existing = claim_with_key(session, speaker.id, said, text_fingerprint(row["text"]))
     if existing is not None:
         report.claims_present += 1
         _resolve_row(session, session.get(Claim, existing), row, actor, today, report)

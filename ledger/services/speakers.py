@@ -22,7 +22,8 @@ __all__ = ["merge_speakers", "rename_speaker"]
 def merge_speakers(ledger: Ledger, source: str, target: str, actor: str) -> dict:
     """Move every claim and alias of ``source`` to ``target`` and keep ``source``'s name as one of
     ``target``'s aliases. Restatement links join claims, not speakers, so they hold as they are.
-    Returns the merged speaker, the claims moved and the pairs of claims that now look alike."""
+    Returns the merged speaker, the claims moved and the pairs of claims that now look alike: the
+    same words logged under both names become two copies, which the user withdraws one of."""
     actor = check_actor(actor)
     with ledger.write() as session:
         journal.lock_journal(session)
@@ -31,14 +32,6 @@ def merge_speakers(ledger: Ledger, source: str, target: str, actor: str) -> dict
             raise InvalidInput(f"{source!r} and {target!r} are one speaker already (#{old.id} {old.name})")
         moving = list(session.scalars(select(Claim).where(Claim.speaker_id == old.id).order_by(Claim.id)))
         staying = list(session.scalars(select(Claim).where(Claim.speaker_id == new.id).order_by(Claim.id)))
-        keys = {(c.said, c.text_sha256): c.id for c in staying}
-        same = [(keys[c.said, c.text_sha256], c.id) for c in moving if (c.said, c.text_sha256) in keys]
-        if same:
-            pairs = ", ".join(f"#{a} and #{b}" for a, b in same[:5])
-            raise Conflict(
-                f"claims {pairs} are the same claim (same date said and text) under both names; one speaker cannot hold "
-                f"both: edit the text or date of one (`claims edit`) before merging"
-            )
         aliases = [(a.alias, a.alias_key) for a in old.aliases]
         old_id, old_name, old_key = old.id, old.name, old.name_key
         # The speaker as it was, for the journal's removal entry.

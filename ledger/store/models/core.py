@@ -75,8 +75,10 @@ WITHDRAWN = "withdrawn_at IS NOT NULL"
 class Claim(Base):
     __tablename__ = "claims"
     __table_args__ = (
-        # The natural key: the same words by the same speaker on the same day are one claim.
-        UniqueConstraint("speaker_id", "said", "text_sha256", name="uq_claims_natural_key"),
+        # The natural key: the same words by the same speaker on the same day are one claim. Not
+        # unique since 0011: a speaker merge may bring two copies of one claim together, and the
+        # user withdraws one. Writers look the key up under the journal lock instead.
+        Index("ix_claims_natural_key", "speaker_id", "said", "text_sha256"),
         CheckConstraint("probability IS NULL OR (probability >= 0 AND probability <= 1)", name="probability"),
         CheckConstraint(sql_in("status", ClaimStatus), name="status"),
         CheckConstraint("deadline >= said", name="deadline_after_said"),
