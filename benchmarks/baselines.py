@@ -341,3 +341,116 @@ def verify(url: str) -> tuple[str, int, int, int]:
     finally:
         conn.close()
     return prev, entries, rows, problems
+
+
+# The start-up floor of a command that reads a PostgreSQL ledger: SQLAlchemy's ORM and the driver
+# imported, one connection opened and closed.
+CONNECT_PROGRAM = """
+import sys
+import sqlalchemy.orm, psycopg
+psycopg.connect(sys.argv[1].replace("postgresql+psycopg://", "postgresql://")).close()
+"""
+
+
+# A hand-written `claims scheduler run --once` on a ledger whose lapsed claims were never scanned,
+# with the default settings (the log channel, no reviewer assigned, every 7 days): in one
+# transaction under the journal's lock, flag the lapsed open claims, journal each (the claim's
+# snapshot, chained from the tail), give each a schedule and an outbox row; then print the one
+# digest to the log and mark its reminders sent. argv: URL, today.
+SCHEDULER_PROGRAM = r'''
+import hashlib, json, re, sys
+from datetime import date, datetime, timedelta, timezone
+url, today = sys.argv[1], date.fromisoformat(sys.argv[2])
+FIELDS = [f.split(":") + [""] for f in %(fields)r.split()]
+BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI}]")
+def visible(m):
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+sqlite = url.startswith("sqlite")
+now = datetime.now(timezone.utc).replace(microsecond=0)
+if sqlite:
+    import sqlite3
+    conn = sqlite3.connect(url.split(":///", 1)[1], isolation_level=None)
+    for pragma in ("busy_timeout = 30000", "foreign_keys = ON", "synchronous = NORMAL"):
+        conn.execute(f"PRAGMA {pragma}")
+    conn.execute("BEGIN IMMEDIATE")
+    mark, day, stamp = "?", today.isoformat(), f"{now:%%Y-%%m-%%d %%H:%%M:%%S}.000000"
+else:
+    import psycopg
+    conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+    conn.execute("SELECT pg_advisory_xact_lock(%%s)", (0x636C61696D73,))
+    mark, day, stamp = "%%s", today, now.replace(tzinfo=None)
+def q(sql):
+    return sql.replace("?", mark)
+def spell(value, kind):
+    if value is None or kind == "":
+        return value
+    if kind == "bool":
+        return bool(value)
+    if kind == "time":
+        value = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return value.replace(tzinfo=timezone.utc).isoformat()
+    return value if isinstance(value, str) else value.isoformat()
+cur = conn.cursor()
+cur.execute(q("UPDATE claims SET status = 'due', version = version + 1 WHERE status = 'open' AND deadline < ? "
+              "AND withdrawn_at IS NULL RETURNING id"), (day,))
+flagged = sorted(r[0] for r in cur.fetchall())
+seq, prev = cur.execute("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetchone() or (0, "0" * 64)
+dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+entries = []
+for start in range(0, len(flagged), 500):
+    chunk = flagged[start:start + 500]
+    marks = ", ".join([mark] * len(chunk))
+    tags = {}
+    for claim_id, tag in cur.execute(f"SELECT claim_id, tag FROM claim_tags WHERE claim_id IN ({marks})", chunk).fetchall():
+        tags.setdefault(claim_id, []).append(tag)
+    rows = cur.execute(f"SELECT {', '.join(f[0] for f in FIELDS)} FROM claims WHERE id IN ({marks}) ORDER BY id", chunk).fetchall()
+    for row in rows:
+        snapshot = {f[0]: spell(v, f[1]) for f, v in zip(FIELDS, row)}
+        snapshot["tags"] = sorted(tags.get(row[0], ()))
+        payload, seq = dumps(snapshot), seq + 1
+        body = dumps({"prev_hash": prev, "seq": seq, "at": now.isoformat(), "actor": "claims scheduler",
+                      "action": "claim.flagged", "entity": "claim", "entity_id": row[0], "payload": payload})
+        digest = hashlib.sha256(body.encode()).hexdigest()
+        entries.append((seq, stamp, "claims scheduler", "claim.flagged", "claim", row[0], payload, prev, digest))
+        prev = digest
+cur.executemany(q("INSERT INTO journal (seq, at, actor, action, entity, entity_id, payload, prev_hash, hash) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"), entries)
+cur.execute(q("INSERT INTO reminder_schedule (claim_id, flagged_on, number, next_on) SELECT id, ?, 1, ? FROM claims "
+              "WHERE status IN ('due', 'disputed') AND deadline < ? AND withdrawn_at IS NULL "
+              "AND id NOT IN (SELECT claim_id FROM reminder_schedule) RETURNING claim_id"),
+            (day, day + timedelta(days=7) if not sqlite else (today + timedelta(days=7)).isoformat(), day))
+scheduled = [r[0] for r in cur.fetchall()]
+cur.executemany(q("INSERT INTO reminders (claim_id, recipient, channel, number, due_on, status, attempts, next_attempt_at, "
+                  "created_at) VALUES (?, 'reviewers', 'log', 1, ?, 'pending', 0, ?, ?)"),
+                [(i, day, stamp, stamp) for i in scheduled])
+conn.commit() if not sqlite else conn.execute("COMMIT")
+if sqlite:
+    conn.execute("BEGIN IMMEDIATE")
+rows = cur.execute(q("SELECT c.id, s.name, c.text, c.quote, c.deadline, c.deadline_text, src.url, r.number FROM reminders r "
+                     "JOIN claims c ON c.id = r.claim_id JOIN speakers s ON s.id = c.speaker_id "
+                     "LEFT JOIN sources src ON src.id = c.source_id WHERE r.status = 'pending' AND r.channel = 'log' "
+                     "AND r.recipient = 'reviewers' ORDER BY c.deadline, c.id")).fetchall()
+n = len(rows)
+lines = [f"{n} claim{' has' if n == 1 else 's have'} passed {'its' if n == 1 else 'their'} deadline "
+         f"and await{'s' if n == 1 else ''} your verdict (as of {today.isoformat()}).", ""]
+for claim_id, speaker, text, quote, deadline, words, source, number in rows:
+    deadline = date.fromisoformat(deadline) if isinstance(deadline, str) else deadline
+    days = (today - deadline).days
+    lines.append(f"#{claim_id} {speaker}: {text}")
+    if quote:
+        lines.append(f"  \u201c{quote}\u201d")
+    lines.append(f"  Deadline {deadline.isoformat()} ({words}), {days} day{'' if days == 1 else 's'} overdue, reminder {number}")
+    if source:
+        lines.append(f"  Source: {source}")
+    lines.append(f"  Close it: claims resolve {claim_id} --outcome true|false|partial|ambiguous --evidence URL")
+    lines.append("")
+lines.append("You will be reminded again every 7 days until each claim is resolved.")
+subject = f"claims: {n} lapsed prediction{'' if n == 1 else 's'} awaiting a verdict"
+sys.stdout.write(CONTROLS.sub(visible, f"--- reminder for reviewers: {subject}\n" + "\n".join(lines) + "\n"))
+sys.stdout.flush()
+cur.execute(q("UPDATE reminders SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE status = 'pending' "
+              "AND channel = 'log' AND recipient = 'reviewers'"), (stamp,))
+conn.commit() if not sqlite else conn.execute("COMMIT")
+''' % {"fields": SNAPSHOT_FIELDS["claim"][1]}

@@ -17,6 +17,8 @@ WHAT = [
     "peak memory of claims import",
     "claims due (10 lapsed)",
     "claims verify",
+    "claims scheduler run --once",
+    "peak memory of claims scheduler run --once",
     "claims report --format json",
     "claims report --format json --detail",
     "claims report --leaderboard",
