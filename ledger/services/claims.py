@@ -24,7 +24,7 @@ from ledger.services.people import (
 from ledger.store.engine import Ledger
 from ledger.store.models import Claim, ClaimChange, ClaimTag, Resolution, Source, Speaker
 
-__all__ = ["add_claim", "claim_view", "get_claim", "list_claims", "new_claim", "resolve_deadline", "show_claim", "stream_claims"]
+__all__ = ["add_claim", "claim_view", "get_claim", "list_claims", "new_claim", "resolve_deadline", "claim_shown", "show_claim", "stream_claims"]
 
 
 def claim_view(row: Claim, today: date) -> dict:
@@ -243,13 +243,18 @@ def _changes_of(session: Session, row: Claim) -> dict:
 
 def show_claim(ledger: Ledger, claim_id: int, today: date) -> dict:
     with ledger.read() as session:
-        row = get_claim(session, claim_id)
-        view = claim_view(row, today)
-        view["speaker_aliases"] = sorted(a.alias for a in row.speaker.aliases)
-        view["restated_by"] = list(session.scalars(select(Claim.id).where(Claim.restates_id == claim_id).order_by(Claim.id)))
-        view.update(_verdict(session, row))
-        view.update(_changes_of(session, row))
-        return view
+        return claim_shown(session, get_claim(session, claim_id), today)
+
+
+def claim_shown(session: Session, row: Claim, today: date) -> dict:
+    """``row`` as `claims show` gives it; a write that changed it hands it over before it commits,
+    instead of reading it again."""
+    view = claim_view(row, today)
+    view["speaker_aliases"] = sorted(a.alias for a in row.speaker.aliases)
+    view["restated_by"] = list(session.scalars(select(Claim.id).where(Claim.restates_id == row.id).order_by(Claim.id)))
+    view.update(_verdict(session, row))
+    view.update(_changes_of(session, row))
+    return view
 
 
 def status_is(status: str, today: date):

@@ -21,7 +21,7 @@ from ledger.domain.text import check_actor
 from ledger.domain.vocab import ChangeKind, ClaimStatus
 from ledger.errors import Conflict, InvalidInput, NotFound
 from ledger.services import journal
-from ledger.services.claims import claim_with_key, get_claim, show_claim
+from ledger.services.claims import claim_shown, claim_with_key, get_claim
 from ledger.services.people import require_source
 from ledger.services.reminders.outbox import UNDELIVERED
 from ledger.services.restatements import check_restatement, record_link
@@ -60,9 +60,9 @@ def _hint(claim_id: int) -> str:
 def locked_claim(session: Session, claim_id: int, expected_version: int | None) -> Claim:
     """The claim, locked for this transaction and read afresh; a Conflict if it is no longer at
     ``expected_version`` (someone changed it since the user read it)."""
+    if valid_id(claim_id):  # locked before it is read, so what is read is what this transaction changes
+        session.execute(select(Claim.id).where(Claim.id == claim_id).with_for_update())
     claim = get_claim(session, claim_id)
-    session.execute(select(Claim.id).where(Claim.id == claim_id).with_for_update())
-    session.refresh(claim)
     if expected_version is not None and claim.version != expected_version:
         raise Conflict(
             f"claim #{claim_id} changed since version {expected_version} (now {claim.version}): "
@@ -173,7 +173,7 @@ def edit_claim(
         if not changes:
             raise InvalidInput(f"nothing to change: claim #{claim_id} already says that")
         _journal(session, claim, ChangeKind.EDITED, reason, changes, actor, link)
-    return show_claim(ledger, claim_id, today=today)
+        return claim_shown(session, claim, today)
 
 
 def withdraw_claim(ledger: Ledger, claim_id: int, reason: str | None, actor: str, *, today: date) -> dict:
@@ -188,7 +188,7 @@ def withdraw_claim(ledger: Ledger, claim_id: int, reason: str | None, actor: str
         claim.withdrawn_at = utcnow()
         _quiet_reminders(session, claim.id)
         _journal(session, claim, ChangeKind.WITHDRAWN, reason, changed_fields(before, snapshot(claim)), actor)
-    return show_claim(ledger, claim_id, today=today)
+        return claim_shown(session, claim, today)
 
 
 def restore_claim(ledger: Ledger, claim_id: int, reason: str | None, actor: str, *, today: date) -> dict:
@@ -202,4 +202,4 @@ def restore_claim(ledger: Ledger, claim_id: int, reason: str | None, actor: str,
         before = snapshot(claim)
         claim.withdrawn_at = None
         _journal(session, claim, ChangeKind.RESTORED, reason, changed_fields(before, snapshot(claim)), actor)
-    return show_claim(ledger, claim_id, today=today)
+        return claim_shown(session, claim, today)
