@@ -59,9 +59,9 @@ def _flag(session: Session, as_of: date, actor: str) -> list[int]:
         )
     )
     flagged.sort()
-    for chunk in _chunks(flagged):
-        for row in session.scalars(select(Claim).where(Claim.id.in_(chunk)).order_by(Claim.id)):
-            journal.record(session, actor=actor, action="claim.flagged", row=row)
+    # One append for all: each record() locks the journal and reads its tail again.
+    rows = [row for chunk in _chunks(flagged) for row in session.scalars(select(Claim).where(Claim.id.in_(chunk)).order_by(Claim.id))]
+    journal.record_many(session, actor=actor, changes=[("claim.flagged", "claim", row) for row in rows])
     return flagged
 
 
