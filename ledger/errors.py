@@ -46,6 +46,10 @@ class InvalidDeadline(InvalidInput):
     pass
 
 
+class DeadlinePassed(InvalidDeadline):
+    """A deadline the grammar reads, but one that ended before the day it was said."""
+
+
 class NotFound(LedgerError):
     exit_status = ExitStatus.NOT_FOUND
 

@@ -214,3 +214,42 @@ def test_lower_case_titles_before_a_name_and_said_dr(found):
 ])
 def test_words_that_look_like_a_deadline_without_being_one(sentence, deadlines):
     assert [s.text for s in find_deadlines(sentence, DAY)] == deadlines
+
+
+def test_a_role_of_a_company_and_a_title_between_company_and_name(found):
+    text = ("Jane Doe founded Acme Robotics in 2019.\n\n"
+            "The chief executive of Acme Robotics says the company will ship its first robot in 2027.\n\n"
+            '"Demand is strong," Acme chief executive Jane Doe said. "By next year we will double output."')
+    assert found(text) == [("Jane Doe", "in 2027"), ("Jane Doe", "By next year")]
+
+
+def test_a_person_called_by_what_they_are_after_a_quote(found):
+    text = ("Rafael Silva believes his team is ready.\n\n"
+            '"It has been a hard year," the three-time world champion said. "We will win the title next year."\n\n'
+            '"It is done," the report said. "We will publish more by March."')
+    assert found(text) == [("Rafael Silva", "next year")]
+
+
+def test_he_is_the_subject_the_sentence_opens_on_and_she_hoped_is_hers(found):
+    text = ("Jonas Lind joined the club in 2020. Anna Berg said the club was calm.\n\n"
+            "Lind, 40, has signed for three more months and said he expected to win the cup before the end of the year.\n\n"
+            "Sara Holm leads the fund. Holm said she hoped to close the gap by June.")
+    assert found(text) == [("Jonas Lind", "before the end of the year"), ("Sara Holm", "by June")]
+
+
+def test_a_body_named_with_of_and_an_airline_group(found):
+    text = ("Nordic Air expects to fly more next year, Chief Executive Per Dahl said on Tuesday.\n\n"
+            "The airline group said profit for 2025 would rise, a forecast it first gave in July.\n\n"
+            "The Department of Energy wants a pilot plant running by the mid-2030s.")
+    assert found(text, date(2025, 10, 21)) == [("Per Dahl", "next year"), ("Nordic Air", "for 2025"),
+                                               ("Department of Energy", "by the mid-2030s")]
+
+
+def test_the_year_a_forecast_covers_gives_way_to_when_it_is_due(found):
+    text = "Tom Reyes said the company expects to sell out its supply for 2026 in the coming months."
+    assert found(text) == [("Tom Reyes", "in the coming months")]
+
+
+def test_a_promise_made_last_year_is_dated_from_last_year():
+    (candidate,) = extract("Last year, Tom Reyes promised a vote by August.", date(2026, 2, 12))
+    assert (candidate.said, candidate.deadline.deadline.deadline) == (date(2025, 1, 1), date(2025, 8, 31))

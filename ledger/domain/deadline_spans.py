@@ -15,7 +15,7 @@ from datetime import date
 from functools import lru_cache
 
 from ledger.domain.deadlines import Deadline, normalise
-from ledger.errors import InvalidDeadline
+from ledger.errors import DeadlinePassed, InvalidDeadline
 
 __all__ = ["DeadlineSpan", "find_deadlines"]
 
@@ -196,6 +196,9 @@ def find_deadlines(sentence: str, said: date) -> list[DeadlineSpan]:
                 continue
             try:
                 deadline = normalise(text, said)
+            except DeadlinePassed:
+                taken.append((start, end))  # "in early 2024" said in December 2024: gone, and so is its "2024"
+                continue
             except InvalidDeadline:
                 continue
             if not _meant(run[i:j], deadline):

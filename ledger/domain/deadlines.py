@@ -23,7 +23,7 @@ from dateutil.relativedelta import relativedelta
 
 from ledger.domain.dates import parse_date
 from ledger.domain.text import within
-from ledger.errors import InvalidDate, InvalidDeadline
+from ledger.errors import DeadlinePassed, InvalidDate, InvalidDeadline
 
 __all__ = ["Deadline", "normalise", "parse_horizon", "assume_horizon", "EXAMPLES"]
 
@@ -614,7 +614,7 @@ def _settle(expression: str, said: date, signal: str, reading: _Reading) -> Dead
         earliest, deadline = max(said, reading.start), reading.end
         granularity, timex = reading.granularity, reading.timex
     if deadline < said:
-        raise InvalidDeadline(
+        raise DeadlinePassed(
             f"{_quote(expression)} ends on {deadline.isoformat()}, before the date it was said ({said.isoformat()}); "
             f"a deadline must lie ahead, e.g. {EXAMPLES}"
         )

@@ -28,6 +28,7 @@ SETS = {
     "seventh held-out set": (HERE / "held_out_7", 0.8, 0.8),
     "eighth held-out set": (HERE / "held_out_8", 0.85, 0.85),
     "ninth held-out set": (HERE / "held_out_9", 0.8, 0.7),
+    "tenth held-out set": (HERE / "held_out_10", 0.8, 0.9),
 }
 
 

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ledger.domain.deadline_spans import DeadlineSpan, find_deadlines
-from ledger.domain.extract.people import APPOSITIVE, FORECAST_VERBS, NAME, ROLE, SAY, WHO, People, Speaker
+from ledger.domain.extract.people import APPOSITIVE, FORECAST_VERBS, LOWER_TITLES, NAME, ROLE, SAY, WHO, People, Speaker
 from ledger.domain.extract.quotes import Quote, find_quotes, quote_at
 from ledger.domain.extract.sentences import DATELINE, split_sentences
 from ledger.domain.hedges import hedge_probability
@@ -25,7 +25,7 @@ _FUTURE = re.compile(
     r"\b(?:will|won[’']t|['’]ll|shall|would|going\s+to|gonna|expects?|expected\s+to|predicts?|predicted|"
     r"forecasts?|plans?\s+to|planned|planning\s+to|aims?\s+to|aiming\s+to|intends?\s+to|on\s+track\s+to|"
     r"on\s+course\s+to|on\s+(?:track|course)\s+for|set\s+to|poised\s+to|due\s+to|likely\s+to|promised?|promises|pledged?|vows?|vowed|"
-    r"targets?|targeting|hopes?\s+to|anticipates?|(?<!the\s)(?<!this\s)(?<!a\s)(?<!our\s)(?<!its\s)projects?(?!\s+(?:in|at|of|on|for|is|was|has)\b)|should|could|might|may|is\s+to|are\s+to|"
+    r"targets?|targeting|hope[sd]?\s+to|anticipates?|(?<!the\s)(?<!this\s)(?<!a\s)(?<!our\s)(?<!its\s)projects?(?!\s+(?:in|at|of|on|for|is|was|has)\b)|should|could|might|may|is\s+to|are\s+to|"
     r"guarantee[sd]?|commit(?:ted|s)?\s+to|can|predicting|guiding|guidance|wants?|(?:we|i|they)\s+s(?:ee|aw)|sees|expecting|anticipating|possibility|chances?|odds|"
     r"probably|confident|goal|target|aim|plan|proposal|ambition|objective|intention|expected)\b",
     re.IGNORECASE,
@@ -72,8 +72,13 @@ _PRONOUN_NEXT = re.compile(r"[ \t]*(He|She)\s+(?:paused|smiled|laughed|shrugged|
 _HEARD = re.compile(r"\b(?:I|we)\s+(?:have\s+|had\s+)?(?:heard|read|been\s+told)\b")  # others' forecasts, retold
 _CONDITION = re.compile(r"(?:^|[:.]\s|\")\s*(?:If|Unless|Once)\b[^,;\"“”]*$")  # a leading clause, up to its comma
 # ", founder and chief executive Lei Jun said": titles written in lower case before the name
-_LOWER_TITLES = (r"(?:(?:founder|co-founder|chief|executive|officer|and|president|chairman|chairwoman|minister|"
-                 r"secretary|director|head|analyst|economist|strategist|spokesman|spokeswoman|senior|deputy)\s+)*")
+_LOWER_TITLES = LOWER_TITLES  # ", founder and chief executive Lei Jun said": titles in lower case before the name
+_HOPED_TO = re.compile(r"\bhope[sd]?\s+to\b")  # "she hoped to close the gap by June": the attribution is the aim
+_PAST_VERB = re.compile(
+    r"\b(?!(?:expected|scheduled|planned|slated|delayed|postponed|pushed|moved|timed|aimed|targeted|promised|pledged|"
+    r"vowed|predicted|projected|forecasted|needed|required|intended|designed|committed)\b)"
+    r"(?:[a-z]+ed|gave|said|made|took|came|went|began|rose|fell|grew|saw|told|wrote|met|won|lost|held|left|sold|bought|"
+    r"spent|paid|was|were|did)\s+(?:(?:first|already|last|again|only|just|back)\s+)?$", re.IGNORECASE)
 _PLAIN_FORMS = frozenset("say expect predict promise pledge vow warn announce estimate project anticipate".split())
 _FIRST_PERSON = re.compile(r"(?<![\"“‘'])\b(?:I|I['’]m|I['’]ve|my)\b(?![^\"“”]*[”\"])")
 MIN_QUOTE_WORDS = 4  # shorter quotes are mostly a term in scare quotes ("full self-driving")
@@ -191,6 +196,8 @@ def _attribution_before(text: str, start: int, end: int, people: People) -> _Att
         if speaker is None and m["appositive"] and re.fullmatch(NAME, m["appositive"].strip()):
             speaker = people.speaker(m["appositive"].strip(), m.start("appositive"))  # "The President, Stephen Hoge, said"
         if speaker:
+            if found and speaker.how == "pronoun" and re.fullmatch(r"\s*(?:that\s*)?", text[found.end: m.start()]):
+                continue  # "Nishtar said she hoped to...": "she" is the one saying it
             found = _Attribution(speaker, m.start(), m.end(), m["verb"] or "according to")
             if found.verb not in FORECAST_VERBS:
                 reporting = found
@@ -313,14 +320,33 @@ def extract(
         spans: list[DeadlineSpan | None] = [
             span for span in find_deadlines(sentence, said)
             if (not skip or span.start >= skip.end()) and not (given and span.start <= given.start() < span.end)
-            and not _SAID_THEN.search(sentence, 0, span.start)
+            and not (_SAID_THEN.search(sentence, 0, span.start) and not span.text.lower().startswith("for "))
+            and not _past_named(sentence, span)
         ]
+        spans = [span for span in spans if not (span and _covers(sentence, span, spans))]
         for span in spans or [None]:
             candidate = _candidate(text, (s_start, s_end), span, said, quotes, quote_speakers, label, people,
                                    [x for x in (analysis.subjects if analysis else ()) if s_start <= x[0] < s_end])
             if candidate and candidate.key() not in found:
                 found[candidate.key()] = candidate
     return sorted(found.values(), key=lambda c: (c.sentence_start, c.deadline_start or 0))
+
+
+def _past_named(sentence: str, span: DeadlineSpan) -> bool:
+    """"a forecast it first gave in July", said in October: a month (season, holiday) named without
+    its year is read as the next one, but after a verb in the past tense it is the last one."""
+    if re.search(r"\d{4}|\b(?:next|this|coming|following)\b", span.text, re.IGNORECASE):
+        return False
+    return bool(_PAST_VERB.search(sentence, 0, span.start)) and span.deadline.granularity in ("month", "season", "day")
+
+
+def _covers(sentence: str, span: DeadlineSpan, spans: Sequence[DeadlineSpan | None]) -> bool:
+    """"to sell out supply for calendar 2026 in the coming months": "for" a year names what a
+    forecast covers; another time in the same clause is when it is due."""
+    if not span.text.lower().startswith("for "):
+        return False
+    return any(other is not span and other is not None and re.fullmatch(
+        r"\s*(?:[\w'’-]+\s+){0,3}?", sentence[min(span.end, other.end): max(span.start, other.start)]) for other in spans)
 
 
 def _headline(text: str, start: int, end: int) -> bool:
@@ -335,6 +361,8 @@ def _said(sentence: str, published: date, carried: int | None) -> tuple[date, in
     year = carried
     if m := _SAID_IN.search(sentence):
         year = int(m["a"] or m["b"] or m["c"])
+    elif re.match(r"\s*Last\s+year\b", sentence):
+        year = published.year - 1
     if year is not None and year < published.year:
         return date(year, 1, 1), year
     return _said_on(sentence, published), None
@@ -440,8 +468,9 @@ def _candidate(text: str, sentence_span: tuple[int, int], span: DeadlineSpan | N
     spoken = quote_text or clause
     if sentence.rstrip(" \"”’)").endswith("?") or spoken.rstrip().endswith("?"):
         return None  # a question predicts nothing
-    future = _FUTURE.search(clause) or (_FUTURE.search(spoken) if quote_text else None)
     verb = attribution.verb if attribution else ""
+    future = _FUTURE.search(clause) or (_FUTURE.search(spoken) if quote_text else None) or (
+        _HOPED_TO.search(text, attribution.start, min(s_end, attribution.end + 4)) if attribution else None)
     ahead = span is not None and span.deadline.deadline is not None and span.deadline.deadline > said and not re.search(
         r"\bnot\s+$", sentence[: span.start], re.IGNORECASE) and bool(  # "Not this year, not next year."
         re.search(r"\bnext\b", span.text, re.IGNORECASE) or any(int(y) > said.year for y in re.findall(r"\d{4}", span.text)))

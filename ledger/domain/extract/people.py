@@ -38,14 +38,17 @@ _ROLE_NAMES = {
 }
 _ROLE_WORDS = "(?:" + "|".join(sorted((w.replace(" ", r"\s+") for w in _ROLE_NAMES), key=len, reverse=True)) + ")"
 # "the chief executive", "the company's chief financial officer", "its president"
-ROLE = rf"(?:(?:[Tt]he|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)(?:\s+[\w-]+['’]s)?(?:\s+(?:new|interim|acting))?\s+(?i:{_ROLE_WORDS})\b)"
+# ("The chief executive of Commonwealth Fusion Systems says": the role, not the company, speaks)
+ROLE = (rf"(?:(?:[Tt]he|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)(?:\s+[\w-]+['’]s)?(?:\s+(?:new|interim|acting))?\s+(?i:{_ROLE_WORDS})\b"
+        rf"(?:\s+(?:of|at)\s+(?:the\s+)?{NAME})?)")
 _ROLE = re.compile(ROLE)
 _ROLE_IN = re.compile(rf"(?i:\b{_ROLE_WORDS}\b)")
 # "the company said", "the bank said": the organisation the story is about
 _ORG_NOUNS = ("company firm group bank miner carrier airline automaker carmaker chipmaker drugmaker retailer insurer "
               "lender agency ministry regulator cartel government").split()
 _TEAM = r"(?:[Tt]he\s+(?:strategists|analysts|economists|researchers))"  # named by who leads them
-ORG_NOUN = rf"(?:[Tt]he\s+(?:[A-Z][a-z]+\s+)?(?:central\s+bank|{'|'.join(_ORG_NOUNS)}))"  # "the Danish drugmaker"
+# "the Danish drugmaker", "the airline group", "the German shipping group"
+ORG_NOUN = rf"(?:[Tt]he\s+(?:[A-Z][a-z]+\s+)?(?:[a-z]+\s+)?(?:central\s+bank|{'|'.join(_ORG_NOUNS)})(?!\w))"
 _ORG_NOUN = re.compile(ORG_NOUN)
 # A story's lead names its subject first: "Rio Tinto will ship...", "The Bank of Japan raised..."
 _LEAD_SUBJECT = re.compile(r"(?:The\s+)?(?:[A-Z][\w-]*\s+(?:[a-z-]+\s+){0,2}(?:group|company|firm|maker|giant|miner|carrier|"
@@ -54,7 +57,30 @@ _LEAD_SUBJECT = re.compile(r"(?:The\s+)?(?:[A-Z][\w-]*\s+(?:[a-z-]+\s+){0,2}(?:g
                            r"(?=\s+(?:\([^)]{1,40}\)\s+)?(?:on\s+\w+\s+)?[a-z])")  # "Northwind Inc. (NYSE: NWE) today"
 # "By Anna Whitfield": a byline names who wrote the story, not who spoke in it
 _BYLINE = re.compile(r"^[ \t]*By[ \t]+(?P<who>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){1,3})[ \t]*$", re.MULTILINE)
-WHO = rf"(?P<who>{ROLE}|{ORG_NOUN}|{_TEAM}|{NAME}|{_PRONOUN}|(?<=, )it)(?:\s+(?:strategists|analysts|economists|officials|executives|researchers|forecasters))?"
+# Titles in lower case between an organisation and the person: "Gavi chief executive Sania Nishtar"
+LOWER_TITLES = (r"(?:(?:founder|co-founder|chief|executive|officer|and|president|chairman|chairwoman|minister|"
+                r"secretary|director|head|analyst|economist|strategist|spokesman|spokeswoman|senior|deputy|"
+                r"financial|operating|general|vice|team|principal|manager|coach)\s+)*")
+_TITLED = rf"(?:{_CAP}[ \t]+){{1,4}}(?:chief|executive|president|chairman|chairwoman|minister|secretary|director|head|" \
+          rf"analyst|economist|strategist|spokesman|spokeswoman|founder|co-founder|deputy|vice|team|principal|manager|coach)\s+" \
+          rf"{LOWER_TITLES}{NAME}"
+# "the seven-time world champion said", "the 40-year-old told reporters": a person named before,
+# called by what they are; not a thing or a body ("the report said", "the club said").
+_WORD = (r"(?!(?:and|or|but|of|to|in|on|at|for|by|with|from|as|than|that|this|who|which|it|its|is|are|was|were|be|"
+         r"has|have|had|will|would|not|no)\b)")
+_DESCRIBED = rf"(?:[Tt]he\s+(?:{_WORD}[a-z0-9][\w'’-]*\s+){{0,3}}{_WORD}[a-z][\w'’-]*)"
+_THINGS = frozenset(
+    "report study survey analysis data document statement forecast figures numbers paper filing letter note release "
+    "article research poll index model outlook review guidance projection estimate plan bill budget law rule proposal "
+    "deal agreement policy strategy program programme team club side party union league board committee council "
+    "government administration police campaign department court office commission authority panel jury court "
+    "website site post message memo book film show decision ruling order source sources people public family "
+    "statistics results minutes transcript video blog newspaper paper magazine".split())
+# "The Department of Energy", "the Bank of Japan", "the University of Oxford": a body named with "of"
+_BODY_OF = (r"(?:[Tt]he\s+)?(?:[A-Z][\w&'’-]*\s+){0,2}(?:Department|Ministry|Bank|University|Office|Bureau|Board|"
+            r"Institute|Council|Commission|Secretary|Secretariat|Federation|Association|Chamber|Court)\s+of\s+(?:the\s+)?"
+            r"[A-Z][\w&'’-]*(?:\s+(?:and\s+)?[A-Z][\w&'’-]*){0,3}")
+WHO = rf"(?P<who>{ROLE}|{ORG_NOUN}|{_TEAM}|{_BODY_OF}|{_TITLED}|{NAME}|{_PRONOUN}|(?<=, )it|{_DESCRIBED})(?:\s+(?:strategists|analysts|economists|officials|executives|researchers|forecasters))?"
 # ", the chief executive of General Motors," / ", who runs Tesla and SpaceX," / ", 52,"
 APPOSITIVE = r"(?:,\s+(?!and\b|but\b|said\b|says\b)(?P<appositive>[^,\"“”.;:]{1,90}?),)?"
 SAY_VERBS = (
@@ -64,7 +90,7 @@ SAY_VERBS = (
     "reiterated reiterates projected projects estimated estimates believes believed thinks thought hopes "
     "hoped anticipates anticipated sees maintained maintains acknowledged confirmed confirms suggested "
     "suggests indicated indicates assured assures reckons reckoned contended stressed stresses "
-    "emphasized emphasised conceded concedes guaranteed guarantees boasted "
+    "emphasized emphasised conceded concedes guaranteed guarantees boasted wants aims intends "
     "expect predict forecast promise pledge vow warn announce estimate project anticipate"
 ).split()
 _WHEN = r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|yesterday|today|last\s+week"
@@ -87,7 +113,7 @@ _TITLES = frozenset(
     "queen premier leader coach manager trustee editor correspondent chancellor partner investor "
     "billionaire entrepreneur owner administrator ambassador judge justice attorney envoy lawmaker official "
     "regulator adviser advisor spokesman, then-vice then-president then-prime vp svp evp md speaker majority "
-    "minority whip shadow".split()
+    "minority whip shadow principal".split()
 )
 # Words in a run that make it an organisation or a place, not a person.
 _NOT_PEOPLE = frozenset(
@@ -300,10 +326,40 @@ class People:
                            and not re.search(r"[.;]", self.text[previous:m.start])]
                 if opening:
                     return opening[0].name
+        if pronoun and position not in self._starts and (opener := self._opener(position)) and \
+                self.genders.get(opener) != other:
+            return opener  # "Hamilton, 40, has a contract and said he expected...": the sentence's subject
         speaking = [m for m in before if m.name in self.speaking]
         if speaking:
             return speaking[-1].name
         return before[-1].name if before else None
+
+    def last_named(self, position: int) -> str | None:
+        """The person last named before ``position``, by full name or surname."""
+        names = {m.name for m in self.mentions}
+        found = None
+        for m in _NAME.finditer(self.text, max(0, position - 600), position):
+            name = self._name_in(m[0], m.start())
+            full = self.full_name(name, m.start()) if name else None
+            if full in names and not _AFTER_PREPOSITION.search(self.text, max(0, m.start() - 6), m.start()) and not re.search(
+                    r"\b(?:a|an|the)\s+(?:[\w-]+\s+)?$", self.text[max(0, m.start() - 30): m.start()]):  # "a three-time Super Bowl champion"
+                found = full
+        return found or self.last_person(position)
+
+    def _opener(self, position: int) -> str | None:
+        """The person a sentence opens on ("Hamilton, 40, has..."), named before, if the words
+        from there to ``position`` hold no other sentence, quote or name."""
+        start = max((s for s in self._starts if s < position), default=None)
+        if start is None:
+            return None
+        head = self.text[start: position]
+        head = head[dateline.end():] if (dateline := DATELINE.match(head)) else head
+        m = re.match(rf"({NAME})(?:,[^,\"“”]{{1,40}},)?\s+[a-z]", head)
+        if m is None or re.search(r"[.;:\"“”]|\b[A-Z][a-z]+\s+[A-Z]", head[m.end(1):]):
+            return None
+        name = self._name_in(m[1], start)
+        full = self.full_name(name, start) if name else None
+        return full if full and any(mention.name == full for mention in self.mentions) else None
 
     def first_speaking_after(self, position: int) -> Speaker | None:
         """The first person named after ``position`` whom the text shows speaking."""
@@ -337,6 +393,12 @@ class People:
         if re.fullmatch(_PRONOUN, who) or _ROLE.fullmatch(who):
             person = self.last_person(position, who)  # "he", "the Chancellor": the person last shown speaking
             return self._known(who, person, "pronoun" if len(who) <= 3 else "role") if person else None
+        if re.fullmatch(_DESCRIBED, who):
+            head = who.split()[-1].lower()
+            if head in _THINGS or head in _NOT_PEOPLE or head in _ORG_NOUNS or re.search(r"[^s]s$", head):
+                return None  # a thing, a body, or more than one ("the companies said")
+            person = self.last_named(position)  # "the seven-time world champion said": the one named last
+            return self._known(who, person, "role") if person else None
         if who.lower() in _NOT_PEOPLE:
             return None  # "Siemens on Thursday forecast": a day does not speak
         override = self.overrides.get(name_key(who)) or self.overrides.get(name_key(strip_titles(who)))
