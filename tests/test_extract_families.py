@@ -253,3 +253,20 @@ def test_the_year_a_forecast_covers_gives_way_to_when_it_is_due(found):
 def test_a_promise_made_last_year_is_dated_from_last_year():
     (candidate,) = extract("Last year, Tom Reyes promised a vote by August.", date(2026, 2, 12))
     assert (candidate.said, candidate.deadline.deadline.deadline) == (date(2025, 1, 1), date(2025, 8, 31))
+
+
+def test_a_view_an_aside_that_shows_a_name_and_the_next_election(found):
+    text = ("Joachim Nagel spoke in Berlin.\n\n"
+            "Bundesbank President Joachim Nagel said earlier this week that he saw no need to cut rates again this year.\n\n"
+            "Intel, whose chips power most computers, said its processors would be in 100 million PCs by 2026.\n\n"
+            "'We will get Britain building,' Keir Starmer said. 'The new towns will have spades in the ground "
+            "before the next election.'\n\nKemi Badenoch said the target would be missed \"by a country mile\".")
+    assert found(text) == [("Joachim Nagel", "this year"), ("Intel", "by 2026"), ("Keir Starmer", "before the next election")]
+
+
+def test_not_a_deadline_another_subject_s_time_a_least_and_a_tool(found):
+    text = ("Analysts at IDC forecast PC shipments to grow 4% this year as Microsoft ends support for Windows 10 in October.\n\n"
+            "Tadej Pogacar said he would race until the Olympics in 2028, maybe longer.\n\n"
+            "Traders see a 60% chance that the Federal Reserve will cut rates by June, according to CME's FedWatch tool.\n\n"
+            "Emissions will rise 1.1% this year, according to the Global Carbon Project.")
+    assert found(text) == [("IDC", "this year"), ("Global Carbon Project", "this year")]

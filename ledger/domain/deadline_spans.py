@@ -40,7 +40,7 @@ _TIME = frozenset(
     "eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty "
     "thirty forty fifty sixty seventy eighty ninety couple dozen few several many number handful "
     "numerous hundred thousand matter minutes deadline hours moment down road line fullness due course tops max maximum outside "
-    "yearend midyear season memorial labor independence halloween valentine valentines boxing black".split()
+    "yearend midyear season parliament presidency election general presidential federal memorial labor independence halloween valentine valentines boxing black".split()
 )
 _CODE = re.compile(r"\d[\d./-]*(?:st|nd|rd|th|s|q|h)?|[qh][1-4]|fy\d{2,4}|\d{4}s?-h[12]|\d{4}-\d{2}(?:-\d{2})?")
 # A token: a word with its inner hyphens, apostrophes and dots ("mid-2025", "year's", "31.12.2023").
@@ -52,6 +52,7 @@ _MONTH_ABBREVIATIONS = frozenset("jan feb mar apr jun jul aug sep sept oct nov d
 _ADJECTIVE = re.compile(r"(?:short|long|medium|near|longer)-term", re.IGNORECASE)  # "a short-term measure"
 _ENDINGS = frozenset("latest sooner earlier sure certain hopefully probably definitely certainly surely maybe perhaps "
                      "possibly think hope believe expect guess say most tops max maximum outside next following".split())
+_LONGER = re.compile(r"(?:\s*,?\s*(?:maybe|perhaps|possibly|probably|or|and|even))*\s+(?:longer|beyond)\b", re.IGNORECASE)
 _AGO = re.compile(r"[\s,]*(?:ago|earlier|before|previously)\b", re.IGNORECASE)
 _VERB_BEFORE = re.compile(r"\b(?:to|will|would|could|should|may|might|can)\s+(?:(?:probably|likely|certainly|surely|"
                           r"definitely|possibly|perhaps|maybe|eventually|soon)\s+)?$", re.IGNORECASE)
@@ -205,6 +206,9 @@ def find_deadlines(sentence: str, said: date) -> list[DeadlineSpan]:
                 continue
             if deadline.vague and text.lower().endswith("in time") and re.match(r"\s+(?:for|to)\b", sentence[end:]):
                 continue  # "in time for the opener": when something is ready, not a deadline of its own
+            if _LONGER.match(sentence, end):
+                taken.append((start, end))  # "until 2028, maybe longer": a least, not a deadline
+                continue
             if deadline.vague and re.match(r"\s+after(?:wards)?\b", sentence[end:], re.IGNORECASE):
                 continue  # "soon afterwards": soon after something else, not soon after the words
             if deadline.timex.startswith("P") and _AGO.match(sentence, end):

@@ -516,7 +516,10 @@ _VAGUE_BODY = re.compile(
     # "The season" alone is mostly the noun ("the season opener"), so it is read only as a part of one.
     r"(?:the\s+)?(?:(?:end|start|beginning|middle|close|rest|remainder)\s+of\s+the\s+season|"
     r"(?:(?:end|start|beginning|middle|close|rest|remainder)\s+of\s+)?"
-    r"(?:this|next|the\s+next|the\s+coming|the\s+current|the\s+following|(?:the\s+)?\d{4}(?:-\d{2,4})?)\s+season)"
+    r"(?:this|next|the\s+next|the\s+coming|the\s+current|the\s+following|(?:the\s+)?\d{4}(?:-\d{2,4})?)\s+season)|"
+    # A parliament, a term and an election: their dates are set by law or by a vote, not the calendar.
+    r"(?:the\s+)?(?:end|close)\s+of\s+(?:this|the\s+current|the\s+next)\s+(?:parliament|term|presidency)|"
+    r"(?:the\s+)?(?:next|coming)\s+(?:general\s+|presidential\s+|federal\s+)?election"
 )
 
 

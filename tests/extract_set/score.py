@@ -29,6 +29,7 @@ SETS = {
     "eighth held-out set": (HERE / "held_out_8", 0.85, 0.85),
     "ninth held-out set": (HERE / "held_out_9", 0.8, 0.7),
     "tenth held-out set": (HERE / "held_out_10", 0.8, 0.9),
+    "eleventh held-out set": (HERE / "held_out_11", 0.9, 0.85),
 }
 
 

@@ -26,7 +26,7 @@ _FUTURE = re.compile(
     r"forecasts?|plans?\s+to|planned|planning\s+to|aims?\s+to|aiming\s+to|intends?\s+to|on\s+track\s+to|"
     r"on\s+course\s+to|on\s+(?:track|course)\s+for|set\s+to|poised\s+to|due\s+to|likely\s+to|promised?|promises|pledged?|vows?|vowed|"
     r"targets?|targeting|hope[sd]?\s+to|anticipates?|(?<!the\s)(?<!this\s)(?<!a\s)(?<!our\s)(?<!its\s)projects?(?!\s+(?:in|at|of|on|for|is|was|has)\b)|should|could|might|may|is\s+to|are\s+to|"
-    r"guarantee[sd]?|commit(?:ted|s)?\s+to|can|predicting|guiding|guidance|wants?|(?:we|i|they)\s+s(?:ee|aw)|sees|expecting|anticipating|possibility|chances?|odds|"
+    r"guarantee[sd]?|commit(?:ted|s)?\s+to|can|predicting|guiding|guidance|wants?|(?:we|i|they)\s+s(?:ee|aw)|that\s+(?:he|she)\s+saw|sees|expecting|anticipating|possibility|chances?|odds|"
     r"probably|confident|goal|target|aim|plan|proposal|ambition|objective|intention|expected)\b",
     re.IGNORECASE,
 )
@@ -73,12 +73,16 @@ _HEARD = re.compile(r"\b(?:I|we)\s+(?:have\s+|had\s+)?(?:heard|read|been\s+told)
 _CONDITION = re.compile(r"(?:^|[:.]\s|\")\s*(?:If|Unless|Once)\b[^,;\"“”]*$")  # a leading clause, up to its comma
 # ", founder and chief executive Lei Jun said": titles written in lower case before the name
 _LOWER_TITLES = LOWER_TITLES  # ", founder and chief executive Lei Jun said": titles in lower case before the name
+_OTHER_SUBJECT = re.compile(r"\b(?:as|when|after|because|while|since|once)\s+(?:the\s+)?[A-Z][\w'’-]+\s+[a-z]")
 _HOPED_TO = re.compile(r"\bhope[sd]?\s+to\b")  # "she hoped to close the gap by June": the attribution is the aim
 _PAST_VERB = re.compile(
     r"\b(?!(?:expected|scheduled|planned|slated|delayed|postponed|pushed|moved|timed|aimed|targeted|promised|pledged|"
     r"vowed|predicted|projected|forecasted|needed|required|intended|designed|committed)\b)"
     r"(?:[a-z]+ed|gave|said|made|took|came|went|began|rose|fell|grew|saw|told|wrote|met|won|lost|held|left|sold|bought|"
     r"spent|paid|was|were|did)\s+(?:(?:first|already|last|again|only|just|back)\s+)?$", re.IGNORECASE)
+# "according to CME's FedWatch tool": a name before a thing is no speaker
+_THING_AFTER = (r"[ \t]+(?:tool|data|index|model|survey|poll|figures|calculations|estimates|analysis|website|filings?|"
+                r"records|documents|projections|tracker|app|database|numbers)\b")
 _PLAIN_FORMS = frozenset("say expect predict promise pledge vow warn announce estimate project anticipate".split())
 _FIRST_PERSON = re.compile(r"(?<![\"“‘'])\b(?:I|I['’]m|I['’]ve|my)\b(?![^\"“”]*[”\"])")
 MIN_QUOTE_WORDS = 4  # shorter quotes are mostly a term in scare quotes ("full self-driving")
@@ -184,7 +188,7 @@ def _agrees(m: re.Match[str]) -> bool:
 def _attribution_before(text: str, start: int, end: int, people: People) -> _Attribution | None:
     """'Musk said: "...', 'Musk stated that Tesla is likely to achieve "...' (the last one)."""
     before = re.compile(rf"(?<![\w’'])(?<!\bby\s)(?:{WHO}{APPOSITIVE}(?:,\s+(?:which|who))?,?\s+(?:{_USED_TO})?{SAY}|according\s+to\s+(?:(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}?(?:statement|report|note|post|letter|filing|"
-                        rf"interview|spokesman|spokeswoman|spokesperson)\s+(?:from|by|of|with)\s+)?(?P<who2>{NAME}))")
+                        rf"interview|spokesman|spokeswoman|spokesperson)\s+(?:from|by|of|with)\s+)?(?:the\s+)?(?P<who2>{NAME})(?!{_THING_AFTER}))")
     found = None
     reporting = None  # the last attribution by a saying verb: "X said, adding that Shell expected..."
     for m in before.finditer(text, start, end):
@@ -323,7 +327,7 @@ def extract(
             and not (_SAID_THEN.search(sentence, 0, span.start) and not span.text.lower().startswith("for "))
             and not _past_named(sentence, span)
         ]
-        spans = [span for span in spans if not (span and _covers(sentence, span, spans))]
+        spans = [span for span in spans if not (span and (_covers(sentence, span, spans) or _aside(sentence, span, spans)))]
         for span in spans or [None]:
             candidate = _candidate(text, (s_start, s_end), span, said, quotes, quote_speakers, label, people,
                                    [x for x in (analysis.subjects if analysis else ()) if s_start <= x[0] < s_end])
@@ -347,6 +351,13 @@ def _covers(sentence: str, span: DeadlineSpan, spans: Sequence[DeadlineSpan | No
         return False
     return any(other is not span and other is not None and re.fullmatch(
         r"\s*(?:[\w'’-]+\s+){0,3}?", sentence[min(span.end, other.end): max(span.start, other.start)]) for other in spans)
+
+
+def _aside(sentence: str, span: DeadlineSpan, spans: Sequence[DeadlineSpan | None]) -> bool:
+    """"to grow 4% this year as Microsoft ends support for Windows 10 in October": after a
+    deadline, a clause with a subject of its own ("as Microsoft...") tells another thing's time."""
+    clause = _OTHER_SUBJECT.search(sentence, 0, span.start)
+    return clause is not None and any(other is not None and other.end <= clause.start() for other in spans)
 
 
 def _headline(text: str, start: int, end: int) -> bool:

@@ -208,6 +208,8 @@ class People:
         for m in re.finditer(r"(?<=[a-z,;]\s)([A-Z][\w'’\-]+)", text):
             found.add(m[1])
         found.update(re.findall(r"\b[A-Z]{2,6}\b", text))  # OPEC, NASA: acronyms name someone
+        found.update(w for w in re.findall(r"(?:^|\n)[ \t]*([A-Z][\w'’-]+),[ \t]+(?:whose|which|who)\b", text)
+                     if w.lower() not in _STARTERS)  # "Intel, whose chips power most PCs, said"
         return found
 
     def _mentions(self, persons: Sequence[tuple[int, int]] | None) -> list[Mention]:

@@ -27,14 +27,35 @@ class Quote:
 
 
 # British style: 'single quotes', told from apostrophes ("don't", "Fo'an", "the 1990s'") by what
-# stands around them; read only in a text with no double quotes at all.
+# stands around them; read only in a paragraph with no double quotes (where they would be a quote
+# within a quote), so copy that quotes speech in single marks and a phrase in double is read too.
 _SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))['‘](?=\w)(?P<inner>.+?)(?<=[\w.,!?;:%)\]])['’](?=[\s.,;:!?)\]—–-]|$)",
                      re.MULTILINE)
 
 
 def find_quotes(text: str) -> list[Quote]:
     if not _MARK.search(text):
-        return [Quote(m.start("inner"), m.end("inner")) for m in _SINGLE.finditer(text)]
+        return _singles(text)
+    doubles = _doubles(text)
+    singles = [q for q in _singles(text) if not _MARK.search(text, _paragraph_start(text, q.start), _paragraph_end(text, q.end))]
+    if not singles:
+        return doubles
+    # a continuing quote points at its index among the double ones: renumber it in the merged list
+    merged = sorted(doubles + singles, key=lambda q: q.start)
+    index = {id(q): i for i, q in enumerate(merged)}
+    return [Quote(q.start, q.end, index[id(doubles[q.continues])] if q.continues is not None else None) for q in merged]
+
+
+def _singles(text: str) -> list[Quote]:
+    return [Quote(m.start("inner"), m.end("inner")) for m in _SINGLE.finditer(text)]
+
+
+def _paragraph_start(text: str, position: int) -> int:
+    found = [m.end() for m in re.compile(r"\n\s*\n").finditer(text, 0, position)]
+    return found[-1] if found else 0
+
+
+def _doubles(text: str) -> list[Quote]:
     quotes: list[Quote] = []
     opened: int | None = None
     running_on: int | None = None
