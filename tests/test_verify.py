@@ -313,3 +313,34 @@ def test_a_ledger_journaled_before_timestamps_were_recorded_still_verifies(cli, 
     assert cli("verify").status == 0
     tamper(ledger, "UPDATE speakers SET name = 'Elon M.' WHERE id = 1")  # other fields are still checked
     assert_tampered(cli, "speaker #1 differs", "name")
+
+
+# What each kind of tampering does to the report; checked again with the chain and the search
+# documents in a second process, as verify does on a large journal.
+TAMPERINGS = {
+    "intact": [],
+    "journal entry edited": ["UPDATE journal SET actor = 'someone else' WHERE seq = 3"],
+    "journal entry deleted": ["DELETE FROM journal WHERE seq = 5"],
+    "journal payload": ["UPDATE journal SET payload = 'null' WHERE seq = 2"],
+    "claim and search document": ["UPDATE claims SET text = 'Tesla achieves nothing' WHERE id = :waic",
+                                  "UPDATE search_documents SET document = 'nothing' WHERE claim_id = :fresh"],
+}
+
+
+@pytest.mark.parametrize("case", list(TAMPERINGS))
+def test_two_processes_report_what_one_does(cli, ledger, world, monkeypatch, case):
+    from ledger.services import integrity
+
+    tamper(ledger, *TAMPERINGS[case], **({"waic": world.waic, "fresh": world.fresh} if "claim" in case else {}))
+    started, second_process = [], integrity._second_process
+    monkeypatch.setattr(integrity, "_second_process", lambda *args: started.append(second_process(*args)) or started[-1])
+    for head in (None, world.head):
+        monkeypatch.setattr(integrity, "PARALLEL_FROM", 10**9)
+        one = integrity.verify(ledger, head)
+        assert one["intact"] is (case == "intact") and (case == "intact" or one["problems"])
+        monkeypatch.setattr(integrity, "PARALLEL_FROM", 0)
+        assert integrity.verify(ledger, head) == one and started[-1] is not None
+        # A second process that cannot check (a lost connection, say) leaves it all to the first.
+        with monkeypatch.context() as failing:
+            failing.setattr(integrity, "_other_checks", lambda url, head, upto, send: send.send(None))
+            assert integrity.verify(ledger, head) == one

@@ -71,9 +71,10 @@ def _decodes(payload: str | None, entity: str, entity_id: int) -> bool:
     return isinstance(value, dict) and value.get("id") == entity_id
 
 
-def _check_chain(session: Session, head: tuple[int | None, str] | None, problems: _Problems):
-    """Walk the journal in order; return the last entry, its count, {entity: {id: digest}}, and the
-    entries appended after the published ``head`` (all counted, the first MAX_SHOWN kept)."""
+def _check_chain(session: Session, head: tuple[int | None, str] | None, problems: _Problems, upto: int | None = None):
+    """Walk the journal in order (to entry ``upto``, if given); return the last entry, its count,
+    {entity: {id: digest}}, and the entries appended after the published ``head`` (all counted,
+    the first MAX_SHOWN kept)."""
     latest: dict[str, dict[int, bytes]] = {name: {} for name in SNAPSHOTS}
     expected_seq, prev, count, last = 1, GENESIS, 0, None
     head_seq, head_hash = head if head else (None, None)
@@ -84,8 +85,11 @@ def _check_chain(session: Session, head: tuple[int | None, str] | None, problems
         JournalEntry.seq, JournalEntry.at, JournalEntry.actor, JournalEntry.action, JournalEntry.entity,
         JournalEntry.entity_id, JournalEntry.payload, JournalEntry.prev_hash, JournalEntry.hash,
     )
+    query = select(*columns).order_by(JournalEntry.seq)
+    if upto is not None:
+        query = query.where(JournalEntry.seq <= upto)
     # Core, not the ORM's result machinery: plain column rows, several times cheaper per row.
-    rows = session.connection().execute(select(*columns).order_by(JournalEntry.seq).execution_options(yield_per=BATCH))
+    rows = session.connection().execute(query.execution_options(yield_per=BATCH))
     for seq, at, actor, action, entity, entity_id, payload, prev_hash, stored in rows:
         count += 1
         if head_found:
@@ -136,6 +140,25 @@ def _check_chain(session: Session, head: tuple[int | None, str] | None, problems
         else:
             problems.add("head", f"the published head {head_hash[:12]}… is not in the journal: it was cut off or rewritten")
     return last, count, latest, (appended_count, appended)
+
+
+def _latest(session: Session, upto: int) -> dict[str, dict[int, bytes]]:
+    """{entity: {id: digest}} of each row's latest snapshot to entry ``upto``, as _check_chain
+    keeps them, without checking the chain (another process does)."""
+    latest: dict[str, dict[int, bytes]] = {name: {} for name in SNAPSHOTS}
+    query = (
+        select(JournalEntry.action, JournalEntry.entity, JournalEntry.entity_id, JournalEntry.payload)
+        .where(JournalEntry.seq <= upto)
+        .order_by(JournalEntry.seq)
+        .execution_options(yield_per=BATCH)
+    )
+    for action, entity, entity_id, payload in session.connection().execute(query):
+        if entity in latest and payload is not None:
+            if action in REMOVALS:
+                latest[entity].pop(entity_id, None)
+            else:
+                latest[entity][entity_id] = _digest(payload)
+    return latest
 
 
 def _journaled(session: Session, entity: str, row_id: int) -> tuple[int, dict] | None:
@@ -292,19 +315,89 @@ def _check_priors(session: Session, problems: _Problems) -> int:
     return n
 
 
+PARALLEL_FROM = 20_000  # journal entries; below, starting a second process costs more than it saves
+
+
+def _other_checks(url, head, upto: int, send) -> None:
+    """In a second process: the chain to entry ``upto`` and the search documents, each in a
+    snapshot of its own; sends (last, count, appended, journal problems, search count, search
+    problems), or None if it could not."""
+    try:
+        ledger = Ledger(url, check_schema=False)
+        try:
+            chain, search = _Problems(), _Problems()
+            with dialect.snapshot(ledger) as session:
+                last, count, _, appended = _check_chain(session, head, chain, upto)
+            with dialect.snapshot(ledger) as session:
+                searched = _check_search(session, search)
+            send.send((last, count, appended, chain, searched, search))
+        finally:
+            ledger.dispose()
+    except BaseException:  # noqa: BLE001  the first process then does it all itself
+        send.send(None)
+
+
+def _second_process(ledger: Ledger, head, upto: int):
+    """A started process running _other_checks, and the end of the pipe its answer comes by; None
+    where a second process cannot see this ledger or cannot be forked."""
+    import multiprocessing
+
+    memory = ledger.backend == "sqlite" and ledger.url.database in (None, "", ":memory:")
+    if memory or upto < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    context = multiprocessing.get_context("fork")  # no imports again: the child has this one's
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_other_checks, args=(ledger.url, head, upto, send), daemon=True)
+    process.start()
+    send.close()
+    return process, receive
+
+
+def _merged(*parts: _Problems) -> _Problems:
+    merged = _Problems()
+    for part in parts:
+        merged.count += part.count
+        merged.shown += part.shown[: MAX_SHOWN - len(merged.shown)]
+    return merged
+
+
 def verify(ledger: Ledger, head: str | None = None) -> dict:
     """Check the chain (and that it still holds a published ``head``) and every journaled row.
 
     Returns the report; ``problems`` is empty when the ledger is intact, else each names the first
     bad entry or row and what is wrong, journal first, then tables in id order.
+
+    On a large journal the chain and the search documents are checked by a second process (both
+    cores) while this one checks the rows: the journal is append-only, so the chain to the last
+    entry this snapshot holds is the same in the other's snapshot.
     """
     published = parse_head(head) if head is not None else None
-    problems = _Problems()
+    chain, rows, search = _Problems(), _Problems(), _Problems()
     with dialect.snapshot(ledger) as session:  # one snapshot for both passes
-        last, entries, latest, (appended_count, appended) = _check_chain(session, published, problems)
-        tables = _check_rows(session, latest, problems)
-        tables["search_document"] = _check_search(session, problems)
-        tables["report_prior"] = _check_priors(session, problems)
+        upto = session.scalar(select(JournalEntry.seq).order_by(JournalEntry.seq.desc()).limit(1)) or 0
+        other = _second_process(ledger, published, upto)
+        if other is None:
+            last, entries, latest, (appended_count, appended) = _check_chain(session, published, chain)
+        else:
+            latest = _latest(session, upto)
+        tables = _check_rows(session, latest, rows)
+        answer = None
+        if other is not None:
+            process, receive = other
+            try:
+                answer = receive.recv()
+            except EOFError:  # it died
+                pass
+            process.join()
+            receive.close()
+        if answer is None:
+            chain = _Problems()
+            last, entries, _, (appended_count, appended) = _check_chain(session, published, chain, upto if other else None)
+            tables["search_document"] = _check_search(session, search)
+        else:
+            last, entries, (appended_count, appended), chain, tables["search_document"], search = answer
+        tables["report_prior"] = _check_priors(session, search)
+    problems = _merged(chain, rows, search)
     return {
         "intact": problems.count == 0,
         "head": {"seq": last[0], "hash": last[1]} if last else None,
