@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger.domain.chain import GENESIS, canonical_json, entry_hash
-from ledger.store.dialect import serialise_writers
+from ledger.store.dialect import insert_rows, serialise_writers
 from ledger.store.models import JournalEntry
 from ledger.store.snapshots import SNAPSHOTS, entity_of
 from ledger.store.types import utcnow
@@ -64,7 +64,7 @@ def record_many(
         })
         prev = digest
     if entries:
-        session.execute(insert(JournalEntry.__table__), entries)
+        insert_rows(session, JournalEntry.__table__, entries)
         # What a claim is found by changes with it, in this same transaction (see services.search).
         from ledger.services.search import refresh
 

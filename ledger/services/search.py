@@ -66,7 +66,7 @@ def refresh(session: Session, changes: Iterable[tuple[str, str, object]], known:
         claims -= known.keys()
         for chunk in _chunks(sorted(known)):
             session.execute(delete(SearchDocument).where(SearchDocument.claim_id.in_(chunk)))
-            session.execute(insert(SearchDocument), [{"claim_id": i, "document": known[i]} for i in chunk])
+            dialect.insert_rows(session, SearchDocument.__table__, [{"claim_id": i, "document": known[i]} for i in chunk])
     for ids, column in ((claims, Claim.id), (speakers, Claim.speaker_id), (sources, Claim.source_id)):
         for chunk in _chunks(sorted(ids)):
             rows = [{"claim_id": i, "document": d} for i, d in documents(session, column.in_(chunk)) if i not in known]

@@ -3,6 +3,10 @@ database they talk to.
 
 - ``insert_ignore``: INSERT ... ON CONFLICT DO NOTHING (both speak it, through their own dialect).
 - ``new_ids``: ids for rows about to be inserted in bulk, known before the insert.
+- ``insert_rows``: a bulk insert at the driver's speed: COPY on PostgreSQL, executemany on SQLite.
+- ``claims_present``: which of many claims' natural keys the ledger holds, one index probe each.
+  PostgreSQL is sent the keys as three arrays (a statement of thousands of parameters costs the
+  driver more to parse than the server to run); SQLite as one VALUES list of a fixed length.
 - ``serialise_writers``: writers of one kind take turns. SQLite's write transaction (BEGIN
   IMMEDIATE) already holds the database lock; PostgreSQL takes a transaction-scoped advisory lock.
 - ``snapshot``: a read session whose queries all see one snapshot of the ledger. SQLite's read
@@ -18,9 +22,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Date, Float, Integer, String, Table, func, select, text
+from sqlalchemy import Date, Float, Integer, String, Table, bindparam, func, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
@@ -121,3 +127,64 @@ def search_match(session: Session, query: Query):
     return text(
         "SELECT rowid AS claim_id, -bm25(search_fts) AS score FROM search_fts WHERE search_fts MATCH :q"
     ).bindparams(q=fts5_query(query)).columns(claim_id=Integer, score=Float).subquery("hits")
+
+
+def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts of every column of ``table``) at the driver's own speed:
+    each value converted once by its column's type as SQLAlchemy binds it, then PostgreSQL's COPY,
+    or SQLite's executemany of one statement, in the session's transaction. A bulk writer's rows
+    need no statement compiled and no parameters built per row."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    names = [column.name for column in table.columns]  # a row without one is a KeyError, not a default
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    converted = (
+        tuple(value if convert is None or value is None else convert(value) for convert, value in zip(processors, map(row.__getitem__, names)))
+        for row in rows
+    )
+    columns = ", ".join(f'"{name}"' for name in names)
+    if dialect.name == "postgresql":
+        with connection.connection.driver_connection.cursor() as cursor:
+            with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+                for row in converted:
+                    copy.write_row(row)
+    else:
+        marks = ", ".join("?" * len(names))
+        connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', list(converted))
+
+
+def claims_present(session: Session, keys: list[tuple[int, date, str]], size: int) -> set[tuple[int, date, str]]:
+    """The ``(speaker_id, said, text_sha256)`` keys, at most ``size`` of them, that name a claim."""
+    if not keys:
+        return set()
+    # One probe of the natural-key index per key, as a correlated subquery: the planners cannot turn
+    # it into a scan. `(speaker_id, said, text_sha256) IN (...)` reads the whole index on SQLite,
+    # and a join lets PostgreSQL pick a hash join over the table while a bulk import has left its
+    # statistics behind; either makes each batch slower than the last.
+    if _is_postgresql(session):
+        found = session.execute(_PRESENT_PG, {"s": [k[0] for k in keys], "d": [k[1] for k in keys], "h": [k[2] for k in keys]})
+    else:
+        keys = keys + keys[:1] * (size - len(keys))  # always ``size`` keys: one statement, compiled once
+        params = {f"{name}{i}": value for i, key in enumerate(keys) for name, value in zip("sdh", key)}
+        found = session.execute(_present_sqlite(size), params)
+    return {tuple(k) for k in found}  # type: ignore[misc]
+
+
+_PRESENT_WHERE = (
+    "SELECT k.speaker_id, k.said, k.text_sha256 FROM k WHERE (SELECT c.id FROM claims c WHERE "
+    "c.speaker_id = k.speaker_id AND c.said = k.said AND c.text_sha256 = k.text_sha256) IS NOT NULL"
+)
+_PRESENT_PG = text(
+    "WITH k (speaker_id, said, text_sha256) AS (SELECT * FROM unnest(CAST(:s AS integer[]), CAST(:d AS date[]), "
+    f"CAST(:h AS varchar[]))) {_PRESENT_WHERE}"
+).columns(speaker_id=Integer, said=Date, text_sha256=String)
+
+
+@lru_cache(maxsize=1)
+def _present_sqlite(size: int):
+    keys = ", ".join(f"(:s{i}, :d{i}, :h{i})" for i in range(size))
+    return text(f"WITH k (speaker_id, said, text_sha256) AS (VALUES {keys}) {_PRESENT_WHERE}").bindparams(
+        *(bindparam(f"d{i}", type_=Date) for i in range(size))
+    ).columns(speaker_id=Integer, said=Date, text_sha256=String)

@@ -9,16 +9,13 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
-from sqlalchemy import Date, Integer, String, bindparam, insert, select
-from sqlalchemy import text as sql_text
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import TextClause
 
 from ledger.domain.chain import canonical_json
 from ledger.domain.claims import resolve_deadline
@@ -31,7 +28,7 @@ from ledger.services.search import claim_documents
 from ledger.services.transfer.checks import Checked, check_row
 from ledger.services.transfer.formats import FORMATS, READERS, open_text
 from ledger.services.transfer.rows import BATCH, RowError
-from ledger.store.dialect import new_ids
+from ledger.store.dialect import claims_present, insert_rows, new_ids
 from ledger.store.engine import Ledger
 from ledger.store.models import Claim, ClaimTag, Resolution, Source, Speaker, SpeakerAlias
 from ledger.store.types import utcnow
@@ -250,17 +247,16 @@ def _import_batch(session: Session, batch: list[Checked], actor: str, today: dat
     stored = [{**v, **verdict[1]} if verdict and verdict[1] else v for v, verdict in zip(added, verdicts)]
     ids = new_ids(session, Claim.__table__, len(stored))
     if stored:
-        session.execute(insert(Claim.__table__), [{**v, "id": i} for i, v in zip(ids, stored)])
+        insert_rows(session, Claim.__table__, [{**v, "id": i} for i, v in zip(ids, stored)])
     tags = [{"claim_id": i, "tag": t} for i, r in zip(ids, fresh) for t in r.tags]
-    if tags:
-        session.execute(insert(ClaimTag.__table__), tags)
+    insert_rows(session, ClaimTag.__table__, tags)
     for i, r, v in zip(ids, fresh, added):
         changes.append(("claim.added", "claim", SimpleNamespace(id=i, tags=[_Tag(t) for t in r.tags], **v)))
     settled = [(i, r, v, verdict) for i, r, v, verdict in zip(ids, fresh, stored, verdicts) if verdict and verdict[1]]
     if settled:
         votes = [{**vote, "claim_id": i} for i, _, _, (vote, _) in settled]
         vote_ids = new_ids(session, Resolution.__table__, len(votes))
-        session.execute(insert(Resolution.__table__), [{**vote, "id": i} for i, vote in zip(vote_ids, votes)])
+        insert_rows(session, Resolution.__table__, [{**vote, "id": i} for i, vote in zip(vote_ids, votes)])
         for vote_id, vote, (i, r, v, _) in zip(vote_ids, votes, settled):
             changes.append(("resolution.recorded", "resolution", SimpleNamespace(id=vote_id, **vote)))
             changes.append(("claim.resolved", "claim", SimpleNamespace(id=i, tags=[_Tag(t) for t in r.tags], **v)))
@@ -342,7 +338,7 @@ def _speakers(session: Session, batch: list[Checked], changes: list) -> tuple[di
         now = utcnow()
         ids = new_ids(session, Speaker.__table__, len(new))
         slugs = new_slugs(session, [names[k] for k in new])
-        session.execute(insert(Speaker.__table__), [
+        insert_rows(session, Speaker.__table__, [
             {"id": i, "name": names[k], "name_key": k, "slug": slug, "created_at": now} for i, k, slug in zip(ids, new, slugs)
         ])
         for key, i, slug in zip(new, ids, slugs):
@@ -376,7 +372,7 @@ def _sources(session: Session, batch: list[Checked], changes: list) -> tuple[dic
         rows = [{"id": i, "url": u, "title": t, "publisher": p, "published": d, "text": None, "text_sha256": None, "created_at": now,
                  "html": None, "html_sha256": None}
                 for i, (u, t, p, d) in zip(ids, new)]
-        session.execute(insert(Source.__table__), rows)
+        insert_rows(session, Source.__table__, rows)
         for s, i, row in zip(new, ids, rows):
             if s[0]:
                 by_url[s[0]] = i
@@ -388,26 +384,7 @@ def _sources(session: Session, batch: list[Checked], changes: list) -> tuple[dic
 
 def _present(session: Session, batch: list[Checked], speakers: dict[str, int]) -> set[tuple]:
     """The natural keys of the batch's claims that the ledger already holds: one query."""
-    keys = list({(speakers[r.speaker_key], r.said, r.text_sha256) for r in batch})
-    keys += keys[:1] * (BATCH - len(keys))  # always BATCH keys: one statement, compiled once
-    params = {f"{name}{i}": value for i, key in enumerate(keys) for name, value in zip("sdh", key)}
-    return {tuple(k) for k in session.execute(_present_query(), params)}
-
-
-@lru_cache(maxsize=1)
-def _present_query() -> TextClause:
-    # One probe of the natural-key index per key, as a correlated subquery: the planners cannot turn
-    # it into a scan. `(speaker_id, said, text_sha256) IN (...)` reads the whole index on SQLite,
-    # and a join lets PostgreSQL pick a hash join over the table while a bulk import has left its
-    # statistics behind; either makes each batch slower than the last.
-    keys = ", ".join(f"(:s{i}, :d{i}, :h{i})" for i in range(BATCH))
-    return sql_text(
-        f"WITH k (speaker_id, said, text_sha256) AS (VALUES {keys}) "
-        "SELECT k.speaker_id, k.said, k.text_sha256 FROM k WHERE (SELECT c.id FROM claims c WHERE "
-        "c.speaker_id = k.speaker_id AND c.said = k.said AND c.text_sha256 = k.text_sha256) IS NOT NULL"
-    ).bindparams(*(bindparam(f"d{i}", type_=Date) for i in range(BATCH))).columns(
-        speaker_id=Integer, said=Date, text_sha256=String
-    )
+    return claims_present(session, list({(speakers[r.speaker_key], r.said, r.text_sha256) for r in batch}), BATCH)
 
 
 def _resolve(session: Session, resolved: list[tuple[int, tuple]], actor: str, today: date) -> None:
