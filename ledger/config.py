@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import difflib
 import getpass
-import ipaddress
 import math
 import os
 import re
-import tomllib
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -83,6 +81,8 @@ def load(path: str | os.PathLike | None = None, environ: Mapping[str, str] = os.
         if explicit:
             raise ConfigError(f"config file not found: {file}")
         return Config()
+    import tomllib  # only when there is a file to read: every command loads the config at start
+
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -353,6 +353,8 @@ def _text(config: Config, section: str, key: str, expected: str) -> str | None:
 def _loopback(host: str) -> bool:
     if host.lower().rstrip(".") == "localhost":
         return True
+    import ipaddress  # here, not at start-up: only a channel's host is checked with it
+
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
