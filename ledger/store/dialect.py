@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Date, Float, Integer, String, Table, bindparam, func, select, text
@@ -140,19 +141,22 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     dialect = connection.dialect
     names = [column.name for column in table.columns]  # a row without one is a KeyError, not a default
     processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
-    converted = (
-        tuple(value if convert is None or value is None else convert(value) for convert, value in zip(processors, map(row.__getitem__, names)))
-        for row in rows
-    )
+    values: list[Any] = list(map(itemgetter(*names), rows)) if len(names) > 1 else [(row[names[0]],) for row in rows]
+    if converters := [(column, convert) for column, convert in enumerate(processors) if convert is not None]:
+        values = [list(row) for row in values]
+        for row in values:
+            for column, convert in converters:  # a bind processor takes None too, as every bind does
+                row[column] = convert(row[column])
+        values = list(map(tuple, values))
     columns = ", ".join(f'"{name}"' for name in names)
     if dialect.name == "postgresql":
         with connection.connection.driver_connection.cursor() as cursor:
             with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
-                for row in converted:
+                for row in values:
                     copy.write_row(row)
     else:
         marks = ", ".join("?" * len(names))
-        connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', list(converted))
+        connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', values)
 
 
 def claims_present(session: Session, keys: list[tuple[int, date, str]], size: int) -> set[tuple[int, date, str]]:
