@@ -7,20 +7,19 @@ message, because returning is what lets the outbox mark the reminder sent.
 
 from __future__ import annotations
 
+import functools
 import os
-import smtplib
-import ssl
 import sys
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
-from email.message import EmailMessage
 from email.utils import formataddr, make_msgid, parseaddr
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from ledger.config import Channel
 from ledger.errors import ConfigError, DeliveryError
 from ledger.escape import json_text, terminal
+
+if TYPE_CHECKING:
+    import smtplib
 
 
 @dataclass(frozen=True)
@@ -56,6 +55,11 @@ class EmailSender:
         to = address_of(digest.recipient)
         if to is None or not to.isascii():  # e.g. a reviewer added before addresses were checked
             raise DeliveryError(f"email to {digest.recipient}: not an address a mail server takes")
+        # SMTP, TLS and MIME are imported by the channels that use them, not at every start-up.
+        import smtplib
+        import ssl
+        from email.message import EmailMessage
+
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = digest.recipient
@@ -81,6 +85,8 @@ class EmailSender:
 
 def _hang_up(client: smtplib.SMTP) -> None:
     """Say QUIT, but once the server took the message a failure here must not count against it."""
+    import smtplib
+
     try:
         client.quit()
     except (smtplib.SMTPException, OSError):
@@ -101,6 +107,9 @@ class WebhookSender:
             "as_of": digest.as_of,
             "claims": digest.claims,
         }
+        import urllib.error
+        import urllib.request
+
         request = urllib.request.Request(
             self.url,
             data=json_text(body).encode("utf-8"),
@@ -108,7 +117,7 @@ class WebhookSender:
             method="POST",
         )
         try:
-            with _NO_REDIRECTS.open(request, timeout=self.timeout) as response:
+            with _no_redirects().open(request, timeout=self.timeout) as response:
                 response.read()
         except urllib.error.HTTPError as exc:
             moved = f", redirecting to {_one_line(exc.headers.get('Location', ''))[:200]} (not followed)" if 300 <= exc.code < 400 else ""
@@ -117,15 +126,19 @@ class WebhookSender:
             raise DeliveryError(f"webhook {self.url}: {_reason(exc)}") from None
 
 
-class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer, not a delivery: following it would re-send the digest as a GET
-    without its body, or to a host nobody configured, and count that host's 200 as delivered."""
+@functools.cache
+def _no_redirects():
+    """An opener that refuses redirects, built on a webhook's first send."""
+    import urllib.request
 
-    def redirect_request(self, *args, **kwargs):
-        return None  # urllib then raises HTTPError with the 3xx status and its headers
+    class RefuseRedirects(urllib.request.HTTPRedirectHandler):
+        """A redirect is an answer, not a delivery: following it would re-send the digest as a GET
+        without its body, or to a host nobody configured, and count that host's 200 as delivered."""
 
+        def redirect_request(self, *args, **kwargs):
+            return None  # urllib then raises HTTPError with the 3xx status and its headers
 
-_NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects)
+    return urllib.request.build_opener(RefuseRedirects)
 
 
 class LogSender:
@@ -153,6 +166,9 @@ def open_senders(channels: tuple[Channel, ...], environ=os.environ) -> dict[str,
 
 
 def _reason(exc: BaseException) -> str:
+    import smtplib
+    import urllib.error
+
     if isinstance(exc, urllib.error.URLError) and exc.reason:
         exc = exc.reason if isinstance(exc.reason, BaseException) else exc
     if isinstance(exc, TimeoutError):
