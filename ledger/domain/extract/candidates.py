@@ -15,7 +15,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from ledger.domain.deadline_spans import DeadlineSpan, find_deadlines
-from ledger.domain.extract.people import APPOSITIVE, FORECAST_VERBS, LOWER_TITLES, NAME, ROLE, SAY, WHO, People, Speaker
+from ledger.domain.extract.people import (APPOSITIVE, FORECAST_VERBS, LOWER_TITLES, NAME, ROLE, SAY, WHO, WHO_AFTER, People,
+                                          Speaker)
 from ledger.domain.extract.quotes import Quote, find_quotes, quote_at
 from ledger.domain.extract.sentences import DATELINE, split_sentences
 from ledger.domain.hedges import hedge_probability
@@ -23,7 +24,7 @@ from ledger.domain.hedges import hedge_probability
 # Future wording: the words that make a sentence about what is to come.
 _FUTURE = re.compile(
     r"\b(?:will|won[’']t|['’]ll|shall|would|going\s+to|gonna|expects?|expected\s+to|predicts?|predicted|"
-    r"forecasts?|plans?\s+to|planned|planning\s+to|aims?\s+to|aiming\s+to|intends?\s+to|on\s+track\s+to|"
+    r"forecasts?|plans?\s+to|plans\s+(?:an?|the|its|their|another|two|three)\b|planned|planning\s+to|aims?\s+to|aiming\s+to|intends?\s+to|on\s+track\s+to|"
     r"on\s+course\s+to|on\s+(?:track|course)\s+for|set\s+to|poised\s+to|due\s+to|likely\s+to|promised?|promises|pledged?|vows?|vowed|"
     r"targets?|targeting|hope[sd]?\s+to|anticipates?|(?<!the\s)(?<!this\s)(?<!a\s)(?<!our\s)(?<!its\s)projects?(?!\s+(?:in|at|of|on|for|is|was|has)\b)|should|could|might|may|is\s+to|are\s+to|"
     r"guarantee[sd]?|commit(?:ted|s)?\s+to|can|predicting|guiding|guidance|wants?|(?:we|i|they)\s+s(?:ee|aw)|that\s+(?:he|she)\s+saw|sees|expecting|anticipating|possibility|chances?|odds|"
@@ -74,6 +75,7 @@ _CONDITION = re.compile(r"(?:^|[:.]\s|\")\s*(?:If|Unless|Once)\b[^,;\"“”]*$"
 # ", founder and chief executive Lei Jun said": titles written in lower case before the name
 _LOWER_TITLES = LOWER_TITLES  # ", founder and chief executive Lei Jun said": titles in lower case before the name
 _OTHER_SUBJECT = re.compile(r"\b(?:as|when|after|because|while|since|once)\s+(?:the\s+)?[A-Z][\w'’-]+\s+[a-z]")
+_NOT_BEFORE = re.compile(r"\bnot\s+$", re.IGNORECASE)  # "Maybe not this month, maybe not by Christmas, but by May"
 _HOPED_TO = re.compile(r"\bhope[sd]?\s+to\b")  # "she hoped to close the gap by June": the attribution is the aim
 _PAST_VERB = re.compile(
     r"\b(?!(?:expected|scheduled|planned|slated|delayed|postponed|pushed|moved|timed|aimed|targeted|promised|pledged|"
@@ -156,7 +158,7 @@ def _attribution_after(text: str, end: int, limit: int, people: People) -> _Attr
     """'"...," Musk said' / '"...," said Musk' / '"...," he told Reuters'."""
     if text[max(0, end - 2): end - 1] == "." or text[end: end + 1] == ".":
         return None  # '"...." Musk said' begins a new sentence: the quote ended with its own stop
-    after = re.compile(rf"[ \t]*,?[ \t]*(?:{WHO}{APPOSITIVE}\s+{SAY}|(?P<verb2>said|says|added|adds)\s+(?P<who2>{NAME})(?=[,.;]|\s*$))")
+    after = re.compile(rf"[ \t]*,?[ \t]*(?:{WHO_AFTER}{APPOSITIVE}\s+{SAY}|(?P<verb2>said|says|added|adds)\s+(?P<who2>{NAME})(?=[,.;]|\s*$))")
     m = after.match(text, end, limit)
     if not m:
         return None
@@ -325,7 +327,7 @@ def extract(
             span for span in find_deadlines(sentence, said)
             if (not skip or span.start >= skip.end()) and not (given and span.start <= given.start() < span.end)
             and not (_SAID_THEN.search(sentence, 0, span.start) and not span.text.lower().startswith("for "))
-            and not _past_named(sentence, span)
+            and not _past_named(sentence, span) and not _NOT_BEFORE.search(sentence, 0, span.start)
         ]
         spans = [span for span in spans if not (span and (_covers(sentence, span, spans) or _aside(sentence, span, spans)))]
         for span in spans or [None]:

@@ -68,7 +68,7 @@ _TITLED = rf"(?:{_CAP}[ \t]+){{1,4}}(?:chief|executive|president|chairman|chairw
 # called by what they are; not a thing or a body ("the report said", "the club said").
 _WORD = (r"(?!(?:and|or|but|of|to|in|on|at|for|by|with|from|as|than|that|this|who|which|it|its|is|are|was|were|be|"
          r"has|have|had|will|would|not|no)\b)")
-_DESCRIBED = rf"(?:[Tt]he\s+(?:{_WORD}[a-z0-9][\w'’-]*\s+){{0,3}}{_WORD}[a-z][\w'’-]*)"
+_DESCRIBED = rf"(?:[Tt]he\s+(?:{_WORD}[\w'’-]+\s+){{0,3}}{_WORD}[a-z][\w'’-]*)"  # "the United head coach"
 _THINGS = frozenset(
     "report study survey analysis data document statement forecast figures numbers paper filing letter note release "
     "article research poll index model outlook review guidance projection estimate plan bill budget law rule proposal "
@@ -80,7 +80,12 @@ _THINGS = frozenset(
 _BODY_OF = (r"(?:[Tt]he\s+)?(?:[A-Z][\w&'’-]*\s+){0,2}(?:Department|Ministry|Bank|University|Office|Bureau|Board|"
             r"Institute|Council|Commission|Secretary|Secretariat|Federation|Association|Chamber|Court)\s+of\s+(?:the\s+)?"
             r"[A-Z][\w&'’-]*(?:\s+(?:and\s+)?[A-Z][\w&'’-]*){0,3}")
-WHO = rf"(?P<who>{ROLE}|{ORG_NOUN}|{_TEAM}|{_BODY_OF}|{_TITLED}|{NAME}|{_PRONOUN}|(?<=, )it|{_DESCRIBED})(?:\s+(?:strategists|analysts|economists|officials|executives|researchers|forecasters))?"
+_PLURAL = r"(?:\s+(?:strategists|analysts|economists|officials|executives|researchers|forecasters))?"
+# ", its president Gwynne Shotwell said": a role, then the name
+WHO = rf"(?P<who>{ROLE}[ \t]+{NAME}|{ROLE}|{ORG_NOUN}|{_TEAM}|{_BODY_OF}|{_TITLED}|{NAME}|{_PRONOUN}|(?<=, )it){_PLURAL}"
+# After a quote, a description is someone named before ('"...," the head coach said'); before one,
+# it is as often someone new ("The agency's inspector general said in a report..."), so it is not read.
+WHO_AFTER = rf"(?P<who>{ROLE}[ \t]+{NAME}|{ROLE}|{ORG_NOUN}|{_TEAM}|{_BODY_OF}|{_TITLED}|{NAME}|{_PRONOUN}|(?<=, )it|{_DESCRIBED}){_PLURAL}"
 # ", the chief executive of General Motors," / ", who runs Tesla and SpaceX," / ", 52,"
 APPOSITIVE = r"(?:,\s+(?!and\b|but\b|said\b|says\b)(?P<appositive>[^,\"“”.;:]{1,90}?),)?"
 SAY_VERBS = (
@@ -218,7 +223,8 @@ class People:
             said = re.compile(rf"\s+{SAY}")  # a name the parser missed that a title or a saying shows a person
             runs = sorted([(s, strip_titles(self.text[s:e])) for s, e in persons] + [
                 (start, name) for start, run, name in rule_runs if name and name in run
-                and (name != run or (_is_person(name) and said.match(self.text, start + len(run))))
+                and (name != run or (_is_person(name) and (said.match(self.text, start + len(run)) or re.search(
+                    rf"\b{re.escape(name.split()[-1])}\s+(?:said|says|told|added)\b", self.text))))
                 and not any(s <= start + run.index(name) < e for s, e in persons)])
         else:
             runs = [(start, name) for start, _, name in rule_runs]
@@ -339,14 +345,15 @@ class People:
     def last_named(self, position: int) -> str | None:
         """The person last named before ``position``, by full name or surname."""
         names = {m.name for m in self.mentions}
-        found = None
+        found = speaking = None
         for m in _NAME.finditer(self.text, max(0, position - 600), position):
             name = self._name_in(m[0], m.start())
             full = self.full_name(name, m.start()) if name else None
             if full in names and not _AFTER_PREPOSITION.search(self.text, max(0, m.start() - 6), m.start()) and not re.search(
                     r"\b(?:a|an|the)\s+(?:[\w-]+\s+)?$", self.text[max(0, m.start() - 30): m.start()]):  # "a three-time Super Bowl champion"
                 found = full
-        return found or self.last_person(position)
+                speaking = full if full in self.speaking else speaking
+        return speaking or found or self.last_person(position)  # a person, not "Manchester United"
 
     def _opener(self, position: int) -> str | None:
         """The person a sentence opens on ("Hamilton, 40, has..."), named before, if the words
