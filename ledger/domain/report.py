@@ -48,6 +48,10 @@ LateTagRow = tuple[int, str, date, date]  # speaker, tag, deadline, occurred
 ForecastRow = tuple[int, "float | None", "str | None", int, int, "str | None"]  # speaker, stated p, hedge words, came true, claims, event
 LatenessRow = tuple[int, date, date, "date | None"]  # speaker, said, deadline, the date it came true
 EventRow = tuple[int, str, int, date, "date | None"]  # speaker, event, state, deadline, occurred: a scored claim naming an event
+# A claim whose deadline has passed, one row each: speaker, state, stated probability, hedge words,
+# event, said, deadline, the date its outcome occurred. The forecasts, lateness and events of a
+# speaker are all made from these (``due_claims``): only a claim past its deadline is scored or late.
+DueRow = tuple[int, int, "float | None", "str | None", "str | None", date, date, "date | None"]
 
 
 # --- the shapes the report is read in ----------------------------------------------------------
@@ -368,6 +372,63 @@ def add_late_days(tallies: Tallies, rows: Iterable[LateRow]) -> None:
         days = (occurred - deadline).days
         tallies.totals[speaker_id].late_days.append(days)
         tallies.years[speaker_id][deadline.year].late_days.append(days)
+
+
+@dataclass
+class DueClaims:
+    """One speaker's claims past their deadline, as the figures read them: forecasts grouped by
+    (stated probability, hedge words, came true, event), the lateness and event rows."""
+
+    forecasts: dict[tuple, int]
+    lateness: list[LatenessRow]
+    events: list[EventRow]
+
+    def forecast_rows(self, speaker_id: int) -> list[ForecastRow]:
+        """The forecasts ordered by probability (or hedge words), outcome and event, none first:
+        the order their scores are summed in."""
+        keys = sorted(self.forecasts, key=lambda k: (k[0] is None, k[0] or 0.0, k[1] or "", k[2], k[3] is not None, k[3] or ""))
+        return [(speaker_id, p, words, y, self.forecasts[p, words, y, event], event) for p, words, y, event in keys]
+
+
+NO_DUE_CLAIMS: Final = DueClaims({}, [], [])
+_SCORED = frozenset(SCORED)
+_CAME_TRUE = frozenset((TRUE, TRUE_LATE))
+
+
+def due_claims(rows: Iterable[DueRow], tallies: Tallies, late_days: bool) -> dict[int, DueClaims]:
+    """Count claims past their deadline into ``tallies`` (with how late each late true came, if
+    ``late_days``), and make each speaker's forecasts, lateness and events from the same rows.
+
+    A stated probability wins over hedge words on the same claim, so each claim is scored once;
+    the outcome forecast is the claim as stated, by the deadline (1), or not (0: false, late,
+    partial), whatever the policy. Ambiguous claims say nothing about timing; a true outcome
+    recorded without a date is on time in the hit rate, so it is delivered at its deadline here.
+    """
+    totals, years = tallies.totals, tallies.years
+    out: dict[int, DueClaims] = {}
+    for speaker_id, state, p, confidence, event, said, deadline, occurred in rows:
+        total = totals.get(speaker_id) or totals.setdefault(speaker_id, Counts())
+        by_year = years.get(speaker_id) or years.setdefault(speaker_id, {})
+        year = by_year.get(deadline.year) or by_year.setdefault(deadline.year, Counts())
+        total.states[state] += 1
+        year.states[state] += 1
+        mine = out.get(speaker_id) or out.setdefault(speaker_id, DueClaims({}, [], []))
+        if state == TRUE_LATE and late_days:
+            assert occurred is not None
+            days = (occurred - deadline).days
+            total.late_days.append(days)
+            year.late_days.append(days)
+        if state != AMBIGUOUS:
+            came = (occurred or deadline) if state in _CAME_TRUE else None
+            mine.lateness.append((speaker_id, said, deadline, came))
+        if state not in _SCORED:
+            continue
+        if p is not None or confidence is not None:
+            key = (p, confidence if p is None else None, 1 if state == TRUE else 0, event)
+            mine.forecasts[key] = mine.forecasts.get(key, 0) + 1
+        if event is not None:
+            mine.events.append((speaker_id, event, state, deadline, occurred))
+    return out
 
 
 def _whole(x: float) -> float:

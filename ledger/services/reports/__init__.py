@@ -13,12 +13,12 @@ When a claim counts, on the report date D (``--as-of``, default today):
   falses of the same cohort, which only arrive at the deadline, so counting them at once would
   flatter every speaker. Ambiguous verdicts are counted and shown, never scored.
 
-How it is computed: the database gives every claim one state code (a single CASE) and groups by
-speaker and year, speaker and tag, and speaker and stated probability; only the lateness curve
-needs one small tuple per due claim. Every query is ordered by speaker, so speakers are assembled
-one at a time as the report is read, inside one read transaction so all the queries see the same
-ledger. The results are aggregates, not claims: PostgreSQL sends each whole (the report peaks at
-190 MB on a million claims), SQLite steps through them.
+How it is computed: the database gives every claim one state code (a single CASE). Claims not yet
+due are only counted, grouped by speaker, year and state; claims past their deadline, the only ones
+scored or late, are read once, one compact row each, and that pass feeds the counts, forecasts,
+lateness and events of every speaker (``ledger.domain.report.due_claims``); the per-tag detail is
+grouped by speaker and tag. The prior needs every speaker's counts, so those reads finish before the
+first speaker is written; all run inside one read transaction so they see the same ledger.
 
 The queries are in ``queries``; the figures made from the rows they return, and the shapes the
 report is read in, in ``ledger.domain.report``.
@@ -35,12 +35,12 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ledger.domain.report import (
-    LEADERBOARD_MIN_RESOLVED, RANKED_BY, AccuracyReport, Leaderboard, Prior, ReportHeader, ReportOptions,
-    SpeakerReport, Tallies, fit_prior, header, leaderboard_row, rank, shown, speaker_report as speaker_figures,
+    LEADERBOARD_MIN_RESOLVED, NO_DUE_CLAIMS, RANKED_BY, AccuracyReport, DueClaims, Leaderboard, Prior, ReportHeader,
+    ReportOptions, SpeakerReport, Tallies, fit_prior, header, leaderboard_row, rank, shown,
+    speaker_report as speaker_figures,
 )
 from ledger.services.reports.queries import (
-    BySpeaker, Scope, event_query, forecast_query, late_tag_query, lateness_query, scope_of, speaker_names, streamed, tag_query,
-    tallies_of,
+    BySpeaker, Scope, late_tag_query, report_claims, scope_of, speaker_names, streamed, tag_query,
 )
 from ledger.domain.restatements import ChainClaim
 from ledger.services.reports import priors
@@ -72,19 +72,21 @@ def open_report(ledger: Ledger, options: ReportOptions, *, curves: bool = False)
     with snapshot(ledger, analytic=True) as session:
         conn = session.connection()
         prepared = _prepare(session, conn, options)
-        scope, tallies, prior, ids = prepared.scope, prepared.tallies, prepared.prior, prepared.ids
+        scope, prior, ids = prepared.scope, prepared.prior, prepared.ids
         detail = curves or options.detailed(len(ids))  # the HTML charts are drawn from the detail
-        yield Report(header(options, prior, scope.withdrawn), len(ids), _speakers(conn, scope, tallies, prior, ids, curves, detail))
+        yield Report(header(options, prior, scope.withdrawn), len(ids), _speakers(conn, prepared, curves, detail))
     prepared.keep(ledger)
 
 
 @dataclass
 class _Prepared:
-    """What both the report and the leaderboard start from: the scope, the tallies, the fitted
-    prior and the speakers to show, and whether the prior was fitted here (to be stored)."""
+    """What both the report and the leaderboard start from: the scope, the tallies, each
+    speaker's claims past their deadline, the fitted prior and the speakers to show, and whether
+    the prior was fitted here (to be stored)."""
 
     scope: Scope
     tallies: Tallies
+    due: dict[int, DueClaims]
     prior: Prior
     ids: list[int]
     key: priors.PriorKey
@@ -101,15 +103,13 @@ def _prepare(session: Session, conn: Connection, options: ReportOptions) -> _Pre
     scope = scope_of(session, options)
     key = priors.key_of(conn, options)
     prior = priors.stored(conn, key)
-    if prior is not None and scope.speaker_ids is not None:
-        # The prior is all that needs every speaker: with it stored, only those asked for are read.
-        tallies = tallies_of(conn, scope, scope.details())
-    else:
-        tallies = tallies_of(conn, scope)
+    # The prior is all that needs every speaker: with it stored, only those asked for are read.
+    mine = prior is not None and scope.speaker_ids is not None
+    tallies, due = report_claims(conn, scope, scope.details() if mine else scope.where)
     fitted = prior is None
     if prior is None:
         prior = fit_prior(tallies, scope.credit)
-    return _Prepared(scope, tallies, prior, shown(tallies, scope.speaker_ids, options.min_resolved), key, fitted)
+    return _Prepared(scope, tallies, due, prior, shown(tallies, scope.speaker_ids, options.min_resolved), key, fitted)
 
 
 def accuracy_report(ledger: Ledger, options: ReportOptions, *, curves: bool = False) -> AccuracyReport:
@@ -135,9 +135,10 @@ def leaderboard(ledger: Ledger, options: ReportOptions) -> Leaderboard:
         prepared = _prepare(session, conn, options)
         scope, tallies, prior, ids = prepared.scope, prepared.tallies, prepared.prior, prepared.ids
         names = speaker_names(conn, ids)
-        forecasts = BySpeaker(streamed(conn, forecast_query(scope)))
-        events = BySpeaker(streamed(conn, event_query(scope)))
-        rows = [leaderboard_row(names[i], i, tallies, scope.credit, prior, forecasts.take(i), events.take(i)) for i in ids]
+        rows = []
+        for i in ids:
+            due = prepared.due.get(i, NO_DUE_CLAIMS)
+            rows.append(leaderboard_row(names[i], i, tallies, scope.credit, prior, due.forecast_rows(i), due.events))
     prepared.keep(ledger)
     return {**header(options, prior, scope.withdrawn), "ranked_by": RANKED_BY, "speakers": rank(rows)}
 
@@ -145,22 +146,20 @@ def leaderboard(ledger: Ledger, options: ReportOptions) -> Leaderboard:
 # --- one speaker at a time ---------------------------------------------------------------------
 
 
-def _speakers(conn: Connection, scope: Scope, tallies: Tallies, prior: Prior, ids: list[int], curves: bool,
-              detail: bool) -> Iterator[SpeakerReport]:
+def _speakers(conn: Connection, prepared: _Prepared, curves: bool, detail: bool) -> Iterator[SpeakerReport]:
+    scope, tallies, prior, ids = prepared.scope, prepared.tallies, prepared.prior, prepared.ids
     options = scope.options
     if not ids:
         return
     names = speaker_names(conn, ids)
     tags = BySpeaker(streamed(conn, tag_query(scope)) if detail else ())
     late_tags = BySpeaker(streamed(conn, late_tag_query(scope))) if detail and options.policy == "decay" else None
-    forecasts = BySpeaker(streamed(conn, forecast_query(scope)))
-    lateness = BySpeaker(streamed(conn, lateness_query(scope)))
-    events = BySpeaker(streamed(conn, event_query(scope)))
     linked = BySpeaker(streamed(conn, chain_query(scope)))
     for speaker_id in ids:
+        due = prepared.due.get(speaker_id, NO_DUE_CLAIMS)
         yield speaker_figures(
             names[speaker_id], speaker_id, tallies, scope.credit, prior, options.report_date,
-            forecasts=forecasts.take(speaker_id), lateness=lateness.take(speaker_id), tags=tags.take(speaker_id),
-            late_tags=late_tags.take(speaker_id) if late_tags else (), events=events.take(speaker_id),
+            forecasts=due.forecast_rows(speaker_id), lateness=due.lateness, tags=tags.take(speaker_id),
+            late_tags=late_tags.take(speaker_id) if late_tags else (), events=due.events,
             restatements=[ChainClaim(*row[1:]) for row in linked.take(speaker_id)], curves=curves, detail=detail,
         )

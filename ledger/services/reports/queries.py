@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from ledger.errors import NotFound
 from ledger.services.people import require_speaker
 from ledger.domain.report import (
-    AMBIGUOUS, AWAITING, DISPUTED, FALSE, OPEN, OVERDUE, PARTIAL, SCORED, TRUE, TRUE_LATE, Credit, ReportOptions,
-    Tallies, add_late_days, count_states,
+    AMBIGUOUS, AWAITING, DISPUTED, FALSE, OPEN, OVERDUE, PARTIAL, TRUE, TRUE_LATE, Credit, DueClaims, ReportOptions,
+    Tallies, add_late_days, count_states, due_claims,
 )
 from ledger.store.dialect import json_field
 from ledger.store.models import Claim, ClaimTag, JournalEntry, Speaker
@@ -176,22 +176,39 @@ def streamed(conn: Connection, query) -> Iterator:
     return itertools.chain.from_iterable(conn.execute(query).partitions(_BATCH))
 
 
-def tallies_of(conn: Connection, scope: Scope, where: list | None = None) -> Tallies:
-    """Claims per speaker, deadline year and state, of every speaker in scope (what the prior is
-    fitted on) or of the claims ``where`` says."""
-    where = scope.where if where is None else where
+def _state_counts(scope: Scope, where: list):
     inner = select(
         Claim.speaker_id, cast(extract("year", Claim.deadline), Integer).label("year"), scope.state.label("state")
     ).where(*where).subquery()
     # Not grouped speaker first: SQLite would then walk the speaker index (see _speaker_key).
-    query = select(inner.c.speaker_id, inner.c.year, inner.c.state, func.count()).group_by(
+    return select(inner.c.speaker_id, inner.c.year, inner.c.state, func.count()).group_by(
         inner.c.state, inner.c.year, inner.c.speaker_id
     )
-    tallies = count_states(streamed(conn, query))
+
+
+def tallies_of(conn: Connection, scope: Scope, where: list | None = None) -> Tallies:
+    """Claims per speaker, deadline year and state, of every speaker in scope (what the prior is
+    fitted on) or of the claims ``where`` says."""
+    where = scope.where if where is None else where
+    tallies = count_states(streamed(conn, _state_counts(scope, where)))
     if scope.options.policy == "decay":
         late = select(Claim.speaker_id, Claim.deadline, scope.occurred).where(*where, scope.state == TRUE_LATE)
         add_late_days(tallies, streamed(conn, late))
     return tallies
+
+
+def report_claims(conn: Connection, scope: Scope, where: list) -> tuple[Tallies, dict[int, DueClaims]]:
+    """The tallies of the claims ``where`` says, and each speaker's forecasts, lateness and events,
+    in two reads of ``claims``: the claims not yet due only counted, grouped; those past their
+    deadline (the only ones scored or late) one row each, with their state computed once for all
+    the figures (``due_claims``)."""
+    as_of = scope.options.report_date
+    tallies = count_states(streamed(conn, _state_counts(scope, [*where, Claim.deadline >= as_of])))
+    due = select(
+        Claim.speaker_id, scope.state, Claim.probability, Claim.confidence, Claim.event, Claim.said, Claim.deadline,
+        scope.occurred,
+    ).where(*where, Claim.deadline < as_of)
+    return tallies, due_claims(streamed(conn, due), tallies, scope.options.policy == "decay")
 
 
 def tag_query(scope: Scope):
@@ -211,60 +228,4 @@ def late_tag_query(scope: Scope):
         .join(ClaimTag, ClaimTag.claim_id == Claim.id)
         .where(*scope.details(), scope.state == TRUE_LATE)
         .order_by(_speaker_key(Claim.speaker_id), ClaimTag.tag)
-    )
-
-
-def forecast_query(scope: Scope):
-    """Scored claims by speaker, stated probability (or else hedge words) and outcome.
-
-    A stated probability wins over hedge words on the same claim, so each claim is scored once.
-    The outcome is the claim as stated, the thing by the deadline (1), or not (0: false, late,
-    partial), whatever the policy: a probability forecasts one event.
-    """
-    inner = select(
-        Claim.speaker_id,
-        Claim.probability,
-        case((Claim.probability.is_(None), Claim.confidence), else_=None).label("words"),
-        scope.state.label("state"),
-        Claim.event,
-    ).where(*scope.details(), or_(Claim.probability.isnot(None), Claim.confidence.isnot(None))).subquery()
-    happened = case((inner.c.state == TRUE, 1), else_=0).label("y")
-    keys = (inner.c.probability, inner.c.words, happened)
-    return (
-        select(inner.c.speaker_id, *keys, func.count(), inner.c.event)
-        .where(inner.c.state.in_(SCORED))
-        .group_by(_speaker_key(inner.c.speaker_id), inner.c.speaker_id, *keys, inner.c.event)
-        .order_by(_speaker_key(inner.c.speaker_id), *keys)
-    )
-
-
-def lateness_query(scope: Scope):
-    """Claims whose deadline has passed, with the date they came true, if they did.
-
-    Ambiguous claims say nothing about timing. A true outcome recorded without a date is on time in
-    the hit rate, so it is on time here too: delivered at its deadline.
-    """
-    as_of = scope.options.as_of
-    inner = select(
-        Claim.speaker_id, Claim.said, Claim.deadline, scope.occurred.label("occurred"), scope.state.label("state")
-    ).where(*scope.details(), Claim.deadline < as_of).subquery()
-    came_true = inner.c.state.in_((TRUE, TRUE_LATE))
-    return (
-        select(inner.c.speaker_id, inner.c.said, inner.c.deadline,
-               case((came_true, func.coalesce(inner.c.occurred, inner.c.deadline)), else_=None))
-        .where(inner.c.state != AMBIGUOUS)
-        .order_by(_speaker_key(inner.c.speaker_id))
-    )
-
-
-def event_query(scope: Scope):
-    """Scored claims that name an event, one row each: what ``report.units`` needs to count the
-    claims on one event together. Claims with no event need no row: each is a unit of its own."""
-    inner = select(
-        Claim.speaker_id, Claim.event, scope.state.label("state"), Claim.deadline, scope.occurred.label("occurred")
-    ).where(*scope.details(), Claim.event.isnot(None)).subquery()
-    return (
-        select(inner.c.speaker_id, inner.c.event, inner.c.state, inner.c.deadline, inner.c.occurred)
-        .where(inner.c.state.in_(SCORED))
-        .order_by(_speaker_key(inner.c.speaker_id))
     )
