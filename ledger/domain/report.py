@@ -395,9 +395,10 @@ _SCORED = frozenset(SCORED)
 _CAME_TRUE = frozenset((TRUE, TRUE_LATE))
 
 
-def due_claims(rows: Iterable[DueRow], tallies: Tallies, late_days: bool) -> dict[int, DueClaims]:
-    """Count claims past their deadline into ``tallies`` (with how late each late true came, if
-    ``late_days``), and make each speaker's forecasts, lateness and events from the same rows.
+def due_claims(rows: Iterable[DueRow], tallies: Tallies, late_days: bool, as_of: date) -> dict[int, DueClaims]:
+    """Count claims into ``tallies`` (with how late each late true came, if ``late_days``), and
+    make each speaker's forecasts, lateness and events from the same rows: only those of claims
+    past their deadline on ``as_of`` have any.
 
     A stated probability wins over hedge words on the same claim, so each claim is scored once;
     the outcome forecast is the claim as stated, by the deadline (1), or not (0: false, late,
@@ -418,7 +419,7 @@ def due_claims(rows: Iterable[DueRow], tallies: Tallies, late_days: bool) -> dic
             days = (occurred - deadline).days
             total.late_days.append(days)
             year.late_days.append(days)
-        if state != AMBIGUOUS:
+        if state != AMBIGUOUS and deadline < as_of:
             came = (occurred or deadline) if state in _CAME_TRUE else None
             mine.lateness.append((speaker_id, said, deadline, came))
         if state not in _SCORED:
@@ -429,6 +430,18 @@ def due_claims(rows: Iterable[DueRow], tallies: Tallies, late_days: bool) -> dic
         if event is not None:
             mine.events.append((speaker_id, event, state, deadline, occurred))
     return out
+
+
+def tag_rows(claims: Iterable[tuple[int, str, int, date, "date | None"]]) -> tuple[list[TagRow], list[LateTagRow]]:
+    """The rows of ``tag_summary`` (counts per speaker, tag and state; the late trues per tag),
+    ordered by speaker and tag, from (speaker, tag, state, deadline, occurred) of each tag of
+    each claim."""
+    claims = list(claims)
+    counts: dict[tuple[int, str, int], int] = {}
+    for speaker_id, tag, state, _, _ in claims:
+        counts[speaker_id, tag, state] = counts.get((speaker_id, tag, state), 0) + 1
+    late = sorted(((s, tag, d, o) for s, tag, state, d, o in claims if state == TRUE_LATE), key=itemgetter(0, 1))
+    return [(s, tag, state, n) for (s, tag, state), n in sorted(counts.items())], late
 
 
 def _whole(x: float) -> float:

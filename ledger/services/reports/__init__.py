@@ -40,7 +40,8 @@ from ledger.domain.report import (
     speaker_report as speaker_figures,
 )
 from ledger.services.reports.queries import (
-    BySpeaker, Scope, late_tag_query, report_claims, scope_of, speaker_names, streamed, tag_query,
+    BySpeaker, Scope, late_tag_query, reading, report_claims, scope_of, speaker_claims, speaker_names, streamed,
+    tag_query,
 )
 from ledger.domain.restatements import ChainClaim
 from ledger.services.reports import priors
@@ -70,7 +71,7 @@ def open_report(ledger: Ledger, options: ReportOptions, *, curves: bool = False)
     options = options.checked()
     # Several queries make one report: they must read one snapshot.
     with snapshot(ledger, analytic=True) as session:
-        conn = session.connection()
+        conn = reading(session)
         prepared = _prepare(session, conn, options)
         scope, prior, ids = prepared.scope, prepared.prior, prepared.ids
         detail = curves or options.detailed(len(ids))  # the HTML charts are drawn from the detail
@@ -91,6 +92,7 @@ class _Prepared:
     ids: list[int]
     key: priors.PriorKey
     fitted: bool
+    tags: tuple[list, list] | None = None  # the per-tag rows, when read with the claims
 
     def keep(self, ledger: Ledger) -> None:
         """Store a prior fitted here, once the report's snapshot is closed (a write beside an open
@@ -100,16 +102,21 @@ class _Prepared:
 
 
 def _prepare(session: Session, conn: Connection, options: ReportOptions) -> _Prepared:
-    scope = scope_of(session, options)
     key = priors.key_of(conn, options)
     prior = priors.stored(conn, key)
     # The prior is all that needs every speaker: with it stored, only those asked for are read.
-    mine = prior is not None and scope.speaker_ids is not None
-    tallies, due = report_claims(conn, scope, scope.details() if mine else scope.where)
+    mine = prior is not None and bool(options.speakers)
+    scope = scope_of(session, options, count_withdrawn=not mine)
+    tags = None
+    if mine:
+        read = speaker_claims(conn, scope)
+        tallies, due, tags, scope.withdrawn = read.tallies, read.due, (read.tags, read.late_tags), read.withdrawn
+    else:
+        tallies, due = report_claims(conn, scope, scope.where)
     fitted = prior is None
     if prior is None:
         prior = fit_prior(tallies, scope.credit)
-    return _Prepared(scope, tallies, due, prior, shown(tallies, scope.speaker_ids, options.min_resolved), key, fitted)
+    return _Prepared(scope, tallies, due, prior, shown(tallies, scope.speaker_ids, options.min_resolved), key, fitted, tags)
 
 
 def accuracy_report(ledger: Ledger, options: ReportOptions, *, curves: bool = False) -> AccuracyReport:
@@ -131,7 +138,7 @@ def leaderboard(ledger: Ledger, options: ReportOptions) -> Leaderboard:
     (never the raw rate: 2 out of 2 is not a better record than 45 out of 50)."""
     options = options.checked()
     with snapshot(ledger, analytic=True) as session:
-        conn = session.connection()
+        conn = reading(session)
         prepared = _prepare(session, conn, options)
         scope, tallies, prior, ids = prepared.scope, prepared.tallies, prepared.prior, prepared.ids
         names = speaker_names(conn, ids)
@@ -152,8 +159,11 @@ def _speakers(conn: Connection, prepared: _Prepared, curves: bool, detail: bool)
     if not ids:
         return
     names = speaker_names(conn, ids)
-    tags = BySpeaker(streamed(conn, tag_query(scope)) if detail else ())
-    late_tags = BySpeaker(streamed(conn, late_tag_query(scope))) if detail and options.policy == "decay" else None
+    if prepared.tags is not None:
+        tags, late_tags = BySpeaker(prepared.tags[0]), BySpeaker(prepared.tags[1])
+    else:
+        tags = BySpeaker(streamed(conn, tag_query(scope)) if detail else ())
+        late_tags = BySpeaker(streamed(conn, late_tag_query(scope))) if detail and options.policy == "decay" else None
     linked = BySpeaker(streamed(conn, chain_query(scope)))
     for speaker_id in ids:
         due = prepared.due.get(speaker_id, NO_DUE_CLAIMS)

@@ -4,8 +4,9 @@ grouped by speaker and year, tag, and stated probability, and streamed in speake
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import Date, Integer, String, and_, case, cast, extract, func, or_, select
@@ -15,8 +16,8 @@ from sqlalchemy.orm import Session
 from ledger.errors import NotFound
 from ledger.services.people import require_speaker
 from ledger.domain.report import (
-    AMBIGUOUS, AWAITING, DISPUTED, FALSE, OPEN, OVERDUE, PARTIAL, TRUE, TRUE_LATE, Credit, DueClaims, ReportOptions,
-    Tallies, add_late_days, count_states, due_claims,
+    AMBIGUOUS, AWAITING, DISPUTED, FALSE, OPEN, OVERDUE, PARTIAL, TRUE, TRUE_LATE, Credit, DueClaims, LateTagRow, ReportOptions,
+    TagRow, Tallies, add_late_days, count_states, due_claims, tag_rows,
 )
 from ledger.store.dialect import json_field
 from ledger.store.models import Claim, ClaimTag, JournalEntry, Speaker
@@ -33,12 +34,44 @@ class Scope:
     where: list  # the claims in scope, every speaker (the prior is fitted on them all)
     speaker_ids: list[int] | None  # --speaker, in the order given; None: every speaker
     withdrawn: int = 0  # withdrawn claims of these dates, tag and speakers
+    dated: list = field(default_factory=list)  # ``where`` with the withdrawn claims too
 
     def details(self) -> list:
         """The claims whose details are shown: in scope and of the speakers asked for."""
         if self.speaker_ids is None:
             return self.where
         return [*self.where, Claim.speaker_id.in_(self.speaker_ids)]
+
+
+class _Statements(dict):
+    """The report's statements compiled once per process and kind of database, whichever ledger
+    (engine) runs them: SQLAlchemy keys its cache by the dialect object, which every new engine
+    has anew, so a process running several reports (the scheduler, publish, a test run, the
+    benchmark) would otherwise compile the big state CASE again for each. Statements differ only
+    by their bound values between reports (dates, speaker ids), so they are few."""
+
+    LIMIT = 500  # structures (a filter given or not, a policy...), not reports
+
+    @staticmethod
+    def _kind(key: tuple) -> tuple:
+        dialect, *rest = key
+        return (type(dialect), dialect.server_version_info, dialect.paramstyle, *rest)
+
+    def get(self, key, default=None):
+        return super().get(self._kind(key), default)
+
+    def __setitem__(self, key, value) -> None:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        super().__setitem__(self._kind(key), value)
+
+
+_STATEMENTS = _Statements()
+
+
+def reading(session: Session) -> Connection:
+    """The session's connection, compiling through the process's statement cache."""
+    return session.connection().execution_options(compiled_cache=_STATEMENTS)
 
 
 def _state(status, outcome, occurred, as_of: date):
@@ -88,6 +121,7 @@ def _snapshot_field(key: str, type_=String):
     return json_field(JournalEntry.payload, key, type_)
 
 
+@lru_cache(maxsize=16)  # built once per report date: expressions are immutable
 def state_of(as_of: date):
     """Each claim's state on ``as_of``, with the verdict it had at the end of that day (UTC): its
     current one unless reviewed since, else the one its journal held then (none if it had none)."""
@@ -99,6 +133,7 @@ def state_of(as_of: date):
     )
 
 
+@lru_cache(maxsize=16)  # built once per report date: expressions are immutable
 def occurred_of(as_of: date):
     """The date each claim's outcome occurred by the verdict it had on ``as_of`` (see state_of)."""
     end = _end_of(as_of)
@@ -107,14 +142,17 @@ def occurred_of(as_of: date):
     )
 
 
+@lru_cache(maxsize=16)  # built once per report date: expressions are immutable
 def outcome_of(as_of: date):
     """The outcome each claim had on ``as_of`` (see state_of): what a track record shows."""
     end = _end_of(as_of)
     return case((_changed_since(end), _as_it_stood(end, _snapshot_field("outcome"))), else_=Claim.outcome)
 
 
-def scope_of(session: Session, options: ReportOptions) -> Scope:
-    conn = session.connection()
+def scope_of(session: Session, options: ReportOptions, *, count_withdrawn: bool = True) -> Scope:
+    """The claims a report is on; ``count_withdrawn`` False leaves the count of withdrawn claims to
+    the caller (``speaker_claims`` counts them as it reads)."""
+    conn = reading(session)
     where = [Claim.said <= options.as_of]
     if options.since:
         where.append(Claim.said >= options.since)
@@ -131,10 +169,14 @@ def scope_of(session: Session, options: ReportOptions) -> Scope:
     # Withdrawn claims are left out but counted: a reader is told how many were taken back, so a
     # record cannot be polished by withdrawing its misses unseen.
     mine = [Claim.speaker_id.in_(speaker_ids)] if speaker_ids is not None else []
-    withdrawn = conn.scalar(select(func.count()).select_from(Claim).where(*where, *mine, Claim.withdrawn_at.isnot(None)))
+    withdrawn = 0
+    if count_withdrawn:
+        withdrawn = conn.scalar(select(func.count()).select_from(Claim).where(*where, *mine, Claim.withdrawn_at.isnot(None))) or 0
+    dated = list(where)
     if not options.withdrawn:
         where.append(Claim.withdrawn_at.is_(None))
-    return Scope(options, Credit(options), state_of(options.as_of), occurred_of(options.as_of), where, speaker_ids, withdrawn or 0)
+    return Scope(options, Credit(options), state_of(options.as_of), occurred_of(options.as_of), where, speaker_ids, withdrawn,
+                 dated)
 
 
 def speaker_names(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
@@ -208,7 +250,47 @@ def report_claims(conn: Connection, scope: Scope, where: list) -> tuple[Tallies,
         Claim.speaker_id, scope.state, Claim.probability, Claim.confidence, Claim.event, Claim.said, Claim.deadline,
         scope.occurred,
     ).where(*where, Claim.deadline < as_of)
-    return tallies, due_claims(streamed(conn, due), tallies, scope.options.policy == "decay")
+    return tallies, due_claims(streamed(conn, due), tallies, scope.options.policy == "decay", as_of)
+
+
+_TAG_SEPARATOR = "\n"  # never in a tag: clean_tag turns every run of white space into one -
+
+
+@dataclass
+class SpeakerClaims:
+    """What a report on the speakers asked for reads, once the prior is stored."""
+
+    tallies: Tallies
+    due: dict[int, DueClaims]
+    tags: list[TagRow]
+    late_tags: list[LateTagRow]
+    withdrawn: int
+
+
+def speaker_claims(conn: Connection, scope: Scope) -> SpeakerClaims:
+    """The claims of the speakers asked for in one read through the (speaker, said) index, each
+    with its state, its tags and whether it was withdrawn: the tallies, forecasts, lateness,
+    events, per-tag counts and the withdrawn count are all made from those rows."""
+    assert scope.speaker_ids is not None
+    options = scope.options
+    tags = select(func.aggregate_strings(ClaimTag.tag, _TAG_SEPARATOR)).where(ClaimTag.claim_id == Claim.id).scalar_subquery()
+    query = select(
+        Claim.speaker_id, scope.state, Claim.probability, Claim.confidence, Claim.event, Claim.said, Claim.deadline,
+        scope.occurred, Claim.withdrawn_at.isnot(None), tags,
+    ).where(*scope.dated, Claim.speaker_id.in_(scope.speaker_ids))
+    withdrawn, kept, tagged = 0, [], []
+    for *claim, gone, tag_list in streamed(conn, query):
+        if gone:
+            withdrawn += 1
+            if not options.withdrawn:
+                continue
+        kept.append(claim)
+        if tag_list:
+            speaker_id, state, deadline, occurred = claim[0], claim[1], claim[6], claim[7]
+            tagged += [(speaker_id, tag, state, deadline, occurred) for tag in tag_list.split(_TAG_SEPARATOR)]
+    tallies = Tallies({}, {})
+    due = due_claims(kept, tallies, options.policy == "decay", options.report_date)
+    return SpeakerClaims(tallies, due, *tag_rows(tagged), withdrawn)
 
 
 def tag_query(scope: Scope):

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from ledger.domain.report import ReportHeader, ReportOptions, fit_prior, header
 from ledger.domain.track import ClaimFacts, Edit, TrackRow, Vote, track_row, verdict_behind
 from ledger.domain.vocab import ChangeKind
-from ledger.services.reports.queries import Scope, _end_of, outcome_of, scope_of, streamed, tallies_of
+from ledger.services.reports.queries import Scope, _end_of, reading, outcome_of, scope_of, streamed, tallies_of
 from ledger.store.dialect import snapshot
 from ledger.store.engine import Ledger
 from ledger.store.models import Claim, ClaimChange, ClaimTag, Resolution, Source, Speaker
@@ -33,7 +33,7 @@ def open_track_record(ledger: Ledger, options: ReportOptions = ReportOptions()) 
     """The claims behind the report with ``options``, read in one snapshot."""
     options = options.checked()
     with snapshot(ledger, analytic=True) as session:
-        conn = session.connection()
+        conn = reading(session)
         scope = scope_of(session, options)
         prior = fit_prior(tallies_of(conn, scope), scope.credit)
         yield TrackRecord(header(options, prior, scope.withdrawn), track_rows(conn, scope))
