@@ -379,7 +379,7 @@ class DueClaims:
     """One speaker's claims past their deadline, as the figures read them: forecasts grouped by
     (stated probability, hedge words, came true, event), the lateness and event rows."""
 
-    forecasts: dict[tuple, int]
+    forecasts: dict[tuple["float | None", "str | None", int, "str | None"], int]  # (p, words, came true, event) -> claims
     lateness: list[LatenessRow]
     events: list[EventRow]
 
@@ -440,7 +440,12 @@ def tag_rows(claims: Iterable[tuple[int, str, int, date, "date | None"]]) -> tup
     counts: dict[tuple[int, str, int], int] = {}
     for speaker_id, tag, state, _, _ in claims:
         counts[speaker_id, tag, state] = counts.get((speaker_id, tag, state), 0) + 1
-    late = sorted(((s, tag, d, o) for s, tag, state, d, o in claims if state == TRUE_LATE), key=itemgetter(0, 1))
+    late: list[LateTagRow] = []
+    for s, tag, state, deadline, occurred in claims:
+        if state == TRUE_LATE:
+            assert occurred is not None  # late means it occurred after the deadline
+            late.append((s, tag, deadline, occurred))
+    late.sort(key=itemgetter(0, 1))
     return [(s, tag, state, n) for (s, tag, state), n in sorted(counts.items())], late
 
 
