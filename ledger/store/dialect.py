@@ -27,7 +27,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Date, Float, Integer, String, Table, bindparam, func, select, text
+from sqlalchemy import Date, Float, Integer, String, Table, func, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
@@ -169,11 +169,15 @@ def claims_present(session: Session, keys: list[tuple[int, date, str]], size: in
     # statistics behind; either makes each batch slower than the last.
     if _is_postgresql(session):
         found = session.execute(_PRESENT_PG, {"s": [k[0] for k in keys], "d": [k[1] for k in keys], "h": [k[2] for k in keys]})
-    else:
-        keys = keys + keys[:1] * (size - len(keys))  # always ``size`` keys: one statement, compiled once
-        params = {f"{name}{i}": value for i, key in enumerate(keys) for name, value in zip("sdh", key)}
-        found = session.execute(_present_sqlite(size), params)
-    return {tuple(k) for k in found}  # type: ignore[misc]
+        return {tuple(k) for k in found}  # type: ignore[misc]
+    # SQLite: through the driver, since binding 3,000 named parameters cost SQLAlchemy 50 times the query.
+    connection = session.connection()
+    day = Date().dialect_impl(connection.dialect)
+    to_text, to_date = day.bind_processor(connection.dialect), day.result_processor(connection.dialect, None)
+    keys = keys + keys[:1] * (size - len(keys))  # always ``size`` keys: one statement, prepared once
+    params = tuple(value for speaker, said, sha in keys for value in (speaker, to_text(said), sha))
+    found = connection.exec_driver_sql(_present_sqlite(size), params)
+    return {(speaker, to_date(said), sha) for speaker, said, sha in found}
 
 
 _PRESENT_WHERE = (
@@ -187,8 +191,6 @@ _PRESENT_PG = text(
 
 
 @lru_cache(maxsize=1)
-def _present_sqlite(size: int):
-    keys = ", ".join(f"(:s{i}, :d{i}, :h{i})" for i in range(size))
-    return text(f"WITH k (speaker_id, said, text_sha256) AS (VALUES {keys}) {_PRESENT_WHERE}").bindparams(
-        *(bindparam(f"d{i}", type_=Date) for i in range(size))
-    ).columns(speaker_id=Integer, said=Date, text_sha256=String)
+def _present_sqlite(size: int) -> str:
+    keys = ", ".join(["(?, ?, ?)"] * size)
+    return f"WITH k (speaker_id, said, text_sha256) AS (VALUES {keys}) {_PRESENT_WHERE}"
