@@ -184,6 +184,7 @@ class SourceValues:
     published: date | None
 
 
+@lru_cache(maxsize=4096)  # an import names each source once per claim quoted from it
 def check_source(url: str | None, title: str | None, publisher: str | None, published: date | None, today: date) -> SourceValues:
     """A source's details, checked as every way in checks them: found by its URL, or by its title."""
     with about("source_url"):
