@@ -395,10 +395,10 @@ _SCORED = frozenset(SCORED)
 _CAME_TRUE = frozenset((TRUE, TRUE_LATE))
 
 
-def due_claims(rows: Iterable[DueRow], tallies: Tallies, late_days: bool, as_of: date) -> dict[int, DueClaims]:
+def due_claims(rows: Iterable[DueRow], tallies: Tallies, late_days: bool, as_of: date, lateness: bool = True) -> dict[int, DueClaims]:
     """Count claims into ``tallies`` (with how late each late true came, if ``late_days``), and
-    make each speaker's forecasts, lateness and events from the same rows: only those of claims
-    past their deadline on ``as_of`` have any.
+    make each speaker's forecasts, lateness (unless not ``lateness``: the leaderboard has none)
+    and events from the same rows: only those of claims past their deadline on ``as_of`` have any.
 
     A stated probability wins over hedge words on the same claim, so each claim is scored once;
     the outcome forecast is the claim as stated, by the deadline (1), or not (0: false, late,
@@ -419,7 +419,7 @@ def due_claims(rows: Iterable[DueRow], tallies: Tallies, late_days: bool, as_of:
             days = (occurred - deadline).days
             total.late_days.append(days)
             year.late_days.append(days)
-        if state != AMBIGUOUS and deadline < as_of:
+        if lateness and state != AMBIGUOUS and deadline < as_of:
             came = (occurred or deadline) if state in _CAME_TRUE else None
             mine.lateness.append((speaker_id, said, deadline, came))
         if state not in _SCORED:
@@ -739,7 +739,7 @@ def forecast_summary(rows: Iterable[ForecastRow], calibrated: bool = True) -> Fo
     # Most speakers give one kind only: then the totals are that kind's, not computed again.
     both = by_kind["hedge"] if not ps["stated"] else by_kind["stated"] if not ps["hedge"] else _scores(all_ps, all_ys)
     return {
-        "skill": _skill(ps["stated"], ys["stated"], events),
+        "skill": _skill(ps["stated"], ys["stated"], events, by_kind["stated"]["log_score"]),
         "brier": both["brier"],
         "brier_n": both["n"],
         "log_score": both["log_score"],
@@ -759,12 +759,12 @@ def _bucket(p: float) -> int:
     return next(i for i, b in enumerate(scoring.calibration([p], [0])) if b.n)
 
 
-def _skill(ps: list[float], ys: list[int], events: list[str | None]) -> Skill | None:
-    """The headline figures of stated probabilities (hedge words are not the speaker's numbers)."""
+def _skill(ps: list[float], ys: list[int], events: list[str | None], log: float | None) -> Skill | None:
+    """The headline figures of stated probabilities (hedge words are not the speaker's numbers),
+    with their log score (``scoring.log_score``, computed once for these and the totals)."""
     d = scoring.murphy(ps, ys)
     if d is None:
         return None
-    log = scoring.log_score(ps, ys)
     assert log is not None
     ci = scoring.clustered_mean_interval([(p - y) ** 2 for p, y in zip(ps, ys)], events)
     return {

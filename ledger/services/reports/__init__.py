@@ -101,7 +101,7 @@ class _Prepared:
             priors.store(ledger, self.key, self.prior)
 
 
-def _prepare(session: Session, conn: Connection, options: ReportOptions) -> _Prepared:
+def _prepare(session: Session, conn: Connection, options: ReportOptions, lateness: bool = True) -> _Prepared:
     key = priors.key_of(conn, options)
     prior = priors.stored(conn, key)
     # The prior is all that needs every speaker: with it stored, only those asked for are read.
@@ -112,7 +112,7 @@ def _prepare(session: Session, conn: Connection, options: ReportOptions) -> _Pre
         read = speaker_claims(conn, scope)
         tallies, due, tags, scope.withdrawn = read.tallies, read.due, (read.tags, read.late_tags), read.withdrawn
     else:
-        tallies, due = report_claims(conn, scope, scope.where)
+        tallies, due = report_claims(conn, scope, scope.where, lateness)
     fitted = prior is None
     if prior is None:
         prior = fit_prior(tallies, scope.credit)
@@ -139,7 +139,7 @@ def leaderboard(ledger: Ledger, options: ReportOptions) -> Leaderboard:
     options = options.checked()
     with snapshot(ledger, analytic=True) as session:
         conn = reading(session)
-        prepared = _prepare(session, conn, options)
+        prepared = _prepare(session, conn, options, lateness=False)
         scope, tallies, prior, ids = prepared.scope, prepared.tallies, prepared.prior, prepared.ids
         names = speaker_names(conn, ids)
         rows = []

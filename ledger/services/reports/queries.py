@@ -239,7 +239,7 @@ def tallies_of(conn: Connection, scope: Scope, where: list | None = None) -> Tal
     return tallies
 
 
-def report_claims(conn: Connection, scope: Scope, where: list) -> tuple[Tallies, dict[int, DueClaims]]:
+def report_claims(conn: Connection, scope: Scope, where: list, lateness: bool = True) -> tuple[Tallies, dict[int, DueClaims]]:
     """The tallies of the claims ``where`` says, and each speaker's forecasts, lateness and events,
     in two reads of ``claims``: the claims not yet due only counted, grouped; those past their
     deadline (the only ones scored or late) one row each, with their state computed once for all
@@ -250,7 +250,7 @@ def report_claims(conn: Connection, scope: Scope, where: list) -> tuple[Tallies,
         Claim.speaker_id, scope.state, Claim.probability, Claim.confidence, Claim.event, Claim.said, Claim.deadline,
         scope.occurred,
     ).where(*where, Claim.deadline < as_of)
-    return tallies, due_claims(streamed(conn, due), tallies, scope.options.policy == "decay", as_of)
+    return tallies, due_claims(streamed(conn, due), tallies, scope.options.policy == "decay", as_of, lateness)
 
 
 _TAG_SEPARATOR = "\n"  # never in a tag: clean_tag turns every run of white space into one -
