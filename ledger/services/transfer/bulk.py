@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -152,19 +152,15 @@ def _restatements(ledger: Ledger, spool) -> tuple[list[tuple], list[RowError]]:
     """The links the checked rows ask for, as (row's key, restated key), each key (speaker key,
     said, text fingerprint); and a RowError for each naming a claim that is neither earlier in the
     file nor in the ledger (a claim restated the same day must come first, so links never loop)."""
-    spool.seek(0)
+    # Two reads of the spool, so that only the restated claims' keys are held, not every row's: a
+    # key per row was most of a million-row import's memory.
+    asked = [(row, (row.speaker_key, *row.restates)) for row in _spooled(spool) if row.restates is not None]
+    wanted = {restated for _, restated in asked}
     seen: dict[tuple, int] = {}
-    asked: list[tuple[Checked, tuple]] = []
-    while True:
-        try:
-            batch = pickle.load(spool)
-        except EOFError:
-            break
-        for row in batch:
-            seen.setdefault((row.speaker_key, row.said, row.text_sha256), row.line)
-            if row.restates is not None:
-                asked.append((row, (row.speaker_key, *row.restates)))
-    spool.seek(0)
+    for row in _spooled(spool) if wanted else ():
+        key = (row.speaker_key, row.said, row.text_sha256)
+        if key in wanted:
+            seen.setdefault(key, row.line)
     links, errors, missing = [], [], []
     for row, restated in asked:
         line = seen.get(restated)
@@ -184,6 +180,18 @@ def _restatements(ledger: Ledger, spool) -> tuple[list[tuple], list[RowError]]:
                 else:
                     links.append(((row.speaker_key, row.said, row.text_sha256), restated))
     return links, errors
+
+
+def _spooled(spool) -> Iterator[Checked]:
+    """The checked rows in the spool, from its start; the spool is left at its start again."""
+    spool.seek(0)
+    try:
+        while True:
+            yield from pickle.load(spool)
+    except EOFError:
+        pass
+    finally:
+        spool.seek(0)
 
 
 def _claim_id(session: Session, key: tuple) -> int | None:
