@@ -44,11 +44,13 @@ def _is_postgresql(session: Session) -> bool:
 
 def insert_ignore(session: Session, model: Any) -> Insert:
     """INSERT ... ON CONFLICT DO NOTHING: rows a unique key already holds are skipped, not errors."""
-    # Imported here: the PostgreSQL dialect's module alone is a tenth of `claims show`'s start-up.
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect = postgresql if _is_postgresql(session) else sqlite
-    return dialect.insert(model).on_conflict_do_nothing()
+    # Imported here, and only the one in use: the PostgreSQL dialect's module alone is a tenth of
+    # `claims show`'s start-up, and a SQLite ledger never needs it.
+    if _is_postgresql(session):
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model).on_conflict_do_nothing()
 
 
 def new_ids(session: Session, table: Table, count: int) -> list[int]:
