@@ -92,7 +92,7 @@ class _Prepared:
     ids: list[int]
     key: priors.PriorKey
     fitted: bool
-    tags: tuple[list, list] | None = None  # the per-tag rows, when read with the claims
+    tags: tuple[list, list, list] | None = None  # the per-tag and chain rows, when read with the claims
 
     def keep(self, ledger: Ledger) -> None:
         """Store a prior fitted here, once the report's snapshot is closed (a write beside an open
@@ -110,7 +110,7 @@ def _prepare(session: Session, conn: Connection, options: ReportOptions, latenes
     tags = None
     if mine:
         read = speaker_claims(conn, scope)
-        tallies, due, tags, scope.withdrawn = read.tallies, read.due, (read.tags, read.late_tags), read.withdrawn
+        tallies, due, tags, scope.withdrawn = read.tallies, read.due, (read.tags, read.late_tags, read.chained), read.withdrawn
     else:
         tallies, due = report_claims(conn, scope, scope.where, lateness)
     fitted = prior is None
@@ -160,11 +160,11 @@ def _speakers(conn: Connection, prepared: _Prepared, curves: bool, detail: bool)
         return
     names = speaker_names(conn, ids)
     if prepared.tags is not None:
-        tags, late_tags = BySpeaker(prepared.tags[0]), BySpeaker(prepared.tags[1])
+        tags, late_tags, linked = (BySpeaker(rows) for rows in prepared.tags)
     else:
         tags = BySpeaker(streamed(conn, tag_query(scope)) if detail else ())
         late_tags = BySpeaker(streamed(conn, late_tag_query(scope))) if detail and options.policy == "decay" else None
-    linked = BySpeaker(streamed(conn, chain_query(scope)))
+        linked = BySpeaker(streamed(conn, chain_query(scope)))
     for speaker_id in ids:
         due = prepared.due.get(speaker_id, NO_DUE_CLAIMS)
         yield speaker_figures(

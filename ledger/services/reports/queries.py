@@ -4,14 +4,15 @@ grouped by speaker and year, tag, and stated probability, and streamed in speake
 from __future__ import annotations
 
 import itertools
-from functools import lru_cache
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from operator import itemgetter
 
-from sqlalchemy import Date, Integer, String, and_, case, cast, extract, func, or_, select
+from sqlalchemy import Date, Integer, String, and_, case, cast, exists, extract, func, or_, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from ledger.errors import NotFound
 from ledger.services.people import require_speaker
@@ -265,6 +266,7 @@ class SpeakerClaims:
     tags: list[TagRow]
     late_tags: list[LateTagRow]
     withdrawn: int
+    chained: list[tuple]  # the rows of ``track.chain_query``: claims that restate one or are restated
 
 
 def speaker_claims(conn: Connection, scope: Scope) -> SpeakerClaims:
@@ -274,23 +276,30 @@ def speaker_claims(conn: Connection, scope: Scope) -> SpeakerClaims:
     assert scope.speaker_ids is not None
     options = scope.options
     tags = select(func.aggregate_strings(ClaimTag.tag, _TAG_SEPARATOR)).where(ClaimTag.claim_id == Claim.id).scalar_subquery()
+    # Restated by any claim, through the index on restates_id, as ``track.chain_query`` finds them.
+    restating = aliased(Claim)
+    restated = exists().where(restating.restates_id == Claim.id)
     query = select(
         Claim.speaker_id, scope.state, Claim.probability, Claim.confidence, Claim.event, Claim.said, Claim.deadline,
         scope.occurred, Claim.withdrawn_at.isnot(None), tags,
+        Claim.id, Claim.deadline_text, Claim.restates_id, outcome_of(options.report_date), restated,
     ).where(*scope.dated, Claim.speaker_id.in_(scope.speaker_ids))
-    withdrawn, kept, tagged = 0, [], []
-    for *claim, gone, tag_list in streamed(conn, query):
+    withdrawn, kept, tagged, chained = 0, [], [], []
+    for row in streamed(conn, query):
+        speaker_id, state, _, _, _, said, deadline, occurred, gone, tag_list, claim_id, text, restates, outcome, linked = row
         if gone:
             withdrawn += 1
             if not options.withdrawn:
                 continue
-        kept.append(claim)
+        kept.append(row[:8])
         if tag_list:
-            speaker_id, state, deadline, occurred = claim[0], claim[1], claim[6], claim[7]
             tagged += [(speaker_id, tag, state, deadline, occurred) for tag in tag_list.split(_TAG_SEPARATOR)]
+        if restates is not None or linked:
+            chained.append((speaker_id, claim_id, said, deadline, text, restates, outcome, occurred))
     tallies = Tallies({}, {})
     due = due_claims(kept, tallies, options.policy == "decay", options.report_date)
-    return SpeakerClaims(tallies, due, *tag_rows(tagged), withdrawn)
+    chained.sort(key=itemgetter(0, 1))
+    return SpeakerClaims(tallies, due, *tag_rows(tagged), withdrawn, chained)
 
 
 def tag_query(scope: Scope):
