@@ -60,10 +60,10 @@ class about:  # noqa: N801  a class, not @contextmanager: `claims import` enters
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind, exc, traceback) -> bool:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, traceback: object) -> None:
+        # None, not False: the error goes on, and type checkers know the block's end is not reached.
         if isinstance(exc, InvalidInput) and getattr(exc, "field", None) is None:
             exc.field = self.field  # type: ignore[attr-defined]
-        return False
 
 
 def within(value: str, field: str) -> str:
