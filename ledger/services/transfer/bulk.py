@@ -28,7 +28,7 @@ from ledger.services.search import claim_documents
 from ledger.services.transfer.checks import Checked, check_row
 from ledger.services.transfer.formats import FORMATS, READERS, open_text
 from ledger.services.transfer.rows import BATCH, RowError
-from ledger.store.dialect import claims_present, insert_rows, new_ids
+from ledger.store.dialect import claims_present, insert_rows, new_ids, refresh_statistics
 from ledger.store.engine import Ledger
 from ledger.store.models import Claim, ClaimTag, Resolution, Source, Speaker, SpeakerAlias
 from ledger.store.types import utcnow
@@ -93,6 +93,10 @@ def _check_file(path, fmt, horizon, spool, report, progress, actor: str, speaker
     return errors
 
 
+# What an import writes to: their statistics are refreshed after a big one (refresh_statistics).
+WRITTEN_TABLES = ["speakers", "speaker_aliases", "sources", "claims", "claim_tags", "resolutions", "journal", "search_documents"]
+
+
 def import_claims(
     ledger: Ledger,
     path: str | Path,
@@ -145,6 +149,9 @@ def import_claims(
         if links:
             with ledger.write() as session:
                 report.links = _link(session, links, actor)
+        if written >= BATCH:
+            with ledger.write() as session:
+                refresh_statistics(session, WRITTEN_TABLES)
     return report
 
 
