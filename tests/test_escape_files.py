@@ -126,3 +126,12 @@ def test_json_is_strict_json_and_an_infinite_half_life_is_one_line(resolved, cli
         result = cli("report", "--policy", "decay", "--half-life", bad, "--format", "json")
         assert result.status == 2 and result.out == "" and len(result.err.strip().splitlines()) == 1, (bad, result)
         assert "half-life must be a positive number of days" in result.err
+
+
+@pytest.mark.parametrize("stored", ["del\x7fete </script>", "é del\x7f </script> \u2028 \u202e", "plain ascii", "\x9b2J"])
+def test_json_writes_every_unsafe_character_as_an_escape_and_decodes_to_the_text(stored):
+    from ledger.escape import json_text
+
+    written = json_text({"text": stored})
+    assert json.loads(written) == {"text": stored}
+    assert "</" not in written and not any(0x7F <= ord(ch) <= 0x9F or ch in "\u2028\u2029\u202e" for ch in written)
