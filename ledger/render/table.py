@@ -52,6 +52,8 @@ def fields(pairs: Sequence[tuple[str, object]], *, color: bool = False, width: i
 
 
 def _cell(value: object, max_width: int) -> str:
+    if type(value) is int:  # an id: nothing to fold or escape, and a listing has one a row
+        return str(value)
     text = terminal(" ".join(str(value).split()) if value is not None else "")
     return text if len(text) <= max_width else text[: max_width - 1] + "…"
 
