@@ -112,3 +112,13 @@ def test_the_log_channel_prints_a_digest_with_its_control_characters_visible():
     LogSender(Channel("log", "log", {}), stream).send(Digest(recipient=hostile.TERMINAL[0], subject="Due", text=text))
     printed = stream.getvalue()
     assert RAW_CONTROL.search(printed) is None and "\\x1b]0;pwned\\x07" in printed
+
+
+def test_every_character_the_terminal_escapes_is_unprintable():
+    """``terminal`` lets printable text through without its regex; a printable character added to
+    the escaped set would then go out raw."""
+    from ledger.escape import _CONTROLS, terminal
+
+    escaped = [chr(c) for c in range(0x110000) if _CONTROLS.match(chr(c))]
+    assert escaped and not [c for c in escaped if c.isprintable()]
+    assert all(terminal(f"a{c}b") != f"a{c}b" for c in escaped)
