@@ -600,6 +600,11 @@ What each row compares (every baseline runs on the same data, in the same run):
   `python -c "import sqlalchemy.orm"`; on PostgreSQL `list --limit 1` is held to that plus
   `import psycopg` and one connection to the ledger (target 1.3x). `claims list --limit 50` and
   `claims show ID` are against `import sqlalchemy.orm` (target 1.3x).
+- **claims search WORD --limit 20**: in the benchmark's process, against the same full-text query
+  written by hand against the index (FTS5's `MATCH` with `bm25`, PostgreSQL's `@@` with
+  `ts_rank`), both the 20 best; they must find the same claims (checked).
+- **claims edit** and **claims withdraw**: in the benchmark's process, each run on a claim of its
+  own, against `claims add` of a new claim in the same process (target 2x).
 - **claims list (every claim, to a pipe)**: `claims --db URL list` as a process writing to a
   pipe, against a hand-written program (the driver, the same join and order, the same escaping,
   cells and widths, everything in memory, then printed) whose output must be the same bytes
