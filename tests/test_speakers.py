@@ -51,8 +51,8 @@ def test_merging_into_itself_or_an_unknown_speaker_is_one_line(cli):
     assert len(cli("speaker", "list", "--json").json) == 2
 
 
-def test_the_same_claim_under_both_names_becomes_two_copies_named_until_one_is_withdrawn(cli):
-    first, twin, _ = _two_musks(cli)
+def test_the_same_claim_under_both_names_becomes_two_copies_named_until_one_is_withdrawn(cli, tmp_path):
+    first, twin, later = _two_musks(cli)
     assert cli("edit", twin, "--text", "Robotaxis in Austin", "--reason", "same words").status == 0
     merged = cli("speaker", "merge", "Musk", "Elon Musk")
     assert merged.status == 0, merged.err
@@ -62,6 +62,13 @@ def test_the_same_claim_under_both_names_becomes_two_copies_named_until_one_is_w
     # A third copy is still refused, by add and by edit, whatever the merge let in.
     again = cli("add", "Robotaxis in Austin", "--speaker", "Elon Musk", "--said", "2023-01-01", "--deadline", "2025-06-30")
     assert again.status == 4 and f"claim #{first} already records this" in again.err
+    moved = cli("edit", later, "--said", "2023-01-01", "--reason", "the earlier date")
+    assert moved.status == 4 and f"claim #{first} already records this" in moved.err
+    rows = tmp_path / "again.csv"
+    rows.write_text("speaker,text,said,deadline\nElon Musk,Robotaxis in Austin,2023-01-01,2025-06-30\n", encoding="utf-8")
+    imported = cli("import", rows, "--json")
+    assert imported.status == 0, imported.err
+    assert (imported.json["claims_present"], imported.json["claims_added"]) == (1, 0)
     assert cli("withdraw", twin, "--reason", "logged twice").status == 0
     assert [c["id"] for c in cli("list", "--speaker", "Elon Musk", "--json").json].count(first) == 1
     assert twin not in [c["id"] for c in cli("list", "--json").json]

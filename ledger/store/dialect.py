@@ -177,7 +177,8 @@ def claims_present(session: Session, keys: list[tuple[int, date, str]], size: in
     # One probe of the natural-key index per key, as a correlated subquery: the planners cannot turn
     # it into a scan. `(speaker_id, said, text_sha256) IN (...)` reads the whole index on SQLite,
     # and a join lets PostgreSQL pick a hash join over the table while a bulk import has left its
-    # statistics behind; either makes each batch slower than the last.
+    # statistics behind; either makes each batch slower than the last. LIMIT 1: a speaker merge may
+    # leave two copies of one claim (revision 0011), and a scalar subquery may return one row only.
     if _is_postgresql(session):
         found = session.execute(_PRESENT_PG, {"s": [k[0] for k in keys], "d": [k[1] for k in keys], "h": [k[2] for k in keys]})
         return {tuple(k) for k in found}  # type: ignore[misc]
@@ -193,7 +194,7 @@ def claims_present(session: Session, keys: list[tuple[int, date, str]], size: in
 
 _PRESENT_WHERE = (
     "SELECT k.speaker_id, k.said, k.text_sha256 FROM k WHERE (SELECT c.id FROM claims c WHERE "
-    "c.speaker_id = k.speaker_id AND c.said = k.said AND c.text_sha256 = k.text_sha256) IS NOT NULL"
+    "c.speaker_id = k.speaker_id AND c.said = k.said AND c.text_sha256 = k.text_sha256 LIMIT 1) IS NOT NULL"
 )
 _PRESENT_PG = text(
     "WITH k (speaker_id, said, text_sha256) AS (SELECT * FROM unnest(CAST(:s AS integer[]), CAST(:d AS date[]), "

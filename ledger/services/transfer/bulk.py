@@ -208,7 +208,9 @@ def _claim_id(session: Session, key: tuple) -> int | None:
         speaker = session.scalar(select(SpeakerAlias.speaker_id).where(SpeakerAlias.alias_key == speaker_key))
     if speaker is None:
         return None
-    return session.scalar(select(Claim.id).where(Claim.speaker_id == speaker, Claim.said == said, Claim.text_sha256 == sha))
+    # The first, where a speaker merge left two copies (revision 0011).
+    return session.scalar(select(Claim.id).where(Claim.speaker_id == speaker, Claim.said == said, Claim.text_sha256 == sha)
+                          .order_by(Claim.id).limit(1))
 
 
 def _link(session: Session, links: list[tuple], actor: str) -> int:
