@@ -159,6 +159,18 @@ def test_an_edited_journal_payload_is_named_before_the_row_it_no_longer_matches(
     assert result.json["intact"] is False and result.json["problem_count"] == len(messages)
 
 
+@pytest.mark.parametrize("entity_id", [2**31 - 1, -7, 0])
+def test_a_journal_entry_moved_to_an_absurd_row_id_is_named(cli, ledger, world, entity_id):
+    """verify keeps a digest per row at the row's id: an id no row could have, written into the
+    journal by hand, is named like any other change and costs no more memory than one row."""
+    tamper(ledger, "UPDATE journal SET entity_id = :id WHERE seq = 1", id=entity_id)
+    result = cli("verify", "--json")
+    assert result.status == ExitStatus.TAMPERED
+    messages = [p["message"] for p in result.json["problems"]]
+    assert messages[0].startswith("journal entry #1 was altered")
+    assert any(m.startswith("speaker #1 is not in the journal") for m in messages), messages
+
+
 def test_a_deleted_journal_entry_is_named(cli, ledger, world):
     tamper(ledger, "DELETE FROM journal WHERE seq = 5")
     assert_tampered(cli, "journal entry #5 is missing")

@@ -71,13 +71,48 @@ def _decodes(payload: str | None, entity: str, entity_id: int) -> bool:
     return isinstance(value, dict) and value.get("id") == entity_id
 
 
+class _Digests:
+    """{row id: SHA-256 digest} in 33 bytes per row (a flag and the digest, at the id's place in two
+    byte arrays) rather than a dict entry and a bytes object (about 170 bytes): the digests of a
+    million rows were most of verify's memory. An id far past the rows held so far (or below 1) can
+    only come from a journal edited by hand; it goes to a plain dict, so no id makes the arrays huge."""
+
+    __slots__ = ("_flags", "_data", "_held", "_sparse")
+
+    def __init__(self) -> None:
+        self._flags, self._data, self._held, self._sparse = bytearray(), bytearray(), 0, {}
+
+    def __setitem__(self, row_id: int, digest: bytes) -> None:
+        if not 0 < row_id <= 4 * self._held + 65_536:
+            self._sparse[row_id] = digest
+            return
+        if row_id >= len(self._flags):
+            grow = max(row_id + 1, 2 * len(self._flags)) - len(self._flags)
+            self._flags.extend(bytes(grow))
+            self._data.extend(bytes(32 * grow))
+        self._held += not self._flags[row_id]
+        self._flags[row_id] = 1
+        self._data[32 * row_id : 32 * row_id + 32] = digest
+
+    def pop(self, row_id: int, default: bytes | None = None) -> bytes | None:
+        if 0 < row_id < len(self._flags) and self._flags[row_id]:
+            self._flags[row_id] = 0
+            self._held -= 1
+            return bytes(self._data[32 * row_id : 32 * row_id + 32])
+        return self._sparse.pop(row_id, default)
+
+    def __iter__(self) -> Iterator[int]:
+        yield from (i for i, held in enumerate(self._flags) if held)
+        yield from list(self._sparse)
+
+
 def _check_chain(
     session: Session, head: tuple[int | None, str] | None, problems: _Problems, upto: int | None = None, keep: bool = True
 ):
     """Walk the journal in order (to entry ``upto``, if given); return the last entry, its count,
     {entity: {id: digest}} (empty unless ``keep``), and the entries appended after the published
     ``head`` (all counted, the first MAX_SHOWN kept)."""
-    latest: dict[str, dict[int, bytes]] = {name: {} for name in SNAPSHOTS} if keep else {}
+    latest: dict[str, _Digests] = {name: _Digests() for name in SNAPSHOTS} if keep else {}
     expected_seq, prev, count, last = 1, GENESIS, 0, None
     head_seq, head_hash = head if head else (None, None)
     head_found = False
@@ -144,10 +179,10 @@ def _check_chain(
     return last, count, latest, (appended_count, appended)
 
 
-def _latest(session: Session, upto: int) -> dict[str, dict[int, bytes]]:
+def _latest(session: Session, upto: int) -> dict[str, _Digests]:
     """{entity: {id: digest}} of each row's latest snapshot to entry ``upto``, as _check_chain
     keeps them, without checking the chain (another process does)."""
-    latest: dict[str, dict[int, bytes]] = {name: {} for name in SNAPSHOTS}
+    latest: dict[str, _Digests] = {name: _Digests() for name in SNAPSHOTS}
     query = (
         select(JournalEntry.action, JournalEntry.entity, JournalEntry.entity_id, JournalEntry.payload)
         .where(JournalEntry.seq <= upto)
@@ -241,7 +276,7 @@ def _legacy_like(entity: str, current: dict, recorded: dict) -> dict:
     return {k: v for k, v in current.items() if k not in missing}
 
 
-def _check_rows(session: Session, latest: dict[str, dict[int, bytes]], problems: _Problems) -> dict[str, int]:
+def _check_rows(session: Session, latest: dict[str, _Digests], problems: _Problems) -> dict[str, int]:
     counts = {}
     for entity, (model, snapshot) in SNAPSHOTS.items():
         expected = latest[entity]
