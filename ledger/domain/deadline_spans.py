@@ -22,7 +22,7 @@ __all__ = ["DeadlineSpan", "find_deadlines"]
 # Words that only link or signal: a span made of these alone names no time.
 _FUNCTION = frozenset(
     "the of a an and or to from in by at on within during over before after until till through up "
-    "any between course no not than later prior ahead less under more most latest sooner earlier if for sure hopefully "
+    "any between course no not than least later prior ahead less under more most latest sooner earlier if for sure hopefully "
     "probably definitely certainly surely maybe perhaps possibly likely about around approximately "
     "approx roughly circa ca some sometime point stage just nearly almost somewhere give take i we "
     "think believe expect expected hope im am confident d say would guess this next last current "
@@ -56,6 +56,8 @@ _LONGER = re.compile(r"(?:\s*,?\s*(?:maybe|perhaps|possibly|probably|or|and|even
 _AGO = re.compile(r"[\s,]*(?:ago|earlier|before|previously)\b", re.IGNORECASE)
 _VERB_BEFORE = re.compile(r"\b(?:to|will|would|could|should|may|might|can)\s+(?:(?:probably|likely|certainly|surely|"
                           r"definitely|possibly|perhaps|maybe|eventually|soon)\s+)?$", re.IGNORECASE)
+# After a count with no lead, what measures a gap from another time: "a few months later than we planned"
+_COUNTED_FROM = re.compile(r"[\s,]*(?:later|earlier|late|behind|ahead|longer|sooner)\b", re.IGNORECASE)
 _AT_THE_EARLIEST = re.compile(r"[\s,]*at\s+the\s+earliest\b", re.IGNORECASE)
 _AS_EARLY_AS = re.compile(r"\b(?:as\s+(?:early|soon)\s+as|no\s+sooner\s+than)\s+$", re.IGNORECASE)
 _UNITS = frozenset("year years month months week weeks quarter quarters half decade decades day days".split())
@@ -187,12 +189,16 @@ def find_deadlines(sentence: str, said: date) -> list[DeadlineSpan]:
                     and re.match(r"\s+(?!(?:and|or|of|to|in|on|at|for|is|was|will|if|unless|as|when|after|before|but|with|that|than|"
                              r"because|while|so|then|we|i|it|they|he|she)\b)[a-z]", sentence[end:])):
                 continue  # "before the August recess", "by the summer break": the month names another thing
+            if re.fullmatch(r"(?:(?:in|during|over|for)\s+)?the\s+fiscal\s+year", text, re.IGNORECASE):
+                continue  # "in the fiscal year starting in April": which one is said elsewhere; "the end of the fiscal year" reads
             if re.fullmatch(r"(?:in|during|over)\s+the\s+(?:week|month|quarter|half|year)", text, re.IGNORECASE):
                 continue  # "gross margin in the quarter was 39%": the period a report covers, not one to come
             if text.lower() == "in half":
                 continue  # "cut commute times in half": a fraction, not the half of a year
             if text.lower().endswith(("year's", "year’s")) and not re.match(r"\s+end\b", sentence[end:]):
                 continue  # "this year's championship": a possessive, unless it is "next year's end"
+            if j - 1 > i and run[j - 1][0].lower() in _HEDGES and re.match(r"\s*\w", sentence[end:]):
+                continue  # "next year, perhaps a little below": the hedge softens what follows it
             if not _plausible(run[i:j]):
                 continue
             try:
@@ -201,6 +207,9 @@ def find_deadlines(sentence: str, said: date) -> list[DeadlineSpan]:
                 taken.append((start, end))  # "in early 2024" said in December 2024: gone, and so is its "2024"
                 continue
             except InvalidDeadline:
+                continue
+            if run[i][0].lower() not in _DURATION_LEADS and _COUNTED_FROM.match(sentence, end):
+                taken.append((start, end))  # "a few months later than planned": a gap, not a deadline
                 continue
             if not _meant(run[i:j], deadline):
                 continue

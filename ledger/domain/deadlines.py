@@ -225,7 +225,8 @@ def _words(phrases: Iterable[str]) -> str:
 # The word before the period says how the period bounds the claim.
 _SIGNALS = {
     **dict.fromkeys(["by", "no later than", "not later than", "by no later than", "on or before",
-                     "until", "up until", "till", "through", "at the latest by"], "by"),
+                     "until", "up until", "till", "through", "at the latest by", "until at least", "till at least",
+                     "through at least"], "by"),  # "to hold rates until at least the end of next year"
     **dict.fromkeys(["before", "prior to", "ahead of"], "before"),
     **dict.fromkeys(["in", "within", "during", "over", "at", "on", "in less than", "less than",
                      "in the course of", "over the course of", "during the course of",
@@ -438,8 +439,8 @@ _SPAN_RULES = [  # the first rule that matches the whole text and yields a span 
     (rf"{_UNIT}", lambda m, said: _relative(m["unit"], said, 0)),  # "end of year"
     (r"(?:the\s+)?(?:(?:calendar\s+)?year\s+|calendar\s+)?(?P<y>\d{4})", lambda m, said: _year(int(m["y"]))),
     (r"(?:fiscal(?:\s+year)?|fy)\s*(?P<y>\d{4}|\d{2})", lambda m, said: _fiscal(_full_year(m[0], m["y"]))),
-    (r"(?P<rel>this|next|the\s+next)\s+fiscal\s+year",
-     lambda m, said: _fiscal(said.year + (m["rel"] != "this"))),
+    (r"(?P<rel>this|the|next|the\s+next)\s+fiscal\s+year",  # "before the end of the fiscal year": this one
+     lambda m, said: _fiscal(said.year + (m["rel"] not in ("this", "the")))),
     (rf"(?:(?P<rel>this|next)\s+)?(?:the\s+)?{_FISCAL}(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter{_OF_Y}",
      lambda m, said: _named(m, said, lambda y: _quarter(y, _ORD[m["ord"]]))),
     (rf"(?:(?P<rel>this|next)\s+)?{_FISCAL}(?:q(?P<n>[1-4])|(?P<n2>[1-4])q){_OF_Y}",

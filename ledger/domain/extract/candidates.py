@@ -81,7 +81,10 @@ _PAST_VERB = re.compile(
     r"\b(?!(?:expected|scheduled|planned|slated|delayed|postponed|pushed|moved|timed|aimed|targeted|promised|pledged|"
     r"vowed|predicted|projected|forecasted|needed|required|intended|designed|committed)\b)"
     r"(?:[a-z]+ed|gave|said|made|took|came|went|began|rose|fell|grew|saw|told|wrote|met|won|lost|held|left|sold|bought|"
-    r"spent|paid|was|were|did)\s+(?:(?:first|already|last|again|only|just|back)\s+)?$", re.IGNORECASE)
+    r"spent|paid|was|were|did|broke|kept|ran|led|brought|sent|built|found)\s+"
+    r"(?:(?:first|already|last|again|only|just|back)\s+)?"
+    r"(?:(?:the|its|their|his|her|our|a|an)\s+)?(?:(?!(?:to|for|by|on|in|at|until|before|after|that|it|them)\b)[a-z]+\s+)?$",
+    re.IGNORECASE)  # ("raised prices in July", "a promise he broke in December": a past verb and its object)
 # "according to CME's FedWatch tool": a name before a thing is no speaker
 _THING_AFTER = (r"[ \t]+(?:tool|data|index|model|survey|poll|figures|calculations|estimates|analysis|website|filings?|"
                 r"records|documents|projections|tracker|app|database|numbers)\b")
