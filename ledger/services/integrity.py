@@ -390,6 +390,17 @@ def _second_process(ledger: Ledger, head, upto: int):
     return process, receive
 
 
+def _answer(process, receive):
+    """What the second process sent, once it has ended; None if it died first or could not."""
+    try:
+        return receive.recv()
+    except EOFError:  # it died
+        return None
+    finally:
+        process.join()
+        receive.close()
+
+
 def _merged(*parts: _Problems) -> _Problems:
     merged = _Problems()
     for part in parts:
@@ -418,21 +429,13 @@ def verify(ledger: Ledger, head: str | None = None) -> dict:
         else:
             latest = _latest(session, upto)
         tables = _check_rows(session, latest, rows)
-        answer = None
-        if other is not None:
-            process, receive = other
-            try:
-                answer = receive.recv()
-            except EOFError:  # it died
-                pass
-            process.join()
-            receive.close()
-        if answer is None:
-            chain = _Problems()
-            last, entries, _, (appended_count, appended) = _check_chain(session, published, chain, upto if other else None)
-            tables["search_document"] = _check_search(session, search)
-        else:
+        answer = _answer(*other) if other is not None else None
+        if answer is not None:
             last, entries, (appended_count, appended), chain, tables["search_document"], search = answer
+        else:
+            if other is not None:  # the second process could not: its chain walk is done here
+                last, entries, _, (appended_count, appended) = _check_chain(session, published, chain, upto, keep=False)
+            tables["search_document"] = _check_search(session, search)
         tables["report_prior"] = _check_priors(session, search)
     problems = _merged(chain, rows, search)
     return {
