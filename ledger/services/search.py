@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ledger.domain.claims import clean_tag
@@ -62,17 +62,18 @@ def refresh(session: Session, changes: Iterable[tuple[str, str, object]], known:
         if target is not None and action not in UNCHANGED_TEXT and not (target is not claims and action.endswith(".added")):
             target.add(row.id)  # type: ignore[attr-defined]
     known = known or {}
-    if known:
-        claims -= known.keys()
-        for chunk in _chunks(sorted(known)):
-            session.execute(delete(SearchDocument).where(SearchDocument.claim_id.in_(chunk)))
-            dialect.insert_rows(session, SearchDocument.__table__, [{"claim_id": i, "document": known[i]} for i in chunk])
+    claims -= known.keys()
+    _replace(session, known)
     for ids, column in ((claims, Claim.id), (speakers, Claim.speaker_id), (sources, Claim.source_id)):
         for chunk in _chunks(sorted(ids)):
-            rows = [{"claim_id": i, "document": d} for i, d in documents(session, column.in_(chunk)) if i not in known]
-            if rows:
-                session.execute(delete(SearchDocument).where(SearchDocument.claim_id.in_([r["claim_id"] for r in rows])))
-                session.execute(insert(SearchDocument), rows)
+            _replace(session, {i: d for i, d in documents(session, column.in_(chunk)) if i not in known})
+
+
+def _replace(session: Session, docs: dict[int, str]) -> None:
+    """Write these claims' documents in place of the ones they had."""
+    for chunk in _chunks(sorted(docs)):
+        session.execute(delete(SearchDocument).where(SearchDocument.claim_id.in_(chunk)))
+        dialect.insert_rows(session, SearchDocument.__table__, [{"claim_id": i, "document": docs[i]} for i in chunk])
 
 
 def claim_documents(session: Session, claims: Iterable[tuple[int, str, str | None, int, int | None]]) -> dict[int, str]:
