@@ -1,17 +1,10 @@
-"""Declarative base with a naming convention, so Alembic revisions name constraints the same way
-on SQLite (batch mode) and PostgreSQL."""
+"""The declarative base: its metadata is the one the tables (ledger.store.tables) are declared on,
+so Alembic and the models see one schema, declared once."""
 
-from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-NAMING = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from ledger.store.tables import METADATA
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
+    metadata = METADATA

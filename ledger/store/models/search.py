@@ -3,16 +3,9 @@ the same transaction as every write that changes it. The full-text index over it
 own (SQLite FTS5 table ``search_fts``, PostgreSQL GIN index on its tsvector), made by migration
 0009 and read through ledger.store.dialect; `claims verify` recomputes every row."""
 
-from __future__ import annotations
-
-from sqlalchemy import ForeignKey, Text
-from sqlalchemy.orm import Mapped, mapped_column
-
+from ledger.store import tables
 from ledger.store.models.base import Base
 
 
 class SearchDocument(Base):
-    __tablename__ = "search_documents"
-
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
-    document: Mapped[str] = mapped_column(Text)
+    __table__ = tables.SEARCH_DOCUMENTS
