@@ -70,7 +70,7 @@ def list_(app: App, speaker, tag, status, outcome, said_since, said_until, deadl
     import itertools
 
     from ledger.render.table import table_lines
-    from ledger.services.claims import stream_claims
+    from ledger.services.reading import stream_claims
 
     views = stream_claims(
         app.ledger, speaker=speaker, tag=tag, status=status, limit=limit, outcome=outcome, said_since=said_since,
@@ -96,7 +96,7 @@ def list_(app: App, speaker, tag, status, outcome, said_since, said_until, deadl
 @pass_app
 def show(app: App, claim_id: int, as_json: bool) -> None:
     """Everything known about one claim: its verdict, its edits, the version `edit --if-version` takes."""
-    from ledger.services.claims import show_claim
+    from ledger.services.reading import show_claim
 
     v = show_claim(app.ledger, claim_id, today=app.today)
     if as_json:

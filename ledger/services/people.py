@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import difflib
 from datetime import date
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ledger.domain.claims import check_source, valid_id
+from ledger.domain.claims import check_source
 from ledger.domain.derived import text_sha256
-from ledger.domain.names import Lookalikes
 from ledger.domain.slugs import base_slug, unique_slug
-from ledger.domain.text import check_name, encodable, name_key, storable
-from ledger.errors import Conflict, InvalidInput, NotFound
+from ledger.domain.text import check_name, encodable
+from ledger.errors import Conflict, InvalidInput
 from ledger.services import journal
+from ledger.services.lookups import (  # noqa: F401  (lookalike, resembles, source_view, speaker_names: used from here too)
+    lookalike, require_source_id, require_speaker_id, resembles, source_id, source_view, speaker_id, speaker_names,
+)
 from ledger.store.engine import Ledger
 from ledger.store.models import Source, Speaker, SpeakerAlias
-from ledger.views import SourceView, SpeakerView
+from ledger.views import SpeakerView
 
 
 def speaker_view(row: Speaker, claims: int | None = None) -> SpeakerView:
@@ -29,57 +29,13 @@ def speaker_view(row: Speaker, claims: int | None = None) -> SpeakerView:
     return view
 
 
-def source_view(row: Source | Any, prefix: str = "") -> SourceView:
-    """The JSON shape of a source: of its ORM row, or of a Core row whose columns are named
-    ``prefix`` + the source's (a claim's view reads its source's as ``source_url``...)."""
-    published = getattr(row, prefix + "published")
-    return {
-        "id": getattr(row, prefix + "id"),
-        "url": getattr(row, prefix + "url"),
-        "title": getattr(row, prefix + "title"),
-        "publisher": getattr(row, prefix + "publisher"),
-        "published": published.isoformat() if published else None,
-        "text_sha256": getattr(row, prefix + "text_sha256"),
-    }
-
-
 def find_speaker(session: Session, name: str) -> Speaker | None:
-    key = check_name(name)[1]
-    found = session.scalar(select(Speaker).where(Speaker.name_key == key))
-    if found is None:
-        found = session.scalar(select(Speaker).join(SpeakerAlias).where(SpeakerAlias.alias_key == key))
-    return found
-
-
-def speaker_names(session: Session) -> list[tuple[str, str]]:
-    """Every speaker's name and alias, each with who it names ("speaker #1 'Elon Musk'")."""
-    rows = [
-        *session.execute(select(Speaker.name, Speaker.id, Speaker.name)),
-        *session.execute(select(SpeakerAlias.alias, Speaker.id, Speaker.name).join(Speaker)),
-    ]
-    return [(shown, f"speaker #{speaker_id} {name!r}") for shown, speaker_id, name in rows]
-
-
-def lookalike(session: Session, name: str) -> str | None:
-    """The existing speaker whose name or alias looks like ``name`` (see ledger.domain.names)."""
-    return Lookalikes(speaker_names(session)).resembling(name)
-
-
-def resembles(name: str, speaker: str) -> str:
-    return f"{name!r} looks like {speaker} (letters from other scripts or digits that look alike)"
+    found = speaker_id(session, name)
+    return None if found is None else session.get(Speaker, found)
 
 
 def require_speaker(session: Session, name: str) -> Speaker:
-    found = find_speaker(session, name)
-    if found is not None:
-        return found
-    if (similar := lookalike(session, name)) is not None:
-        raise NotFound(f"unknown speaker: {resembles(name, similar)}; use that spelling, or pass --new-speaker if it is someone else")
-    names = [n for n, _ in speaker_names(session)]
-    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
-    close += [n for n in names if name_key(name) in name_key(n) and n not in close][:3]
-    hint = f"; did you mean {', '.join(repr(c) for c in close[:3])}?" if close else ""
-    raise NotFound(f"unknown speaker {name!r}{hint} (add it with `claims speaker add` or pass --new-speaker)")
+    return session.get(Speaker, require_speaker_id(session, name))
 
 
 def new_slugs(session: Session, names: list[str]) -> list[str]:
@@ -156,17 +112,12 @@ def list_speakers(ledger: Ledger) -> list[SpeakerView]:
 
 
 def find_source(session: Session, ref: str) -> Source | None:
-    ref = storable(ref, "url").strip()
-    if ref.isascii() and ref.isdigit():
-        return session.get(Source, int(ref)) if valid_id(int(ref)) else None
-    return session.scalar(select(Source).where(Source.url == ref))
+    found = source_id(session, ref)
+    return None if found is None else session.get(Source, found)
 
 
 def require_source(session: Session, ref: str) -> Source:
-    found = find_source(session, ref)
-    if found is None:
-        raise NotFound(f"unknown source {ref!r} (add it first with `claims source add URL --published DATE`)")
-    return found
+    return session.get(Source, require_source_id(session, ref))
 
 
 def add_source(

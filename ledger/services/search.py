@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ledger.domain.claims import clean_tag
 from ledger.domain.search import document, parse_query
-from ledger.services.claims import CLAIMS, TAGS, VIEWED, claim_views, status_is
+from ledger.services.reading import CLAIMS, TAGS, VIEWED, claim_views, status_is
 from ledger.services.people import require_speaker
 from ledger.store import dialect
 from ledger.store.engine import Ledger

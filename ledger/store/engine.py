@@ -11,16 +11,20 @@ import os
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, NoSuchModuleError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from ledger.errors import LedgerError, SchemaOutOfDate, StorageError
 from ledger.store.location import default_url, is_read_only, resolve_url, sqlite_uri
 from ledger.store.schema_revision import SCHEMA_REVISION
+
+if TYPE_CHECKING:  # the ORM is imported only where a session is made: the read commands run on Core
+    from sqlalchemy.orm import Session
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -89,15 +93,21 @@ class _Scope(threading.local):
 
 
 class Ledger:
-    """An open ledger: one engine, sessions for reads and for writes, and the schema check."""
+    """An open ledger: one engine, sessions for reads and for writes, Core connections for the read
+    commands, and the schema check."""
 
     def __init__(self, url: URL, *, check_schema: bool = True, migrate_if_empty: bool = True):
         self.url = _usable_file(url) if url.get_backend_name() == "sqlite" else url
         self.engine = create_ledger_engine(self.url)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._scope = _Scope()
         if check_schema:  # `claims db ...` works on ledgers at any revision
             self._check_schema(migrate_if_empty)
+
+    @cached_property
+    def _sessions(self):
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.engine, expire_on_commit=False)
 
     @property
     def backend(self) -> str:
@@ -162,6 +172,24 @@ class Ledger:
                 yield conn
         except OperationalError as exc:
             raise _storage_error(exc, self) from None
+
+    @contextmanager
+    def reading(self, *, snapshot: bool = False) -> Iterator[Connection]:
+        """A Core connection in one read transaction; nothing it does is committed. Inside a write
+        scope it is that scope's connection, so a service reading within another's transaction
+        sees its rows. ``snapshot``: every query sees the same ledger (SQLite's read transaction
+        already does; PostgreSQL needs REPEATABLE READ)."""
+        current = self._scope.session
+        if current is not None:
+            yield current.connection()
+            return
+        with self.connect() as conn:
+            if snapshot and self.backend == "postgresql":
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            try:
+                yield conn
+            finally:
+                conn.rollback()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
