@@ -405,7 +405,8 @@ def _reports(backend: str, count: int, main_url: str, today: date, runs: dict, l
 def _publish(backend: str, count: int, url: str, runs: dict, log, workdir: Path) -> list[Row]:
     """claims publish into an empty folder, and again over its own output with the ledger
     unchanged (checked to write nothing), against writing the same files (paths and bytes, read
-    back from the site) with plain open/write into an empty folder."""
+    back from the site) with plain open/write into an empty folder; and the peak memory of a
+    first publish."""
     def empty() -> Path:
         return Path(tempfile.mkdtemp(prefix="site-", dir=workdir))
 
@@ -429,6 +430,10 @@ def _publish(backend: str, count: int, url: str, runs: dict, log, workdir: Path)
     rows.append(Row(backend, count, "claims publish again, ledger unchanged", statistics.median(t for t, _ in again),
                     baseline, TARGETS["republish"], check=check, absolute=True))
     log(f"  publish again: {rows[1].measured:.1f} s {check}")
+    # Its peak memory in a process of its own (this one holds the ledger's imports and reports).
+    _, peak = timed_process([*claims_command(), "--db", url, "publish", "--out", str(empty()), "--publisher", "Benchmark News"])
+    rows.append(Row(backend, count, "peak memory of claims publish", peak, None, MEMORY_MB, unit="MB"))
+    log(f"  publish peak memory: {peak:.0f} MB")
     for folder in workdir.glob("site-*"):
         shutil.rmtree(folder, ignore_errors=True)
     return rows
@@ -595,7 +600,8 @@ What each row compares (every baseline runs on the same data, in the same run):
   benchmark's process, and **claims publish again** over that folder with the ledger unchanged
   (checked to write no file), against writing the same files (every path and its bytes, read
   back from the published site) with plain `open`/`write` into an empty folder. Their targets
-  are times: 60 s to publish, a fifth of that to publish again.
+  are times: 60 s to publish, a fifth of that to publish again. **peak memory of claims publish**:
+  one more first publish into an empty folder, as a process of its own, against 300 MB.
 - **start-up**: `claims --version` and `claims --db URL list --limit 1` as processes, against
   `python -c "import sqlalchemy.orm"`; on PostgreSQL `list --limit 1` is held to that plus
   `import psycopg` and one connection to the ledger (target 1.3x). `claims list --limit 50` and

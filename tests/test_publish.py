@@ -374,3 +374,31 @@ def speaker_pages_and_the_index_read_it_as_written(out):
     assert all(re.fullmatch(r"speaker-\d+\.html", p.name) for p in (out / "speakers").glob("*.html"))
     for text in SITE_HOSTILE:
         assert any(" ".join(text.split()) in s.words for s in speakers)
+
+
+def test_a_site_made_a_few_speakers_at_a_time_is_the_site_made_at_once(cli, ledger, ledger_to_publish, tmp_path):
+    from datetime import date
+
+    from ledger.services.site_files import publish_site
+
+    assert cli("speaker", "add", "Cy Pundit").status == 0
+    cy = [_add(cli, f"Prediction {n}", "2024-02-01", "2024-03-01", "--tag", "econ", speaker="Cy Pundit") for n in range(3)]
+    assert cli("resolve", cy[0], "--outcome", "partial", "--reviewer", "Rita").status == 0
+    assert cli("edit", cy[1], "--text", "Prediction one, corrected", "--reason", "typo").status == 0
+    assert cli("link", cy[2], "--restates", cy[0], "--reason", "the same forecast again").status == 0
+    assert cli("withdraw", ledger_to_publish["open"], "--reason", "logged twice").status == 0
+
+    def files(chunk_claims: int) -> dict[str, bytes]:
+        out = tmp_path / f"site-{chunk_claims}"
+        publish_site(ledger, out, as_of=date(2026, 6, 1), title="Track records", publisher="Example News",
+                     base_url="https://example.org/site",
+                     chunk_claims=chunk_claims)
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    whole, chunked = files(1_000_000), files(1)  # one chunk; one speaker per chunk (three)
+    assert len(whole) == 2 + 3 + 6 + 2  # index, about; three speakers, six claims; sitemap, manifest
+    assert whole.keys() == chunked.keys()
+    assert [path for path in whole if whole[path] != chunked[path]] == []
+    # What each chunk reads through the indexes: an edit's and a link's journal entries, a verdict.
+    assert b"change.recorded" in whole[f"claims/{cy[1]}.html"] and b"restatement.changed" in whole[f"claims/{cy[2]}.html"]
+    assert b"resolution.recorded" in whole[f"claims/{cy[0]}.html"] and b"claims/%d.html" % cy[0] in whole["sitemap.xml"]

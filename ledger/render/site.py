@@ -90,7 +90,6 @@ def pages(site: Site, *, title: str, publisher: str, base_url: str | None) -> It
     head = f"{site.head[0]}:{site.head[1]}" if site.head else "0:" + "0" * 64
     common = {"site_title": title, "publisher": publisher, "version": __version__, "style": _markup(SITE_STYLE)}
     env = _environment()
-    shown = {s["speaker_id"] for s in site.speakers}
     # What every page shows besides its own data, digested once: the style sheet alone is
     # kilobytes, and a site of 100,000 claims digested it again for each page.
     options = digest([build_key(), common, base_url])
@@ -113,35 +112,44 @@ def pages(site: Site, *, title: str, publisher: str, base_url: str | None) -> It
                       leaderboard_notes=text.leaderboard_notes(site.leaderboard), tags=site.tags,
                       speakers=[{"name": s["speaker"], "href": speaker_path(s["slug"]), "claims": s["claims"],
                                  "rate": text.rate_text(s)} for s in site.speakers])
-    for s in site.speakers:
-        path = speaker_path(s["slug"])
-        mine = {**site.header, "filters": {**site.header["filters"], "speakers": [s["speaker"]]}}
-        # The charts and the track record are drawn only if the page is rendered: they are made from s.
-        yield page("speaker.html", path, [mine, s], lambda s=s, mine=mine, root=root_of(path): dict(
-            page_title=s["speaker"], name=s["speaker"], filters=text.filters_text(mine), facts=text.facts(s),
-            charts=[_markup(c) for c in speaker_charts(s)],
-            track_record=_markup(track.html_table(s["track_record"], link=lambda r: f"{root}{claim_path(r['id'])}")),
-            chains=[_chain(c) for c in s["chains"]]))
     slugs = {s["speaker_id"]: s["slug"] for s in site.speakers}
-    for claim_id, claim in sorted(site.claims.items()):
-        if claim.row["speaker_id"] not in shown:
-            continue
-        path = claim_path(claim_id)
-        shows = [claim.row, claim.text, claim.quote, claim.source, claim.resolved_on, claim.history,
-                 slugs[claim.row["speaker_id"]], claim.row["restates"] in site.claims]
-        yield page("claim.html", path, shows, lambda claim=claim, path=path, claim_id=claim_id: dict(
-            page_title=f"Claim #{claim_id}: {claim.row['speaker']}",
-            **_claim(claim, root_of(path), slugs, site, publisher=publisher, url=absolute(base_url, path) or path)))
+    for chunk in site.chunks():
+        for s in chunk.speakers:
+            path = speaker_path(s["slug"])
+            mine = {**site.header, "filters": {**site.header["filters"], "speakers": [s["speaker"]]}}
+            # The charts and the track record are drawn only if the page is rendered: they are made from s.
+            yield page("speaker.html", path, [mine, s], lambda s=s, mine=mine, root=root_of(path): dict(
+                page_title=s["speaker"], name=s["speaker"], filters=text.filters_text(mine), facts=text.facts(s),
+                charts=[_markup(c) for c in speaker_charts(s)],
+                track_record=_markup(track.html_table(s["track_record"], link=lambda r: f"{root}{claim_path(r['id'])}")),
+                chains=[_chain(c) for c in s["chains"]]))
+        for claim_id, claim in sorted(chunk.claims.items()):
+            path = claim_path(claim_id)
+            shows = [claim.row, claim.text, claim.quote, claim.source, claim.resolved_on, claim.history,
+                     slugs[claim.row["speaker_id"]], site.has_claim(claim.row["restates"])]
+            yield page("claim.html", path, shows, lambda claim=claim, path=path, claim_id=claim_id: dict(
+                page_title=f"Claim #{claim_id}: {claim.row['speaker']}",
+                **_claim(claim, root_of(path), slugs, site, publisher=publisher, url=absolute(base_url, path) or path)))
     yield shown_as_is("about.html", ABOUT, page_title="About and method", policy=text.policy_text(site.header),
                       policies=[text.policy_text({**site.header, "policy": p, "half_life_days": 365}) for p in POLICIES],
                       notes=text.notes(site.header), prior=text.prior_text(site.header),
                       fitted_on=f"The prior is fitted on {site.header['prior']['fitted_on']}.",
                       head=head, verify=f"claims verify --head {head}")
     if base_url:
-        paths = [INDEX, ABOUT, *(speaker_path(s["slug"]) for s in site.speakers),
-                 *(claim_path(i) for i, p in sorted(site.claims.items()) if p.row["speaker_id"] in shown)]
-        urls = [absolute(base_url, p) for p in paths]
+        urls = [absolute(base_url, p) for p in (INDEX, ABOUT, *_pages_of(site))]
         yield SitePage(SITEMAP, digest([options, SITEMAP, urls]), lambda: env.get_template("sitemap.xml").render(urls=urls))
+
+
+def paths(site: Site, *, base_url: str | None) -> Iterator[str]:
+    """The path of every page ``pages`` makes, without making them."""
+    yield from (INDEX, *_pages_of(site), ABOUT)
+    if base_url:
+        yield SITEMAP
+
+
+def _pages_of(site: Site) -> Iterator[str]:
+    yield from (speaker_path(s["slug"]) for s in site.speakers)
+    yield from map(claim_path, site.shown_ids)
 
 
 def _groups(site: Site) -> list[dict]:
@@ -185,11 +193,11 @@ def _claim(page: ClaimPage, root: str, slugs: dict, site: Site, *, publisher: st
         "c": row, "text": page.text, "quote": page.quote, "late": track.late_text(row["days_late"]),
         "speaker_href": f"{root}{speaker_path(slugs[row['speaker_id']])}",
         "evidence": [_markup(html_link(e)) for e in row["evidence"]],
-        "restates_href": f"{root}{claim_path(restates)}" if restates in site.claims else None,
+        "restates_href": f"{root}{claim_path(restates)}" if site.has_claim(restates) else None,
         "source": page.source, "source_link": _markup(html_link(page.source["url"])) if page.source and page.source["url"]
         else "none recorded", "history": page.history,
         "claim_review": _markup(json_script(review)) if review else None,
     }
 
 
-__all__ = ["SitePage", "build_key", "digest", "pages", "review_of"]
+__all__ = ["SitePage", "build_key", "digest", "pages", "paths", "review_of"]

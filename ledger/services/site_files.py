@@ -34,9 +34,11 @@ _PAGE_PATH = re.compile(r"(index\.html|about\.html|sitemap\.xml|claims/[0-9]+\.h
 
 
 def publish_site(ledger: Ledger, out: Path, *, speakers: tuple[str, ...] = (), tag: str | None = None,
-                 as_of: date | None = None, base_url: str | None = None, title: str, publisher: str) -> dict:
-    from ledger.render.site import build_key, digest, pages
-    from ledger.services.publish import journal_head, site
+                 as_of: date | None = None, base_url: str | None = None, title: str, publisher: str,
+                 chunk_claims: int | None = None) -> dict:
+    """Write the site into ``out``; ``chunk_claims``: about how many claims' pages are made at once."""
+    from ledger.render.site import build_key, digest, pages, paths
+    from ledger.services.publish import CHUNK_CLAIMS, journal_head, open_site
 
     base = check_base_url(base_url)
     with about("title"):
@@ -53,14 +55,16 @@ def publish_site(ledger: Ledger, out: Path, *, speakers: tuple[str, ...] = (), t
     last, before = _read_manifest(folder)
     if last == whole and all(_sha256_of(folder / path) == sha for path, (_, sha) in before.items()):
         return _done(folder, len(before), 0, 0)  # nothing to read beyond the head: every page is as written
-    content = list(pages(site(ledger, speakers, tag, as_of), title=title, publisher=publisher, base_url=base))
-    folder.mkdir(parents=True, exist_ok=True)
-    if any(page.path not in before for page in content):
-        # Listed before they are written, so a run cut short still leaves them the tool's to remove.
-        _write_manifest(folder, "", {**before, **{page.path: before.get(page.path, ["", ""]) for page in content}})
     after, written = {}, 0
-    with atomic_files() as batch:
-        for page in content:
+    with open_site(ledger, speakers, tag, as_of, chunk_claims=chunk_claims or CHUNK_CLAIMS) as read, atomic_files() as batch:
+        folder.mkdir(parents=True, exist_ok=True)  # once the options are known good: bad input writes nothing
+        new = {path: ["", ""] for path in paths(read, base_url=base) if path not in before}
+        if new:
+            # Listed before they are written, so a run cut short still leaves them the tool's to remove.
+            _write_manifest(folder, "", {**before, **new})
+        del new
+        # Pages come a chunk of speakers at a time; each is rendered and written as it comes.
+        for page in pages(read, title=title, publisher=publisher, base_url=base):
             target = folder / page.path
             listed = before.get(page.path)
             if listed and listed[0] == page.key and _sha256_of(target) == listed[1]:
@@ -71,7 +75,7 @@ def publish_site(ledger: Ledger, out: Path, *, speakers: tuple[str, ...] = (), t
             after[page.path] = [page.key, hashlib.sha256(text.encode("utf-8")).hexdigest()]
     gone = {path: _remove(folder / path, before[path][1]) for path in sorted(before.keys() - after.keys())}
     _write_manifest(folder, whole, after)
-    return _done(folder, len(content), written, sum(gone.values()), [path for path, done in gone.items() if not done])
+    return _done(folder, len(after), written, sum(gone.values()), [path for path, done in gone.items() if not done])
 
 
 def _done(folder: Path, pages: int, written: int, removed: int = 0, kept: list[str] = ()) -> dict:
