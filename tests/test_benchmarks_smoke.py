@@ -28,6 +28,7 @@ WHAT = [
     "peak memory of claims report --format json",
     "claims publish",
     "claims publish again, ledger unchanged",
+    "peak memory of claims publish",
     "claims search fusion --limit 20",
     "claims edit (against claims add)",
     "claims withdraw (against claims add)",
