@@ -3,6 +3,7 @@ of tampering is done here with raw SQL, as someone with database access would, o
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 
@@ -356,3 +357,13 @@ def test_two_processes_report_what_one_does(cli, ledger, world, monkeypatch, cas
         with monkeypatch.context() as failing:
             failing.setattr(integrity, "_other_checks", lambda url, head, upto, send: send.send(None))
             assert integrity.verify(ledger, head) == one
+
+
+@pytest.mark.parametrize("actor", ["benchmark", 'Zoë "Z" \\ O\'Brien\n\t\x01', "\u2028 \U0001F600 مرحبا"])
+def test_an_entry_hash_is_the_sha256_of_its_fields_as_sorted_compact_json(actor):
+    # Spelt here by hand from the documented rule, not by the code under test.
+    fields = {"prev_hash": "ab" * 32, "seq": 7, "at": "2026-12-01T21:00:00.123456+00:00", "actor": actor,
+              "action": "claim.added", "entity": "claim", "entity_id": 2**31 - 1, "payload": '{"text":"ünï \\"q\\""}'}
+    expected = hashlib.sha256(json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+                              .encode("utf-8")).hexdigest()
+    assert entry_hash(**fields) == expected
