@@ -97,7 +97,7 @@ def csv_cell(value: object) -> object:
 
 def csv_uncell(text: str) -> str:
     """The inverse of ``csv_cell`` for a cell read back: ``csv_uncell(csv_cell(s)) == s``."""
-    return text[1:] if _NEUTRALISED.match(text) else text
+    return text[1:] if text[:1] == "'" and _NEUTRALISED.match(text) else text  # most cells start otherwise
 
 
 class CsvWriter:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 _SPACES = re.compile(r"\s+")
 _PERCENT = re.compile(r"^(?P<n>[^%]*?)\s*(?P<pct>%?)$")
+_NUMBER = re.compile(r"[0-9.eE+-]+")
 
 
 def text_fingerprint(text: str) -> str:
@@ -40,7 +41,7 @@ def parse_probability(value: str | float | None) -> float | None:
         raise InvalidInput(f"probability {raw!r} has more than one '%'; use 0.7 or 70%")
     match = _PERCENT.match(raw)
     try:
-        if match is None or not re.fullmatch(r"[0-9.eE+-]+", match["n"]):
+        if match is None or not _NUMBER.fullmatch(match["n"]):
             raise ValueError
         number = float(match["n"])
     except ValueError:
