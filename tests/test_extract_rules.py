@@ -72,6 +72,7 @@ def test_a_name_the_user_gives_wins():
         ("GM will ship it by 2026, Mary Barra said on Friday, as the company laid out its plans.", "Mary Barra",
          "by 2026"),
         ('"We are ready," Mary Barra said, adding that GM expected to ship it by 2026.', "Mary Barra", "by 2026"),
+        ("GM grew. Renault, the plant's main customer, said it expected to ship it by 2026.", "Renault", "by 2026"),
     ],
 )
 def test_attribution_forms(text, speaker, deadline):
@@ -90,6 +91,8 @@ def test_attribution_forms(text, speaker, deadline):
         "Analysts expect GM to ship it by 2026.",
         "Mary Barra declined to say whether GM would ship it by 2026.",
         "Two years ago, Mary Barra said GM would ship trucks.",
+        '"This line was promised to the South Side for fifty years," Mary Barra said.',  # a passive: what was promised
+        "The bridge had been pledged to voters, Mary Barra said.",
     ],
 )
 def test_no_candidate(text):
@@ -113,6 +116,8 @@ def test_a_prediction_with_no_time_frame_is_marked_so():
     c = _one("Mary Barra predicted that GM would overtake Tesla.")
     assert c.deadline is None and c.as_dict()["dated"] is False
     assert "no deadline" in c.reasons[0]
+    promise = _one("Mary Barra promised that GM would overtake Tesla.")  # the active verb still forecasts
+    assert promise.deadline is None and promise.speaker.name == "Mary Barra"
 
 
 def test_reasons_explain_the_score():

@@ -55,7 +55,8 @@ _SAID_IN = re.compile(r"^(?:in|back\s+in)\s+(?P<a>\d{4})\b|\bin\s+(?:a|an|his|he
 _SAID_THEN = re.compile(r"\b(?:said|says|told|wrote|announced|stated|added|predicted|forecast)\s+(?:[a-z]+\s+)?$")
 _AT_THE_TIME = re.compile(r"\b(?:at\s+the\s+time|back\s+then|that\s+year)\b", re.IGNORECASE)
 _FORECASTING = re.compile(r"\b(?:predict(?:s|ed|ing)?|forecasts?|expects?|expected\s+to|on\s+(?:track|course)\s+to|"
-                          r"(?:promised|pledged|vowed|vows|pledges|promises)\s+(?:to|that)|projects?\s+that)\b", re.IGNORECASE)
+                          r"(?<!\bwas\s)(?<!\bwere\s)(?<!\bbeen\s)(?<!\bbeing\s)(?:promised|pledged|vowed|vows|pledges|promises)\s+(?:to|that)|"
+                          r"projects?\s+that)\b", re.IGNORECASE)  # (not the passive: "was promised to the South Side")
 # "Wu used her address on Tuesday to promise": the saying verb a few words after the name.
 _USED_TO = r"(?:used|took|seized\s+on|went\s+on)\b[^.,;:\"“”]{0,60}?\bto\s+"
 _SUBJECT_AND_SAID = re.compile(rf"(?P<who>{NAME})(?:\s+\([^)]{{1,40}}\))?\s+[^\"“”;]*?(?:\band\s+|,\s+)"
@@ -204,6 +205,8 @@ def _attribution_before(text: str, start: int, end: int, people: People) -> _Att
             None if m["appositive"] and re.fullmatch(ROLE, who) else people.speaker(who, m.start()))
         if speaker is None and m["appositive"] and re.fullmatch(NAME, m["appositive"].strip()):
             speaker = people.speaker(m["appositive"].strip(), m.start("appositive"))  # "The President, Stephen Hoge, said"
+        if speaker is None and m["appositive"]:
+            speaker = people.described(who, m["appositive"], m.start())
         if speaker:
             if found and speaker.how == "pronoun" and re.fullmatch(r"\s*(?:that\s*)?", text[found.end: m.start()]):
                 continue  # "Nishtar said she hoped to...": "she" is the one saying it

@@ -427,6 +427,15 @@ class People:
         full = self.full_name(name, position)
         return self._known(who, full, "named" if full == name else "surname")
 
+    def described(self, who: str, description: str, position: int) -> Speaker | None:
+        """A single capitalised word that the text describes ("Renault, the plant's main customer,
+        said"): a name, though it opens its sentence, since "Analysts, the ..." is never written."""
+        if not re.fullmatch(r"[A-Z][\w&'’-]+", who) or who.lower() in _STARTERS or who.lower() in _NOT_PEOPLE:
+            return None
+        if not re.match(r"(?:the|a|an|its|one\s+of)\s", description.strip()):
+            return None
+        return self._known(who, self.full_name(who, position), "named")
+
     def _known(self, who: str, full: str, how: str) -> Speaker:
         full = full or who
         known = self.known.get(name_key(full))
