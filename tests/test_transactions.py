@@ -65,3 +65,14 @@ def test_a_failed_rollback_does_not_hide_the_error_that_caused_it(ledger, monkey
     assert any("rolling back also failed" in note for note in caught.value.__notes__)
     monkeypatch.undo()
     assert names(ledger) == []  # the transaction never committed
+
+
+def test_a_core_read_inside_a_write_sees_the_writers_pending_rows(ledger):
+    # The read commands' queries run on a Core connection, which never autoflushes: inside a
+    # write, `reading()` must flush the writer's session first or a reader would miss its rows.
+    from ledger.store.tables import SPEAKERS
+
+    with ledger.write() as session:
+        session.add(Speaker(name="Ada Lovelace", name_key="ada lovelace", slug="ada-lovelace"))
+        with ledger.reading() as conn:
+            assert conn.scalar(select(func.count()).select_from(SPEAKERS)) == 1

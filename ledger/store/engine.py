@@ -181,6 +181,7 @@ class Ledger:
         already does; PostgreSQL needs REPEATABLE READ)."""
         current = self._scope.session
         if current is not None:
+            current.flush()  # a Core query does not autoflush: it must see the writer's pending rows
             yield current.connection()
             return
         with self.connect() as conn:
